@@ -1,0 +1,143 @@
+// operator_interface: the messages every sluice actor speaks, as typed_actor aliases.
+//
+// Every operator (watermark tracker, transforms, sinks, and the stateful operators of later
+// issues) extends `operator_actor`: it takes batches, watermarks, barriers and end-of-input
+// in per-sender order and answers a stats request. Sources, the coordinator and the
+// dead-letter output have their own interfaces, declared here so each header can name its
+// peers. Actors are held only through these typed handles.
+//
+// Errors at the actor boundary are `sluice_errc` values in CAF's error type (category
+// "sluice"), whose context is (actor name, reason text) — see `make_sluice_error`.
+#pragma once
+
+#include <caf/all.hpp>
+#include <string>
+#include <vector>
+
+#include "messages/batch.hpp"
+#include "messages/control.hpp"
+#include "messages/progress.hpp"
+
+namespace sluice {
+
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using finish_atom = caf::atom_constant<caf::atom("finish")>;
+using timer_atom = caf::atom_constant<caf::atom("timer")>;
+
+/// Documented error codes at the actor boundary.
+enum class sluice_errc : uint8_t {
+  operator_failed = 1,  // an operator threw while handling a message
+  source_failed = 2,    // a source could not read (I/O error, bad position)
+  sink_failed = 3,      // a sink could not write or publish
+  escalated = 4,        // the supervisor gave up after its restart intensity
+};
+
+const char* to_string(sluice_errc e);
+caf::error make_sluice_error(sluice_errc code, std::string actor, std::string reason);
+/// "actor 'filter' failed: boom" for sluice errors, CAF's text otherwise.
+std::string describe_error(const caf::error& e);
+
+/// Operators' common interface (batch, watermark, barrier, end of input, stats).
+using operator_actor = caf::typed_actor<caf::reacts_to<batch>, caf::reacts_to<watermark>, caf::reacts_to<barrier>,
+                                        caf::reacts_to<end_of_input>,
+                                        caf::replies_to<stats_atom>::with<state_operator_progress>>;
+
+/// Dead letters of one trigger, written as they come; `finish` makes trigger k's visible.
+struct dead_letter_batch {
+  int64_t trigger = 0;
+  std::vector<dead_letter> letters;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, dead_letter_batch& x) {
+  return f(x.trigger, x.letters);
+}
+
+using dead_letter_actor =
+    caf::typed_actor<caf::reacts_to<dead_letter_batch>, caf::replies_to<finish_atom, int64_t>::with<int64_t>>;
+
+/// Sources answer each trigger request with what they read.
+using source_actor = caf::typed_actor<caf::replies_to<trigger_request>::with<source_progress>>;
+
+/// A sink tells the coordinator that trigger k is fully written.
+struct trigger_done {
+  int64_t trigger = 0;
+  trigger_report report;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trigger_done& x) {
+  return f(x.trigger, x.report);
+}
+
+/// What a query did in all, reported when it ends.
+struct query_summary {
+  int64_t triggers = 0;
+  int64_t input_rows = 0;
+  int64_t output_rows = 0;
+  int64_t dead_letters = 0;
+  int restarts = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, query_summary& x) {
+  return f(x.triggers, x.input_rows, x.output_rows, x.dead_letters, x.restarts);
+}
+
+/// coordinator → supervisor: trigger k's output is complete; a restart resumes after it.
+struct trigger_committed {
+  int64_t trigger = 0;
+  std::vector<std::string> positions;  // per input: where the next trigger starts reading
+  int64_t watermark_us = 0;            // combined watermark after trigger k
+  query_summary totals;                // counts up to and including k
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, trigger_committed& x) {
+  return f(x.trigger, x.positions, x.watermark_us, x.totals);
+}
+
+using complete_atom = caf::atom_constant<caf::atom("complete")>;
+
+using supervisor_actor = caf::typed_actor<caf::reacts_to<trigger_committed>, caf::reacts_to<complete_atom>,
+                                          caf::reacts_to<restart_atom>, caf::reacts_to<stop_atom>>;
+
+/// supervisor → whoever runs the query (the CLI): restarts, the end, or the failure.
+struct query_event {
+  std::string query;
+  std::string kind;  // "restarted", "finished", "failed"
+  std::string message;
+  query_summary summary;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, query_event& x) {
+  return f(x.query, x.kind, x.message, x.summary);
+}
+
+/// Whoever runs queries (the CLI, a test) listens for their events.
+using query_listener = caf::typed_actor<caf::reacts_to<query_event>>;
+
+using coordinator_actor = caf::typed_actor<caf::reacts_to<start_atom, std::vector<source_actor>>,
+                                           caf::reacts_to<trigger_done>, caf::reacts_to<timer_atom>,
+                                           caf::reacts_to<stop_atom>>;
+
+/// Turns exceptions thrown by a handler into a `sluice_errc::operator_failed` exit reason
+/// naming the actor, so the supervisor can say which actor failed and why.
+template <class Self>
+void report_failures_as(Self* self, std::string actor_name, sluice_errc code = sluice_errc::operator_failed) {
+  self->set_exception_handler([name = std::move(actor_name), code](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
+    try {
+      std::rethrow_exception(eptr);
+    } catch (const std::exception& e) {
+      return make_sluice_error(code, name, e.what());
+    } catch (...) {
+      return make_sluice_error(code, name, "unknown exception");
+    }
+  });
+}
+
+}  // namespace sluice

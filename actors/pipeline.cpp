@@ -1,0 +1,203 @@
+#include "actors/pipeline.hpp"
+
+#include <stdexcept>
+
+#include "messages/expression.hpp"
+
+namespace sluice {
+
+namespace sources {
+
+source_spec generator(std::string name, generator_spec spec, schema_ptr schema) {
+  std::string d = "Generator[" + spec.kind + ", seed " + std::to_string(spec.seed) +
+                  (spec.count ? ", " + std::to_string(spec.count) + " records" : ", unbounded") +
+                  (spec.rate > 0 ? ", " + std::to_string(static_cast<int64_t>(spec.rate)) + "/s" : "") + "]";
+  return source_spec{std::move(name), d, [spec] { return std::make_shared<generator_reader>(spec); },
+                     record_format::json, std::move(schema)};
+}
+
+source_spec jsonl(std::string name, std::string path, schema_ptr schema, bool bounded) {
+  std::string d = "FileSource[" + path + "]";
+  return source_spec{std::move(name), d, [path, bounded] { return std::make_shared<jsonl_reader>(path, bounded); },
+                     record_format::json, std::move(schema)};
+}
+
+source_spec memory(std::string name, std::shared_ptr<memory_reader::channel> channel, schema_ptr schema) {
+  std::string n = name;
+  return source_spec{std::move(name), "MemorySource[" + n + "]",
+                     [channel, n] { return std::make_shared<memory_reader>(channel, n); }, record_format::json,
+                     std::move(schema)};
+}
+
+source_spec raw(source_spec s) {
+  s.format = record_format::raw;
+  s.schema = raw_landing_schema();
+  return s;
+}
+
+schema_ptr events_schema() {
+  static const schema_ptr s = std::make_shared<const schema>(
+      std::vector<column>{{"event_id", column_type::int64, true, time_unit::millis},
+                          {"user", column_type::string, true, time_unit::millis},
+                          {"type", column_type::string, true, time_unit::millis},
+                          {"amount", column_type::float64, true, time_unit::millis},
+                          {"ts", column_type::timestamp, true, time_unit::millis}},
+      "ts");
+  return s;
+}
+
+}  // namespace sources
+
+namespace sinks {
+
+sink_plan jsonl(std::string directory) {
+  return sink_plan{"FileSink[" + directory + "]", [directory] { return std::make_shared<jsonl_sink>(directory); }};
+}
+
+sink_plan console(size_t max_rows) {
+  return sink_plan{"ConsoleSink", [max_rows] { return std::make_shared<console_sink>(stdout, max_rows); }};
+}
+
+sink_plan memory(std::shared_ptr<memory_sink::store> store) {
+  return sink_plan{"MemorySink", [store] { return std::make_shared<memory_sink>(store); }};
+}
+
+}  // namespace sinks
+
+schema_ptr stream::schema() const {
+  if (input_ < 0) {
+    if (!p_->plan_.steps.empty()) return p_->plan_.steps.back()->output_schema();
+    return p_->plan_.inputs.front().output_schema;
+  }
+  return p_->plan_.inputs[static_cast<size_t>(input_)].output_schema;
+}
+
+stream stream::add(step_ptr step) {
+  if (p_->has_sink_) throw std::invalid_argument("pipeline '" + p_->plan_.name + "': a step was added after to(sink)");
+  if (input_ >= 0 && p_->combined_)
+    throw std::invalid_argument("pipeline '" + p_->plan_.name +
+                                "': this input was already combined with union_with; add steps to the combined stream");
+  schema_ptr out = step->output_schema();
+  if (input_ < 0) {
+    p_->plan_.steps.push_back(std::move(step));
+  } else {
+    auto& in = p_->plan_.inputs[static_cast<size_t>(input_)];
+    in.steps.push_back(std::move(step));
+    in.output_schema = out;
+  }
+  return *this;
+}
+
+stream stream::with_watermark(const std::string& column, std::chrono::microseconds delay) {
+  if (input_ < 0) throw std::invalid_argument("with_watermark belongs on an input, before union_with");
+  auto& in = p_->plan_.inputs[static_cast<size_t>(input_)];
+  if (in.watermark_column) throw std::invalid_argument("Redefining watermark is disallowed (input '" + in.name + "')");
+  auto step = make_watermark_probe(schema(), column, delay.count());
+  in.watermark_column = column;
+  in.watermark_delay_us = delay.count();
+  return add(std::move(step));
+}
+
+stream stream::where(const boost::json::value& expr) {
+  return add(make_filter(schema(), expression::compile(expr, *schema())));
+}
+
+stream stream::select(const std::vector<std::string>& columns) { return add(make_select(schema(), columns)); }
+
+stream stream::with_column(const std::string& name, const boost::json::value& expr) {
+  return add(make_with_column(schema(), name, expression::compile(expr, *schema())));
+}
+
+stream stream::from_json(const std::string& column, schema_ptr parsed, std::vector<std::string> keep) {
+  return add(make_from_json(schema(), column, std::move(parsed), std::move(keep)));
+}
+
+stream stream::union_with(const stream& other) {
+  if (other.p_ != p_) throw std::invalid_argument("union_with: streams of different pipelines");
+  if (input_ < 0 || other.input_ < 0) throw std::invalid_argument("union_with combines inputs, once");
+  auto& a = p_->plan_.inputs[static_cast<size_t>(input_)];
+  auto& b = p_->plan_.inputs[static_cast<size_t>(other.input_)];
+  if (a.output_schema->size() != b.output_schema->size())
+    throw std::invalid_argument("union_with: inputs '" + a.name + "' (" + a.output_schema->describe() + ") and '" +
+                                b.name + "' (" + b.output_schema->describe() + ") have different columns");
+  for (size_t i = 0; i < a.output_schema->size(); ++i)
+    if (a.output_schema->at(i).name != b.output_schema->at(i).name || a.output_schema->at(i).type != b.output_schema->at(i).type)
+      throw std::invalid_argument("union_with: column " + std::to_string(i) + " differs: '" + a.output_schema->at(i).name +
+                                  "' vs '" + b.output_schema->at(i).name + "' (select the same columns first)");
+  p_->combined_ = true;
+  return stream(p_, -1);
+}
+
+void stream::to(sink_plan sink) {
+  if (p_->has_sink_) throw std::invalid_argument("pipeline '" + p_->plan_.name + "' already has a sink");
+  if (input_ >= 0 && p_->plan_.inputs.size() > 1 && !p_->combined_)
+    throw std::invalid_argument("pipeline '" + p_->plan_.name + "' has " + std::to_string(p_->plan_.inputs.size()) +
+                                " inputs: combine them (union_with) before to()");
+  p_->plan_.sink = std::move(sink);
+  p_->plan_.output_schema = schema();
+  p_->has_sink_ = true;
+}
+
+pipeline::pipeline(std::string name) {
+  plan_.name = std::move(name);
+  plan_.dead_letter_dir = "sluice-output/" + plan_.name + "/_dead_letters";
+}
+
+pipeline& pipeline::with_trigger(trigger_policy t) {
+  if (t.interval_us < 0) throw std::invalid_argument("trigger interval should not be negative");
+  plan_.trigger = t;
+  return *this;
+}
+pipeline& pipeline::with_watermark_policy(watermark_policy p) {
+  plan_.policy = p;
+  return *this;
+}
+pipeline& pipeline::with_idle_timeout(std::chrono::microseconds t) {
+  if (t.count() <= 0) throw std::invalid_argument("idle timeout must be positive");
+  plan_.idle_timeout_us = t.count();
+  return *this;
+}
+pipeline& pipeline::with_max_records_per_trigger(int64_t n) {
+  if (n < 0) throw std::invalid_argument("max records per trigger must be ≥ 0 (0 = no cap)");
+  plan_.max_records_per_trigger = n;
+  return *this;
+}
+pipeline& pipeline::with_trigger_credits(int n) {
+  if (n < 1) throw std::invalid_argument("trigger credits must be ≥ 1");
+  plan_.max_inflight_triggers = n;
+  return *this;
+}
+pipeline& pipeline::with_restart_strategy(restart_strategy r) {
+  if (r.max_restarts < 0 || r.within_us <= 0 || r.initial_backoff_us < 0 || r.multiplier < 1.0)
+    throw std::invalid_argument("restart strategy: max ≥ 0, within > 0, backoff ≥ 0 and multiplier ≥ 1 are required");
+  plan_.restart = r;
+  return *this;
+}
+pipeline& pipeline::with_dead_letters(std::string directory) {
+  plan_.dead_letter_dir = std::move(directory);
+  return *this;
+}
+
+stream pipeline::source(source_spec s) {
+  if (combined_) throw std::invalid_argument("pipeline '" + plan_.name + "': add sources before union_with");
+  if (!s.schema) throw std::invalid_argument("source '" + s.name + "' has no schema");
+  for (const auto& in : plan_.inputs)
+    if (in.name == s.name) throw std::invalid_argument("pipeline '" + plan_.name + "' has two inputs named '" + s.name + "'");
+  input_plan in;
+  in.name = s.name;
+  in.description = s.description;
+  in.make_reader = std::move(s.make_reader);
+  in.format = s.format;
+  in.source_schema = s.schema;
+  in.output_schema = s.schema;
+  plan_.inputs.push_back(std::move(in));
+  return stream(this, static_cast<int>(plan_.inputs.size() - 1));
+}
+
+query_plan_ptr pipeline::build() const {
+  if (plan_.inputs.empty()) throw std::invalid_argument("pipeline '" + plan_.name + "' has no source");
+  if (!has_sink_) throw std::invalid_argument("pipeline '" + plan_.name + "' has no sink: end it with .to(sink)");
+  return std::make_shared<const query_plan>(plan_);
+}
+
+}  // namespace sluice

@@ -1,0 +1,131 @@
+// pipeline: the composition API — a thin typed builder over the actors. A custom app reads
+// like the Spark code it replaces:
+//
+//   sluice::pipeline p("clean-events");
+//   p.with_trigger(sluice::trigger_policy{sluice::trigger_kind::processing_time, 1'000'000});
+//   p.source(sluice::sources::jsonl("events", "in/", events_schema))
+//       .with_watermark("ts", std::chrono::seconds(10))
+//       .filter([](const sluice::record& r) { return r.num("amount") > 0; }, "amount > 0")
+//       .select({"user", "amount", "ts"})
+//       .to(sluice::sinks::jsonl("out/"));
+//   sluice::query_plan_ptr plan = p.build();   // every check runs here; explain() prints it
+//
+// Settings are `with_*`; each step checks its columns against the stream's schema at once
+// and throws std::invalid_argument naming the column and what the stream has. Lambdas are
+// checked at compile time: a wrong signature fails with a message naming the accepted one.
+// `build()` refuses an unfinished pipeline (no sink, no source) with the reason.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "actors/query_plan.hpp"
+#include "state/generator_reader.hpp"
+#include "state/row_sink.hpp"
+
+namespace sluice {
+
+/// A source as `pipeline::source` takes it.
+struct source_spec {
+  std::string name;
+  std::string description;
+  std::function<std::shared_ptr<record_reader>()> make_reader;
+  record_format format = record_format::json;
+  schema_ptr schema;
+};
+
+namespace sources {
+source_spec generator(std::string name, generator_spec spec, schema_ptr schema);
+/// A JSONL file or directory; `bounded` = read what is there and end (once/available-now).
+source_spec jsonl(std::string name, std::string path, schema_ptr schema, bool bounded = false);
+source_spec memory(std::string name, std::shared_ptr<memory_reader::channel> channel, schema_ptr schema);
+/// The same source, landing each record unparsed (raw_landing_schema()).
+source_spec raw(source_spec s);
+/// The schema of generator kind `events`: event_id, user, type, amount, ts (ms).
+schema_ptr events_schema();
+}  // namespace sources
+
+namespace sinks {
+sink_plan jsonl(std::string directory);
+sink_plan console(size_t max_rows_per_trigger = 20);
+sink_plan memory(std::shared_ptr<memory_sink::store> store);
+}  // namespace sinks
+
+class pipeline;
+
+/// A stream under construction: one input (before inputs are combined) or the combined stream.
+class stream {
+ public:
+  schema_ptr schema() const;
+
+  stream with_watermark(const std::string& column, std::chrono::microseconds delay);
+  template <class Rep, class Period>
+  stream with_watermark(const std::string& column, std::chrono::duration<Rep, Period> delay) {
+    return with_watermark(column, std::chrono::duration_cast<std::chrono::microseconds>(delay));
+  }
+
+  template <class F>
+  stream filter(F predicate, std::string description = "<lambda>") {
+    static_assert(std::is_invocable_r_v<bool, F, const record&>,
+                  "sluice::stream::filter takes a predicate callable as bool(const sluice::record&)");
+    return add(make_filter(schema(), row_predicate(std::move(predicate)), std::move(description)));
+  }
+  /// A predicate in the JSON expression form (messages/expression.hpp).
+  stream where(const boost::json::value& expr);
+
+  stream select(const std::vector<std::string>& columns);
+
+  template <class F>
+  stream with_column(const std::string& name, column_type type, F fn, std::string description = "<lambda>") {
+    static_assert(std::is_invocable_r_v<value, F, const record&>,
+                  "sluice::stream::with_column takes a function callable as sluice::value(const sluice::record&)");
+    return add(make_with_column(schema(), name, type, row_function(std::move(fn)), std::move(description)));
+  }
+  stream with_column(const std::string& name, const boost::json::value& expr);
+
+  /// Spark's from_json: parse string column `column` by `parsed`; bad rows → dead letters.
+  stream from_json(const std::string& column, schema_ptr parsed, std::vector<std::string> keep = {});
+
+  /// Combines this input with another (Spark's union); steps after it run on the combined stream.
+  stream union_with(const stream& other);
+
+  /// Ends the pipeline in a sink.
+  void to(sink_plan sink);
+
+ private:
+  friend class pipeline;
+  stream(pipeline* p, int input) : p_(p), input_(input) {}
+  stream add(step_ptr step);
+  pipeline* p_;
+  int input_;  // −1 = the combined stream
+};
+
+class pipeline {
+ public:
+  explicit pipeline(std::string name);
+
+  pipeline& with_trigger(trigger_policy t);
+  pipeline& with_watermark_policy(watermark_policy p);
+  /// Beyond Spark (Flink's withIdleness): a silent input stops holding the min back.
+  pipeline& with_idle_timeout(std::chrono::microseconds t);
+  pipeline& with_max_records_per_trigger(int64_t n);
+  pipeline& with_trigger_credits(int n);
+  pipeline& with_restart_strategy(restart_strategy r);
+  pipeline& with_dead_letters(std::string directory);
+
+  stream source(source_spec s);
+  query_plan_ptr build() const;
+  std::string explain() const { return build()->explain(); }
+
+ private:
+  friend class stream;
+  query_plan plan_;
+  bool combined_ = false;
+  bool has_sink_ = false;
+};
+
+}  // namespace sluice

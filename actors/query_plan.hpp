@@ -1,0 +1,67 @@
+// query_plan: a built query — what the supervisor spawns and `sluice explain` prints.
+//
+// Produced by the pipeline builder (actors/pipeline.hpp) after every check passed; plain
+// data plus factories, immutable once built and shared by pointer between the supervisor
+// and each (re)start of the query. Shape (this operators):
+//
+//   input 0: reader ─▶ decode ─▶ steps (filters, with_watermark probe, …) ┐
+//   input N: …                                                             ├─▶ watermark tracker
+//                                                                          ┘      │
+//                                            combined steps (transform actor) ◀───┘
+//                                                              │
+//                                                            sink        (+ dead-letter output)
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/policies.hpp"
+#include "actors/source_actor.hpp"
+#include "actors/transform.hpp"
+#include "state/record_reader.hpp"
+#include "state/restart_strategy.hpp"
+#include "state/row_sink.hpp"
+
+namespace sluice {
+
+struct input_plan {
+  std::string name;
+  std::string description;
+  std::function<std::shared_ptr<record_reader>()> make_reader;  // a fresh reader per (re)start
+  record_format format = record_format::json;
+  schema_ptr source_schema;  // what the source decodes into
+  std::vector<step_ptr> steps;
+  std::optional<std::string> watermark_column;
+  int64_t watermark_delay_us = 0;
+  schema_ptr output_schema;  // after `steps`
+};
+
+struct sink_plan {
+  std::string description;
+  std::function<std::shared_ptr<row_sink>()> make;
+};
+
+struct query_plan {
+  std::string name;
+  std::vector<input_plan> inputs;
+  std::vector<step_ptr> steps;  // on the combined stream
+  schema_ptr output_schema;
+  sink_plan sink;
+  std::string dead_letter_dir;
+  trigger_policy trigger;
+  watermark_policy policy = watermark_policy::min;
+  std::optional<int64_t> idle_timeout_us;
+  int64_t max_records_per_trigger = 10000;  // per source; 0 = no cap
+  int max_inflight_triggers = 2;            // trigger credits (flow control)
+  restart_strategy restart;
+
+  /// The plan as an indented tree, sink first (Spark's explain order).
+  std::string explain() const;
+};
+
+using query_plan_ptr = std::shared_ptr<const query_plan>;
+
+}  // namespace sluice

@@ -1,0 +1,34 @@
+// sink_actor: the end of a query's path. Writes each batch to its row_sink; when trigger k's
+// watermark arrives, finishes trigger k's output and tells the coordinator (`trigger_done`),
+// which returns the trigger's credit — the coordinator issues a new trigger only then, so no
+// mailbox on the path holds more than the credit's worth of batches (flow control).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "actors/operator_interface.hpp"
+#include "state/fault_plan.hpp"
+#include "state/row_sink.hpp"
+
+namespace sluice {
+
+struct sink_actor_config {
+  std::string name = "sink";
+  std::shared_ptr<row_sink> sink;
+  coordinator_actor coordinator;
+  fault_plan_ptr faults;
+};
+
+operator_actor::behavior_type sink_actor_impl(operator_actor::pointer self, sink_actor_config cfg);
+
+struct dead_letter_actor_config {
+  std::string name = "dead-letters";
+  std::string directory;  // part files `dead-<trigger>.jsonl`
+};
+
+/// Buffers each trigger's dead letters and writes them as one part file when the
+/// coordinator finishes the trigger; replies with how many it wrote.
+dead_letter_actor::behavior_type dead_letter_actor_impl(dead_letter_actor::pointer self, dead_letter_actor_config cfg);
+
+}  // namespace sluice

@@ -1,0 +1,185 @@
+#include "actors/supervisor.hpp"
+
+#include <chrono>
+#include <random>
+
+#include "actors/coordinator.hpp"
+#include "actors/sink_actor.hpp"
+#include "actors/source_actor.hpp"
+#include "actors/transform_actor.hpp"
+#include "actors/watermark_tracker.hpp"
+
+namespace sluice {
+namespace {
+
+using self_ptr = supervisor_actor::stateful_pointer<supervisor_state>;
+
+std::string make_uuid() {
+  std::random_device rd;
+  std::mt19937_64 g(rd());
+  uint64_t a = g(), b = g();
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>(a >> 16) & 0xffff, static_cast<unsigned>(a) & 0xfff,
+                (static_cast<unsigned>(b >> 48) & 0x3fff) | 0x8000,
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
+
+template <class Handle>
+Handle watch(self_ptr self, Handle h, std::string name) {
+  self->monitor(h);
+  self->state.children.emplace(h.address(), std::move(name));
+  self->state.child_handles.push_back(caf::actor_cast<caf::actor>(h));
+  return h;
+}
+
+void kill_all(self_ptr self) {
+  for (auto& h : self->state.child_handles) self->send_exit(h, caf::exit_reason::user_shutdown);
+  self->state.child_handles.clear();
+  self->state.children.clear();
+  self->state.coordinator = nullptr;
+}
+
+void launch(self_ptr self) {
+  auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
+  ++st.generation;
+  int64_t first_trigger = st.committed.trigger + 1;
+
+  auto dead = watch(self, self->spawn(dead_letter_actor_impl, dead_letter_actor_config{"dead-letters", plan.dead_letter_dir}),
+                    "dead-letters");
+  coordinator_config cc;
+  cc.plan = st.cfg.plan;
+  cc.query_id = st.query_id;
+  cc.run_id = make_uuid();
+  cc.first_trigger = first_trigger;
+  cc.totals = st.committed.totals;
+  cc.progress_path = st.cfg.progress_path;
+  cc.dead_letters = dead;
+  cc.supervisor = self;
+  auto coord = watch(self, self->spawn(coordinator_impl, std::move(cc)), "coordinator");
+  st.coordinator = coord;
+
+  auto sink = watch(self, self->spawn(sink_actor_impl, sink_actor_config{"sink", plan.sink.make(), coord, st.cfg.faults}),
+                    "sink");
+  operator_actor downstream = sink;
+  if (!plan.steps.empty())
+    downstream = watch(self,
+                       self->spawn(transform_actor_impl,
+                                   transform_actor_config{"transform", plan.steps, downstream, dead, st.cfg.faults}),
+                       "transform");
+  watermark_tracker_config wc;
+  for (const auto& in : plan.inputs)
+    wc.inputs.push_back(watermark_input{in.name, in.watermark_column.has_value(), in.watermark_delay_us});
+  wc.policy = plan.policy;
+  wc.idle_timeout_us = plan.idle_timeout_us;
+  wc.restored_watermark_us = st.committed.watermark_us;
+  wc.first_trigger = first_trigger;
+  wc.downstream = downstream;
+  auto tracker = watch(self, self->spawn(watermark_tracker_impl, std::move(wc)), "watermark");
+
+  std::vector<source_actor> sources;
+  for (uint32_t i = 0; i < plan.inputs.size(); ++i) {
+    const auto& in = plan.inputs[i];
+    source_config sc;
+    sc.name = in.name;
+    sc.input = i;
+    sc.reader = in.make_reader();
+    if (i < st.committed.positions.size()) {
+      auto s = sc.reader->seek(st.committed.positions[i]);
+      if (!s.is_ok()) throw std::runtime_error("cannot resume input '" + in.name + "': " + s.to_string());
+    }
+    sc.format = in.format;
+    sc.schema = in.source_schema;
+    sc.steps = in.steps;
+    sc.downstream = tracker;
+    sc.dead_letters = dead;
+    sc.faults = st.cfg.faults;
+    sources.push_back(watch(self, self->spawn(source_actor_impl, std::move(sc)), in.name));
+  }
+  self->send(coord, start_atom::value, std::move(sources));
+}
+
+void finish(self_ptr self, std::string kind, std::string message) {
+  auto& st = self->state;
+  if (st.finished) return;
+  st.finished = true;
+  kill_all(self);
+  query_summary summary = st.committed.totals;
+  summary.restarts = st.intensity->restarts();
+  self->send(st.cfg.listener, query_event{st.cfg.plan->name, std::move(kind), std::move(message), summary});
+  self->quit();
+}
+
+void on_failure(self_ptr self, const std::string& what) {
+  auto& st = self->state;
+  kill_all(self);
+  int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch()).count();
+  auto backoff = st.intensity->on_failure(now);
+  const auto& rs = st.cfg.plan->restart;
+  if (!backoff) {
+    finish(self, "failed",
+           what + "; gave up after " + std::to_string(st.intensity->restarts()) + " restart(s): more than " +
+               std::to_string(rs.max_restarts) + " failures within " + std::to_string(rs.within_us / 1000000) +
+               " s (raise restart.max or restart.within to allow more)");
+    return;
+  }
+  self->send(st.cfg.listener,
+             query_event{st.cfg.plan->name, "restarted",
+                         what + "; restarting from trigger " + std::to_string(st.committed.trigger + 1) + " in " +
+                             std::to_string(*backoff / 1000) + " ms (restart " +
+                             std::to_string(st.intensity->restarts()) + " of at most " +
+                             std::to_string(rs.max_restarts) + ")",
+                         st.committed.totals});
+  self->delayed_send(self, std::chrono::microseconds(*backoff), restart_atom::value);
+}
+
+}  // namespace
+
+supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config cfg) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.query_id = make_uuid();
+  st.committed.trigger = -1;
+  st.intensity = std::make_unique<restart_intensity>(st.cfg.plan->restart);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    auto it = st.children.find(dm.source);
+    if (it == st.children.end() || st.finished) return;  // an earlier generation, or shutting down
+    std::string name = it->second;
+    st.children.erase(it);
+    if (!dm.reason || dm.reason == caf::exit_reason::user_shutdown) return;
+    std::string what = dm.reason.category() == caf::atom("sluice") ? describe_error(dm.reason)
+                                                                   : "actor '" + name + "' failed: " + describe_error(dm.reason);
+    on_failure(self, what);
+  });
+  try {
+    launch(self);
+  } catch (const std::exception& e) {
+    finish(self, "failed", e.what());
+  }
+  return {
+      [=](trigger_committed& c) { self->state.committed = std::move(c); },
+      [=](complete_atom) {
+        auto& t = self->state.committed.totals;
+        finish(self, "finished",
+               std::to_string(t.triggers) + " triggers, " + std::to_string(t.input_rows) + " input rows, " +
+                   std::to_string(t.output_rows) + " output rows, " + std::to_string(t.dead_letters) + " dead letters");
+      },
+      [=](restart_atom) {
+        if (self->state.finished) return;
+        try {
+          launch(self);
+        } catch (const std::exception& e) {
+          finish(self, "failed", e.what());
+        }
+      },
+      [=](stop_atom) {
+        if (self->state.coordinator) self->send(self->state.coordinator, stop_atom::value);
+      },
+  };
+}
+
+}  // namespace sluice

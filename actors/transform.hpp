@@ -1,0 +1,77 @@
+// transform: stateless per-row steps — filter, select, computed columns, from_json, and the
+// watermark probe — fused into whatever actor runs them (a source's input chain or a
+// transform actor), Flink's operator chaining.
+//
+// Steps are immutable after build (DuckDB keeps operators const, state apart): whatever
+// a step learns while running a batch goes into the `step_context` of that batch. Each
+// step knows its output schema at build time, so a pipeline is checked before it runs.
+// No CAF here: steps are unit-tested on plain batches.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "messages/batch.hpp"
+#include "messages/control.hpp"
+#include "messages/expression.hpp"
+#include "messages/progress.hpp"
+
+namespace sluice {
+
+/// Named access to one row for user lambdas: `r["amount"]`, `r.num("amount")`, `r.str("user")`.
+class record {
+ public:
+  record(const schema& s, const row& r) : schema_(s), row_(r) {}
+  const value& operator[](std::string_view column) const;
+  double num(std::string_view column) const;          // 0 for null / non-numbers
+  std::string str(std::string_view column) const;     // "" for null
+  int64_t time_us() const { return row_.event_time_us; }
+  const row& raw() const { return row_; }
+  const schema& columns() const { return schema_; }
+
+ private:
+  const schema& schema_;
+  const row& row_;
+};
+
+/// What running the steps over one batch produced besides rows.
+struct step_context {
+  int64_t trigger = 0;
+  std::vector<dead_letter> dead_letters;
+  event_time_stats event_time;  // filled by the watermark probe
+};
+
+class transform_step {
+ public:
+  virtual ~transform_step() = default;
+  virtual void apply(batch& b, step_context& ctx) const = 0;
+  virtual schema_ptr output_schema() const = 0;
+  virtual std::string explain() const = 0;
+};
+
+using step_ptr = std::shared_ptr<const transform_step>;
+using row_predicate = std::function<bool(const record&)>;
+using row_function = std::function<value(const record&)>;
+
+step_ptr make_filter(schema_ptr in, row_predicate pred, std::string description);
+step_ptr make_filter(schema_ptr in, expression pred);
+/// Keeps `columns` in that order; throws std::invalid_argument naming an unknown column.
+step_ptr make_select(schema_ptr in, const std::vector<std::string>& columns);
+/// Adds (or replaces) column `name` of `type` computed per row.
+step_ptr make_with_column(schema_ptr in, std::string name, column_type type, row_function fn, std::string description);
+step_ptr make_with_column(schema_ptr in, std::string name, expression expr);
+/// Parses JSON text in string column `column` by `parsed` (the from_json step); keeps the
+/// columns `keep` after the parsed ones. A row that does not parse becomes a dead letter.
+step_ptr make_from_json(schema_ptr in, std::string column, schema_ptr parsed, std::vector<std::string> keep);
+/// Marks the event-time column's rows for the watermark (`with_watermark`): records their
+/// min/max/avg event time in the context. Rows pass unchanged.
+step_ptr make_watermark_probe(schema_ptr in, std::string column, int64_t delay_us);
+
+/// Runs `steps` in order over `b`.
+inline void apply_steps(const std::vector<step_ptr>& steps, batch& b, step_context& ctx) {
+  for (const auto& s : steps) s->apply(b, ctx);
+}
+
+}  // namespace sluice

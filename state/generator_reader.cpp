@@ -1,0 +1,89 @@
+#include "state/generator_reader.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace sluice {
+namespace {
+
+uint64_t mix(uint64_t x) {  // splitmix64 finalizer
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// A uniform double in [0,1) from (seed, n, salt).
+double uniform(uint64_t seed, uint64_t n, uint64_t salt) {
+  return static_cast<double>(mix(seed * 0x100000001b3ULL ^ mix(n * 31 + salt)) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+const char* const event_types[] = {"view", "view", "view", "click", "click", "cart", "purchase"};
+
+}  // namespace
+
+const std::vector<std::string>& generator_kinds() {
+  static const std::vector<std::string> kinds = {"events"};
+  return kinds;
+}
+
+std::string generate_record(const generator_spec& spec, uint64_t n) {
+  int64_t ts = spec.start_us + static_cast<int64_t>(n) * spec.spacing_us;
+  if (spec.late_fraction > 0 && uniform(spec.seed, n, 1) < spec.late_fraction) ts -= spec.late_us;
+  else if (spec.disorder_fraction > 0 && uniform(spec.seed, n, 2) < spec.disorder_fraction)
+    ts -= static_cast<int64_t>(uniform(spec.seed, n, 3) * static_cast<double>(spec.disorder_us));
+  uint64_t user = static_cast<uint64_t>(uniform(spec.seed, n, 4) * static_cast<double>(std::max<uint64_t>(spec.keys, 1)));
+  const char* type = event_types[static_cast<size_t>(uniform(spec.seed, n, 5) * 7)];
+  double amount = static_cast<double>(static_cast<int64_t>(uniform(spec.seed, n, 6) * 50000)) / 100.0;
+  char buf[256];
+  long long ts_ms = static_cast<long long>(ts / 1000);
+  if (spec.malformed_fraction > 0 && uniform(spec.seed, n, 7) < spec.malformed_fraction) {
+    switch (mix(spec.seed ^ n) % 3) {
+      case 0:  // cut short: not JSON
+        std::snprintf(buf, sizeof buf, "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amo",
+                      static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type);
+        break;
+      case 1:  // no event time
+        std::snprintf(buf, sizeof buf, "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amount\":%.2f}",
+                      static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type, amount);
+        break;
+      default:  // wrong type
+        std::snprintf(buf, sizeof buf,
+                      "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amount\":\"%.2f EUR\",\"ts\":%lld}",
+                      static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type, amount, ts_ms);
+    }
+    return buf;
+  }
+  std::snprintf(buf, sizeof buf, "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amount\":%.2f,\"ts\":%lld}",
+                static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type, amount, ts_ms);
+  return buf;
+}
+
+status generator_reader::read(size_t max, int64_t now_us, std::vector<raw_record>& out) {
+  uint64_t end = spec_.count ? spec_.count : UINT64_MAX;
+  if (max) end = std::min<uint64_t>(end, next_ + max);
+  if (spec_.rate > 0) {
+    if (clock_start_us_ < 0) {
+      clock_start_us_ = now_us;
+      released_base_ = next_;
+    }
+    double elapsed_s = static_cast<double>(now_us - clock_start_us_) / 1e6;
+    uint64_t released = released_base_ + static_cast<uint64_t>(elapsed_s * spec_.rate) + 1;
+    end = std::min(end, released);
+  }
+  std::string origin = "generator:" + spec_.kind + "@";
+  for (; next_ < end; ++next_) out.push_back(raw_record{generate_record(spec_, next_), origin + std::to_string(next_)});
+  return status::ok();
+}
+
+status generator_reader::seek(const std::string& position) {
+  try {
+    next_ = std::stoull(position);
+  } catch (const std::exception&) {
+    return status::invalid_argument("generator position '" + position + "' is not a record index");
+  }
+  clock_start_us_ = -1;
+  return status::ok();
+}
+
+}  // namespace sluice

@@ -1,0 +1,58 @@
+// generator_reader: deterministic generated records — record n is a pure function of
+// (kind, seed, n), so a restarted query regenerates exactly what it read before.
+//
+// Kinds: `events` (user activity: event_id, user, type, amount, ts) — more kinds come with
+// the Kafka/generators issue. Knobs: key cardinality, a share of malformed records (not
+// JSON, a missing time column, a wrong type — for dead-letter paths), a share of
+// out-of-order and late records (event time moved back by up to `disorder_us`, or by
+// `late_us`). Event time of record n = start + n·spacing. Rate limit: `rate` records per
+// second of processing time since the first read (0 = as fast as the pipeline takes them).
+// Position = index of the next record.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "state/record_reader.hpp"
+
+namespace sluice {
+
+struct generator_spec {
+  std::string kind = "events";
+  uint64_t seed = 42;
+  uint64_t count = 0;           // 0 = unbounded
+  double rate = 0;              // records per second; 0 = as fast as possible
+  uint64_t keys = 1000;         // distinct users
+  double malformed_fraction = 0;
+  double disorder_fraction = 0; // moved back by up to disorder_us
+  int64_t disorder_us = 5'000'000;
+  double late_fraction = 0;     // moved back by late_us
+  int64_t late_us = 600'000'000;
+  int64_t start_us = 1'767'225'600'000'000;  // 2026-01-01T00:00:00Z
+  int64_t spacing_us = 1000;    // event-time distance between consecutive records
+};
+
+/// The kinds a generator knows, for help texts and validation.
+const std::vector<std::string>& generator_kinds();
+/// Record n of the spec (the same bytes for the same spec and n, always).
+std::string generate_record(const generator_spec& spec, uint64_t n);
+
+class generator_reader final : public record_reader {
+ public:
+  explicit generator_reader(generator_spec spec) : spec_(std::move(spec)) {}
+  std::string description() const override { return "Generator[" + spec_.kind + "]"; }
+  status read(size_t max, int64_t now_us, std::vector<raw_record>& out) override;
+  bool exhausted() const override { return spec_.count != 0 && next_ >= spec_.count; }
+  std::string position() const override { return std::to_string(next_); }
+  status seek(const std::string& position) override;
+  const generator_spec& spec() const { return spec_; }
+
+ private:
+  generator_spec spec_;
+  uint64_t next_ = 0;
+  uint64_t released_base_ = 0;  // records released before the rate clock started
+  int64_t clock_start_us_ = -1;
+};
+
+}  // namespace sluice

@@ -1,0 +1,82 @@
+// row_sink: where a sink actor puts rows — JSONL part files, a console stream, or memory.
+//
+// Owner: one sink actor. Contract: `write` is called with trigger k's batches in order,
+// then `finish(k)` once; output of trigger k is complete (and, for files, visible) only
+// after `finish(k)` returned ok. Implementations are plain classes (tests add their own,
+// e.g. a deliberately slow sink, through this seam).
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "messages/batch.hpp"
+#include "state/part_file_writer.hpp"
+#include "state/status.hpp"
+
+namespace sluice {
+
+class row_sink {
+ public:
+  virtual ~row_sink() = default;
+  virtual status open() { return status::ok(); }
+  virtual status write(const batch& b) = 0;
+  virtual status finish(int64_t trigger, int64_t& rows) = 0;
+  virtual std::string description() const = 0;
+};
+
+/// One JSONL part file per trigger in a directory (state/part_file_writer.hpp).
+class jsonl_sink final : public row_sink {
+ public:
+  explicit jsonl_sink(std::string dir) : writer_(std::move(dir)) {}
+  status open() override { return writer_.open(); }
+  status write(const batch& b) override;
+  status finish(int64_t trigger, int64_t& rows) override { return writer_.finish(trigger, rows); }
+  std::string description() const override { return "FileSink[" + writer_.directory() + "]"; }
+
+ private:
+  part_file_writer writer_;
+  std::string line_;
+};
+
+/// Rows as JSON lines on a stream, under a `-- trigger k --` header (Spark's console sink).
+class console_sink final : public row_sink {
+ public:
+  explicit console_sink(std::FILE* out, size_t max_rows_per_trigger = 20) : out_(out), max_rows_(max_rows_per_trigger) {}
+  status write(const batch& b) override;
+  status finish(int64_t trigger, int64_t& rows) override;
+  std::string description() const override { return "ConsoleSink"; }
+
+ private:
+  std::FILE* out_;
+  size_t max_rows_;
+  int64_t rows_ = 0;
+  int64_t header_trigger_ = -1;
+};
+
+/// Keeps rows in memory, tagged with their trigger: for tests and `sluice replay`.
+class memory_sink final : public row_sink {
+ public:
+  struct store {
+    std::mutex mu;
+    schema_ptr schema;
+    std::vector<std::pair<int64_t, row>> rows;
+    std::vector<int64_t> finished_triggers;
+    size_t size() {
+      std::lock_guard<std::mutex> g(mu);
+      return rows.size();
+    }
+  };
+  explicit memory_sink(std::shared_ptr<store> s) : store_(std::move(s)) {}
+  status write(const batch& b) override;
+  status finish(int64_t trigger, int64_t& rows) override;
+  std::string description() const override { return "MemorySink"; }
+
+ private:
+  std::shared_ptr<store> store_;
+  int64_t rows_ = 0;
+};
+
+}  // namespace sluice

@@ -1,0 +1,71 @@
+// state_store: the LevelDB database that holds a query's state, in namespaces per
+// operator and partition.
+//
+// Owner: the query (one store per checkpoint directory); operators reach it through
+// `keyed_state` (state/keyed_state.hpp), never through LevelDB directly.
+// Key layout (docs/formats/state-keys.md, version 1):
+//     'S' 0x01 | varint32(len(ns)) ns | kind | user key
+// where ns = "<operator>/<partition>", kind 'c' = committed at the last epoch, 'x' = spilled
+// working state not yet committed. Decoders refuse any version byte other than 0x01.
+// On open, spilled ('x') entries are uncommitted by definition and are deleted.
+// Faults come in through the `leveldb::Env*` seam (tests pass an in-memory or failing Env).
+#pragma once
+
+#include <leveldb/db.h>
+#include <leveldb/env.h>
+#include <leveldb/write_batch.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "state/status.hpp"
+
+namespace sluice {
+
+constexpr char state_key_version = 0x01;
+
+enum class key_kind : char { committed = 'c', spilled = 'x' };
+
+std::string encode_state_key(std::string_view ns, key_kind kind, std::string_view user_key);
+/// Splits a key made by `encode_state_key`; refuses other versions.
+status decode_state_key(std::string_view key, std::string& ns, key_kind& kind, std::string& user_key);
+
+class state_store {
+ public:
+  struct options {
+    leveldb::Env* env = nullptr;  // nullptr = leveldb::Env::Default()
+    bool create_if_missing = true;
+    size_t block_cache_bytes = 8 << 20;
+  };
+
+  static status open(const std::string& dir, const options& opts, std::unique_ptr<state_store>& out);
+  ~state_store();
+  state_store(const state_store&) = delete;
+  state_store& operator=(const state_store&) = delete;
+
+  status get(std::string_view ns, key_kind kind, std::string_view key, std::string& value) const;
+  status put(std::string_view ns, key_kind kind, std::string_view key, std::string_view value);
+  status erase(std::string_view ns, key_kind kind, std::string_view key);
+  /// Calls `fn(user_key, value)` for keys of `ns`/`kind` starting with `prefix`, in key order;
+  /// stops early when `fn` returns false.
+  status scan(std::string_view ns, key_kind kind, std::string_view prefix,
+              const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  /// Applies a batch atomically; `sync` makes it survive an OS crash (platform-notes §4).
+  status write(leveldb::WriteBatch& batch, bool sync);
+  /// Raw key/value access for metadata outside the state namespaces (checkpoint records).
+  status get_raw(std::string_view key, std::string& value) const;
+
+  const std::string& directory() const { return dir_; }
+
+ private:
+  state_store(std::string dir, leveldb::DB* db) : dir_(std::move(dir)), db_(db) {}
+  status drop_spilled();
+  std::string dir_;
+  leveldb::DB* db_;
+};
+
+status from_leveldb(const leveldb::Status& s);
+
+}  // namespace sluice
