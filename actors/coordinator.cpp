@@ -61,6 +61,14 @@ void commit(self_ptr self, int64_t k) {
     self->send(st.cfg.supervisor,
                trigger_committed{k, t.end_positions, t.report.next_watermark_us, st.cfg.totals});
     st.triggers.erase(it);
+    // Back-to-back triggers that found no data wait a polling delay first, as Spark does
+    // (spark.sql.streaming.pollingDelay, 10 ms), instead of spinning.
+    if (rows == 0 && st.cfg.plan->trigger.kind == trigger_kind::processing_time && st.cfg.plan->trigger.interval_us == 0 &&
+        !st.timer_pending && !st.stopping && !st.all_exhausted) {
+      st.timer_pending = true;
+      self->delayed_send(self, std::chrono::milliseconds(10), timer_atom::value);
+      return;
+    }
     kick(self);
   });
   (void)t;
@@ -99,11 +107,11 @@ void kick(self_ptr self) {
   if (st.stopping || st.all_exhausted) {
     if (st.triggers.empty()) {
       st.completed = true;
-      self->send(st.cfg.supervisor, complete_atom::value);
+      self->send(st.cfg.supervisor, complete_atom::value, st.all_exhausted);
     }
     return;
   }
-  if (st.issuing || static_cast<int>(st.triggers.size()) >= plan.max_inflight_triggers) return;
+  if (st.issuing || st.timer_pending || static_cast<int>(st.triggers.size()) >= plan.max_inflight_triggers) return;
   if (plan.trigger.kind == trigger_kind::processing_time && plan.trigger.interval_us > 0 && st.last_trigger_start_us > 0) {
     int64_t due = st.triggers.empty() ? st.last_trigger_start_us + plan.trigger.interval_us : 0;
     if (!st.triggers.empty()) {

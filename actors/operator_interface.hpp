@@ -100,9 +100,11 @@ typename Inspector::result_type inspect(Inspector& f, trigger_committed& x) {
   return f(x.trigger, x.positions, x.watermark_us, x.totals);
 }
 
+/// coordinator → supervisor: no more triggers; the bool says whether all input was read
+/// (false: stopped on request).
 using complete_atom = caf::atom_constant<caf::atom("complete")>;
 
-using supervisor_actor = caf::typed_actor<caf::reacts_to<trigger_committed>, caf::reacts_to<complete_atom>,
+using supervisor_actor = caf::typed_actor<caf::reacts_to<trigger_committed>, caf::reacts_to<complete_atom, bool>,
                                           caf::reacts_to<restart_atom>, caf::reacts_to<stop_atom>>;
 
 /// supervisor → whoever runs the query (the CLI): restarts, the end, or the failure.

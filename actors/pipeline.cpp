@@ -1,5 +1,6 @@
 #include "actors/pipeline.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "messages/expression.hpp"
@@ -51,15 +52,16 @@ schema_ptr events_schema() {
 namespace sinks {
 
 sink_plan jsonl(std::string directory) {
-  return sink_plan{"FileSink[" + directory + "]", [directory] { return std::make_shared<jsonl_sink>(directory); }};
+  return sink_plan{"FileSink[" + directory + "]", [directory] { return std::make_shared<jsonl_sink>(directory); },
+                   [directory] { std::FILE* f = std::fopen((directory + "/_SUCCESS").c_str(), "w"); if (f) std::fclose(f); }};
 }
 
 sink_plan console(size_t max_rows) {
-  return sink_plan{"ConsoleSink", [max_rows] { return std::make_shared<console_sink>(stdout, max_rows); }};
+  return sink_plan{"ConsoleSink", [max_rows] { return std::make_shared<console_sink>(stdout, max_rows); }, nullptr};
 }
 
 sink_plan memory(std::shared_ptr<memory_sink::store> store) {
-  return sink_plan{"MemorySink", [store] { return std::make_shared<memory_sink>(store); }};
+  return sink_plan{"MemorySink", [store] { return std::make_shared<memory_sink>(store); }, nullptr};
 }
 
 }  // namespace sinks
@@ -102,6 +104,10 @@ stream stream::where(const boost::json::value& expr) {
   return add(make_filter(schema(), expression::compile(expr, *schema())));
 }
 
+stream stream::validate(const boost::json::value& expr, std::string reason) {
+  return add(make_validate(schema(), expression::compile(expr, *schema()), std::move(reason)));
+}
+
 stream stream::select(const std::vector<std::string>& columns) { return add(make_select(schema(), columns)); }
 
 stream stream::with_column(const std::string& name, const boost::json::value& expr) {
@@ -114,9 +120,11 @@ stream stream::from_json(const std::string& column, schema_ptr parsed, std::vect
 
 stream stream::union_with(const stream& other) {
   if (other.p_ != p_) throw std::invalid_argument("union_with: streams of different pipelines");
-  if (input_ < 0 || other.input_ < 0) throw std::invalid_argument("union_with combines inputs, once");
-  auto& a = p_->plan_.inputs[static_cast<size_t>(input_)];
-  auto& b = p_->plan_.inputs[static_cast<size_t>(other.input_)];
+  if (other.input_ < 0) throw std::invalid_argument("union_with takes an input stream (a source), not the combined stream");
+  if (input_ < 0 && !p_->plan_.steps.empty())
+    throw std::invalid_argument("union_with: combine all inputs before adding steps to the combined stream");
+  const auto& a = p_->plan_.inputs[input_ < 0 ? 0 : static_cast<size_t>(input_)];
+  const auto& b = p_->plan_.inputs[static_cast<size_t>(other.input_)];
   if (a.output_schema->size() != b.output_schema->size())
     throw std::invalid_argument("union_with: inputs '" + a.name + "' (" + a.output_schema->describe() + ") and '" +
                                 b.name + "' (" + b.output_schema->describe() + ") have different columns");

@@ -74,6 +74,14 @@ class stream {
                   "sluice::stream::filter takes a predicate callable as bool(const sluice::record&)");
     return add(make_filter(schema(), row_predicate(std::move(predicate)), std::move(description)));
   }
+  /// Rows failing `rule` go to the dead letters with `reason` instead of downstream.
+  template <class F>
+  stream validate(F rule, std::string reason) {
+    static_assert(std::is_invocable_r_v<bool, F, const record&>,
+                  "sluice::stream::validate takes a rule callable as bool(const sluice::record&)");
+    return add(make_validate(schema(), row_predicate(std::move(rule)), std::move(reason)));
+  }
+  stream validate(const boost::json::value& expr, std::string reason);
   /// A predicate in the JSON expression form (messages/expression.hpp).
   stream where(const boost::json::value& expr);
 

@@ -42,6 +42,9 @@ struct input_plan {
 struct sink_plan {
   std::string description;
   std::function<std::shared_ptr<row_sink>()> make;
+  /// Called once when the query finished reading all its input (not on stop or failure):
+  /// the file sink writes `_SUCCESS`, so a downstream query can tell the input is complete.
+  std::function<void()> on_complete;
 };
 
 struct query_plan {

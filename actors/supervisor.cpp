@@ -162,8 +162,9 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
   }
   return {
       [=](trigger_committed& c) { self->state.committed = std::move(c); },
-      [=](complete_atom) {
+      [=](complete_atom, bool input_complete) {
         auto& t = self->state.committed.totals;
+        if (input_complete && self->state.cfg.plan->sink.on_complete) self->state.cfg.plan->sink.on_complete();
         finish(self, "finished",
                std::to_string(t.triggers) + " triggers, " + std::to_string(t.input_rows) + " input rows, " +
                    std::to_string(t.output_rows) + " output rows, " + std::to_string(t.dead_letters) + " dead letters");

@@ -159,6 +159,26 @@ class watermark_probe final : public transform_step {
   int64_t delay_;
 };
 
+class validate_step final : public transform_step {
+ public:
+  validate_step(schema_ptr in, std::function<bool(const schema&, const row&)> rule, std::string reason)
+      : schema_(std::move(in)), rule_(std::move(rule)), reason_(std::move(reason)) {}
+  void apply(batch& b, step_context& ctx) const override {
+    const schema& s = *b.schema;
+    auto keep = std::stable_partition(b.rows.begin(), b.rows.end(), [&](const row& r) { return rule_(s, r); });
+    for (auto it = keep; it != b.rows.end(); ++it)
+      ctx.dead_letters.push_back(dead_letter{encode_row(s, *it), "failed validation: " + reason_, "validate", ctx.trigger});
+    b.rows.erase(keep, b.rows.end());
+  }
+  schema_ptr output_schema() const override { return schema_; }
+  std::string explain() const override { return "Validate " + reason_ + " (failures → dead letters)"; }
+
+ private:
+  schema_ptr schema_;
+  std::function<bool(const schema&, const row&)> rule_;
+  std::string reason_;
+};
+
 size_t require_column(const schema& s, const std::string& name, const char* what) {
   auto i = s.index_of(name);
   if (!i)
@@ -177,6 +197,17 @@ step_ptr make_filter(schema_ptr in, expression pred) {
   std::string d = pred.describe();
   return std::make_shared<filter_step>(
       in, [p = std::move(pred)](const schema&, const row& r) { return p.test(r); }, std::move(d));
+}
+
+step_ptr make_validate(schema_ptr in, row_predicate rule, std::string reason) {
+  return std::make_shared<validate_step>(
+      in, [p = std::move(rule)](const schema& s, const row& r) { return p(record(s, r)); }, std::move(reason));
+}
+
+step_ptr make_validate(schema_ptr in, expression rule, std::string reason) {
+  if (reason.empty()) reason = rule.describe();
+  return std::make_shared<validate_step>(
+      in, [p = std::move(rule)](const schema&, const row& r) { return p.test(r); }, std::move(reason));
 }
 
 step_ptr make_select(schema_ptr in, const std::vector<std::string>& columns) {

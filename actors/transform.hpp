@@ -65,6 +65,10 @@ step_ptr make_with_column(schema_ptr in, std::string name, expression expr);
 /// Parses JSON text in string column `column` by `parsed` (the from_json step); keeps the
 /// columns `keep` after the parsed ones. A row that does not parse becomes a dead letter.
 step_ptr make_from_json(schema_ptr in, std::string column, schema_ptr parsed, std::vector<std::string> keep);
+/// Keeps rows that satisfy `rule`; a row that does not becomes a dead letter (the row as
+/// JSON, the reason `reason`) — Delta Live Tables' expect-or-drop, but nothing vanishes.
+step_ptr make_validate(schema_ptr in, row_predicate rule, std::string reason);
+step_ptr make_validate(schema_ptr in, expression rule, std::string reason);
 /// Marks the event-time column's rows for the watermark (`with_watermark`): records their
 /// min/max/avg event time in the context. Rows pass unchanged.
 step_ptr make_watermark_probe(schema_ptr in, std::string column, int64_t delay_us);

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <cmath>
+#include <cstdio>
 
 #include "messages/time.hpp"
 
@@ -20,6 +21,44 @@ void put_map(boost::json::object& o, const char* key, const Map& m) {
   boost::json::object inner;
   for (const auto& [k, v] : m) inner[k] = v;
   o[key] = std::move(inner);
+}
+
+// Boost.JSON prints doubles as 3.121976E5; Spark prints 312197.6. Rates are rounded to one
+// decimal already, so print them that way.
+void write_json(const boost::json::value& v, std::string& out) {
+  switch (v.kind()) {
+    case boost::json::kind::object: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& kv : v.get_object()) {
+        if (!first) out.push_back(',');
+        first = false;
+        out += boost::json::serialize(boost::json::value(kv.key()));
+        out.push_back(':');
+        write_json(kv.value(), out);
+      }
+      out.push_back('}');
+      break;
+    }
+    case boost::json::kind::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& e : v.get_array()) {
+        if (!first) out.push_back(',');
+        first = false;
+        write_json(e, out);
+      }
+      out.push_back(']');
+      break;
+    }
+    case boost::json::kind::double_: {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.1f", v.get_double());
+      out += buf;
+      break;
+    }
+    default: out += boost::json::serialize(v);
+  }
 }
 
 }  // namespace
@@ -92,7 +131,9 @@ std::string to_json(const progress_record& p) {
     if (!r.holding_input.empty()) observed["watermarkHeldBackBy"] = r.holding_input;
     o["observedMetrics"] = std::move(observed);
   }
-  return boost::json::serialize(o);
+  std::string out;
+  write_json(o, out);
+  return out;
 }
 
 }  // namespace sluice

@@ -38,7 +38,7 @@ std::string generate_record(const generator_spec& spec, uint64_t n) {
   char buf[256];
   long long ts_ms = static_cast<long long>(ts / 1000);
   if (spec.malformed_fraction > 0 && uniform(spec.seed, n, 7) < spec.malformed_fraction) {
-    switch (mix(spec.seed ^ n) % 3) {
+    switch (mix(spec.seed ^ n) % 4) {
       case 0:  // cut short: not JSON
         std::snprintf(buf, sizeof buf, "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amo",
                       static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type);
@@ -46,6 +46,10 @@ std::string generate_record(const generator_spec& spec, uint64_t n) {
       case 1:  // no event time
         std::snprintf(buf, sizeof buf, "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amount\":%.2f}",
                       static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type, amount);
+        break;
+      case 2:  // valid JSON, invalid content: a negative amount
+        std::snprintf(buf, sizeof buf, "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amount\":-%.2f,\"ts\":%lld}",
+                      static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type, amount + 1, ts_ms);
         break;
       default:  // wrong type
         std::snprintf(buf, sizeof buf,

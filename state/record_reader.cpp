@@ -34,6 +34,8 @@ std::vector<std::string> jsonl_reader::list_files(status& st) const {
 
 status jsonl_reader::read(size_t max, int64_t, std::vector<raw_record>& out) {
   status st;
+  std::error_code ec;
+  bool complete = !bounded_ && fs::exists(fs::path(path_) / "_SUCCESS", ec);  // before listing
   auto files = list_files(st);
   if (!st.is_ok()) return st;
   bool single = fs::is_regular_file(path_);
@@ -64,6 +66,7 @@ status jsonl_reader::read(size_t max, int64_t, std::vector<raw_record>& out) {
     if (max != 0 && taken >= max) return status::ok();
   }
   drained_ = true;
+  complete_ = complete;
   return status::ok();
 }
 

@@ -36,13 +36,15 @@ class record_reader {
 /// JSONL files: one file, or every `*.json`/`*.jsonl` file of a directory in name order
 /// (files whose name starts with `.` or `_`, or ends in `.tmp`, are not read). Position:
 /// `<file name>:<byte offset>:<line number>`. Streaming (`bounded` false): new files and
-/// appended complete lines are picked up by later reads; never exhausted.
+/// appended complete lines are picked up by later reads; exhausted only once the directory
+/// holds a `_SUCCESS` marker (written by a file sink whose query read all its input) and
+/// everything was read — how a silver query knows its bronze input is complete.
 class jsonl_reader final : public record_reader {
  public:
   jsonl_reader(std::string path, bool bounded);
   std::string description() const override { return "FileSource[" + path_ + "]"; }
   status read(size_t max, int64_t now_us, std::vector<raw_record>& out) override;
-  bool exhausted() const override { return bounded_ && drained_; }
+  bool exhausted() const override { return drained_ && (bounded_ || complete_); }
   std::string position() const override;
   status seek(const std::string& position) override;
 
@@ -51,6 +53,7 @@ class jsonl_reader final : public record_reader {
   std::string path_;
   bool bounded_;
   bool drained_ = false;
+  bool complete_ = false;  // `_SUCCESS` seen before the last listing
   std::string file_;   // current file name ("" = before the first)
   uint64_t offset_ = 0;
   uint64_t line_ = 0;

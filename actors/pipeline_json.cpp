@@ -1,0 +1,293 @@
+#include "actors/pipeline_json.hpp"
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "actors/pipeline.hpp"
+#include "messages/time.hpp"
+
+namespace sluice {
+namespace {
+namespace json = boost::json;
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw std::invalid_argument(path + ": " + what);
+}
+
+const json::object& as_object(const json::value& v, const std::string& path) {
+  if (!v.is_object()) fail(path, "expected a JSON object, got " + json::serialize(v));
+  return v.get_object();
+}
+
+void check_fields(const json::object& o, const std::string& path, std::set<std::string> accepted) {
+  for (const auto& kv : o)
+    if (!accepted.count(std::string(kv.key()))) {
+      std::string list;
+      for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
+      fail(path.empty() ? std::string(kv.key()) : path + "." + std::string(kv.key()), "unknown field; accepted here: " + list);
+    }
+}
+
+std::string get_string(const json::object& o, const char* key, const std::string& path, std::string def = {}) {
+  auto* v = o.if_contains(key);
+  if (!v) return def;
+  if (!v->is_string()) fail(path + "." + key, "expected a string, got " + json::serialize(*v));
+  return std::string(v->get_string());
+}
+
+double get_number(const json::object& o, const char* key, const std::string& path, double def, double min, double max) {
+  auto* v = o.if_contains(key);
+  if (!v) return def;
+  if (!v->is_number()) fail(path + "." + key, "expected a number, got " + json::serialize(*v));
+  double d = v->to_number<double>();
+  if (d < min || d > max) {
+    std::ostringstream os;
+    os << "expected a number from " << min << " to " << max << ", got " << d;
+    fail(path + "." + key, os.str());
+  }
+  return d;
+}
+
+int64_t get_duration(const json::value& v, const std::string& path) {
+  if (v.is_number()) return static_cast<int64_t>(v.to_number<double>() * 1e6);
+  if (v.is_string()) {
+    auto d = parse_duration_us(std::string_view(v.get_string()));
+    if (d && *d >= 0) return *d;
+  }
+  fail(path, "expected a duration such as \"500ms\", \"10s\", \"5m\" (or a number of seconds), got " + json::serialize(v));
+}
+
+schema_ptr parse_columns(const json::value& v, const std::string& path, const std::string& event_time) {
+  if (!v.is_array()) fail(path, "expected a list of columns");
+  std::vector<column> cols;
+  size_t i = 0;
+  for (const auto& c : v.get_array()) {
+    std::string p = path + "[" + std::to_string(i++) + "]";
+    column col;
+    std::string type = "string";
+    if (c.is_string()) {
+      std::string s(c.get_string());
+      auto colon = s.find(':');
+      col.name = s.substr(0, colon);
+      if (colon != std::string::npos) type = s.substr(colon + 1);
+    } else {
+      const auto& o = as_object(c, p);
+      check_fields(o, p, {"name", "type", "unit", "required"});
+      col.name = get_string(o, "name", p);
+      type = get_string(o, "type", p, "string");
+      auto unit = get_string(o, "unit", p, "ms");
+      auto u = parse_time_unit(unit);
+      if (!u) fail(p + ".unit", "expected s, ms or us, got '" + unit + "'");
+      col.unit = *u;
+      if (auto* r = o.if_contains("required")) {
+        if (!r->is_bool()) fail(p + ".required", "expected true or false");
+        col.required = r->get_bool();
+      }
+    }
+    if (col.name.empty()) fail(p, "a column needs a name");
+    auto t = parse_column_type(type);
+    if (!t) fail(p, "unknown type '" + type + "'; accepted: int64, double, string, bool, timestamp");
+    col.type = *t;
+    cols.push_back(std::move(col));
+  }
+  try {
+    return std::make_shared<const schema>(std::move(cols), event_time);
+  } catch (const std::invalid_argument& e) {
+    fail(path, e.what());
+  }
+}
+
+source_spec parse_source(const std::string& name, const json::object& o, const std::string& path, schema_ptr schema,
+                         bool bounded_default) {
+  std::string type = get_string(o, "type", path);
+  if (type == "generator") {
+    check_fields(o, path, {"type", "kind", "count", "rate", "seed", "users", "malformed", "disorder", "late"});
+    generator_spec g;
+    g.kind = get_string(o, "kind", path, "events");
+    bool known = false;
+    for (const auto& k : generator_kinds()) known |= k == g.kind;
+    if (!known) fail(path + ".kind", "unknown generator kind '" + g.kind + "'");
+    g.count = static_cast<uint64_t>(get_number(o, "count", path, 10000, 0, 9e18));
+    g.rate = get_number(o, "rate", path, 0, 0, 1e9);
+    g.seed = static_cast<uint64_t>(get_number(o, "seed", path, 42, 0, 9e18));
+    g.keys = static_cast<uint64_t>(get_number(o, "users", path, 1000, 1, 1e12));
+    g.malformed_fraction = get_number(o, "malformed", path, 0, 0, 1);
+    g.disorder_fraction = get_number(o, "disorder", path, 0, 0, 1);
+    g.late_fraction = get_number(o, "late", path, 0, 0, 1);
+    return sources::generator(name, g, std::move(schema));
+  }
+  if (type == "file") {
+    check_fields(o, path, {"type", "path", "bounded"});
+    std::string p = get_string(o, "path", path);
+    if (p.empty()) fail(path + ".path", "a file source needs a path (a file or a directory of .jsonl files)");
+    bool bounded = bounded_default;
+    if (auto* b = o.if_contains("bounded")) {
+      if (!b->is_bool()) fail(path + ".bounded", "expected true or false");
+      bounded = b->get_bool();
+    }
+    return sources::jsonl(name, p, std::move(schema), bounded);
+  }
+  fail(path + ".type", "unknown source type '" + type + "'; accepted: generator, file (kafka comes with the Kafka issue)");
+}
+
+}  // namespace
+
+query_plan_ptr pipeline_from_json(const json::value& spec) {
+  const auto& root = as_object(spec, "pipeline");
+  check_fields(root, "", {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy",
+                          "idle_timeout", "inputs", "filter", "with_columns", "output_columns", "sink", "dead_letters",
+                          "restart", "description"});
+  std::string name = get_string(root, "name", "name", "pipeline");
+  pipeline p(name);
+  trigger_policy trig;
+  if (auto* t = root.if_contains("trigger")) {
+    auto parsed = t->is_string() ? parse_trigger(std::string_view(t->get_string())) : std::nullopt;
+    if (!parsed) fail("trigger", "expected an interval (\"1s\", \"0\"), \"once\" or \"available_now\", got " + json::serialize(*t));
+    trig = *parsed;
+  }
+  p.with_trigger(trig);
+  bool bounded_default = trig.kind != trigger_kind::processing_time;
+  p.with_max_records_per_trigger(static_cast<int64_t>(get_number(root, "max_records_per_trigger", "", 10000, 0, 1e9)));
+  p.with_trigger_credits(static_cast<int>(get_number(root, "trigger_credits", "", 2, 1, 64)));
+  if (auto* w = root.if_contains("watermark_policy")) {
+    auto parsed = w->is_string() ? parse_watermark_policy(std::string_view(w->get_string())) : std::nullopt;
+    if (!parsed) fail("watermark_policy", "expected \"min\" or \"max\"");
+    p.with_watermark_policy(*parsed);
+  }
+  if (auto* i = root.if_contains("idle_timeout")) p.with_idle_timeout(std::chrono::microseconds(get_duration(*i, "idle_timeout")));
+  if (auto* r = root.if_contains("restart")) {
+    const auto& ro = as_object(*r, "restart");
+    check_fields(ro, "restart", {"max", "within", "backoff"});
+    restart_strategy rs;
+    rs.max_restarts = static_cast<int>(get_number(ro, "max", "restart", 3, 0, 1000));
+    if (auto* w = ro.if_contains("within")) rs.within_us = get_duration(*w, "restart.within");
+    if (auto* b = ro.if_contains("backoff")) rs.initial_backoff_us = get_duration(*b, "restart.backoff");
+    p.with_restart_strategy(rs);
+  }
+  auto* inputs_v = root.if_contains("inputs");
+  if (!inputs_v) fail("inputs", "a pipeline needs at least one input");
+  const auto& inputs = as_object(*inputs_v, "inputs");
+  if (inputs.empty()) fail("inputs", "a pipeline needs at least one input");
+  std::vector<stream> streams;
+  for (const auto& kv : inputs) {
+    std::string in_name(kv.key());
+    std::string path = "inputs." + in_name;
+    const auto& in = as_object(kv.value(), path);
+    check_fields(in, path, {"source", "format", "columns", "watermark", "filter", "event_time"});
+    auto* src = in.if_contains("source");
+    if (!src) fail(path + ".source", "an input needs a source block");
+    const auto& src_o = as_object(*src, path + ".source");
+    std::string format = get_string(in, "format", path, "json");
+    if (format != "json" && format != "raw") fail(path + ".format", "expected \"json\" or \"raw\"");
+    std::string wm_col, event_time = get_string(in, "event_time", path);
+    int64_t wm_delay = 0;
+    if (auto* w = in.if_contains("watermark"); w && !w->is_null()) {
+      const auto& wo = as_object(*w, path + ".watermark");
+      check_fields(wo, path + ".watermark", {"column", "delay", "delay_s"});
+      wm_col = get_string(wo, "column", path + ".watermark");
+      if (wm_col.empty()) fail(path + ".watermark.column", "names the event-time column");
+      if (auto* d = wo.if_contains("delay")) wm_delay = get_duration(*d, path + ".watermark.delay");
+      else if (auto* ds = wo.if_contains("delay_s")) wm_delay = get_duration(*ds, path + ".watermark.delay_s");
+      else fail(path + ".watermark", "needs a delay, e.g. \"delay\": \"10s\"");
+      if (event_time.empty()) event_time = wm_col;
+    }
+    schema_ptr s;
+    if (auto* c = in.if_contains("columns")) {
+      s = parse_columns(*c, path + ".columns", format == "raw" ? std::string{} : event_time);
+    } else if (get_string(src_o, "type", path + ".source") == "generator") {
+      s = sources::events_schema();
+    } else {
+      fail(path + ".columns", "a file input needs its columns, e.g. [\"user:string\", \"ts:timestamp\"]");
+    }
+    auto spec_src = parse_source(in_name, src_o, path + ".source", s, bounded_default);
+    if (format == "raw") spec_src = sources::raw(std::move(spec_src));
+    stream st = p.source(std::move(spec_src));
+    try {
+      if (auto* f = in.if_contains("filter")) st = st.where(*f);
+      if (!wm_col.empty()) st = st.with_watermark(wm_col, std::chrono::microseconds(wm_delay));
+    } catch (const std::invalid_argument& e) {
+      fail(path, e.what());
+    }
+    streams.push_back(st);
+  }
+  stream out = streams.front();
+  try {
+    for (size_t i = 1; i < streams.size(); ++i) out = out.union_with(streams[i]);
+  } catch (const std::invalid_argument& e) {
+    fail("inputs", e.what());
+  }
+  try {
+    if (auto* f = root.if_contains("filter")) out = out.where(*f);
+  } catch (const std::invalid_argument& e) {
+    fail("filter", e.what());
+  }
+  if (auto* wc = root.if_contains("with_columns")) {
+    for (const auto& kv : as_object(*wc, "with_columns")) {
+      try {
+        out = out.with_column(std::string(kv.key()), kv.value());
+      } catch (const std::invalid_argument& e) {
+        fail("with_columns." + std::string(kv.key()), e.what());
+      }
+    }
+  }
+  if (auto* oc = root.if_contains("output_columns")) {
+    if (!oc->is_array()) fail("output_columns", "expected a list of column names");
+    std::vector<std::string> cols;
+    for (const auto& c : oc->get_array()) {
+      if (!c.is_string()) fail("output_columns", "expected column names, got " + json::serialize(c));
+      cols.emplace_back(c.get_string());
+    }
+    try {
+      out = out.select(cols);
+    } catch (const std::invalid_argument& e) {
+      fail("output_columns", e.what());
+    }
+  }
+  auto* sink_v = root.if_contains("sink");
+  sink_plan sink = sinks::console();
+  if (sink_v) {
+    const auto& so = as_object(*sink_v, "sink");
+    std::string type = get_string(so, "type", "sink", "console");
+    if (type == "file") {
+      check_fields(so, "sink", {"type", "path"});
+      std::string path = get_string(so, "path", "sink");
+      if (path.empty()) fail("sink.path", "a file sink needs a directory");
+      sink = sinks::jsonl(path);
+      p.with_dead_letters(path + "/_dead_letters");
+    } else if (type == "console") {
+      check_fields(so, "sink", {"type", "max_rows"});
+      sink = sinks::console(static_cast<size_t>(get_number(so, "max_rows", "sink", 20, 0, 1e9)));
+    } else {
+      fail("sink.type", "unknown sink type '" + type + "'; accepted: file, console");
+    }
+  }
+  if (auto* d = root.if_contains("dead_letters")) {
+    if (!d->is_string()) fail("dead_letters", "expected a directory path");
+    p.with_dead_letters(std::string(d->get_string()));
+  }
+  out.to(std::move(sink));
+  return p.build();
+}
+
+query_plan_ptr pipeline_from_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument(path + ": cannot read the file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  json::parse_options po;
+  po.allow_comments = true;
+  po.allow_trailing_commas = true;
+  auto v = json::parse(ss.str(), ec, {}, po);
+  if (ec) throw std::invalid_argument(path + ": not valid JSON (" + ec.message() + ")");
+  try {
+    return pipeline_from_json(v);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(path + ": " + e.what());
+  }
+}
+
+}  // namespace sluice

@@ -1,0 +1,162 @@
+#include "apps/app_config.hpp"
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "messages/time.hpp"
+
+namespace sluice {
+namespace json = boost::json;
+
+app_config::app_config(std::string app, std::vector<app_setting> settings)
+    : app_(std::move(app)), settings_(std::move(settings)) {
+  for (const auto& s : settings_) values_[s.key] = s.default_value;
+}
+
+void app_config::set(const std::string& assignment) {
+  auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw config_error("--set '" + assignment + "': expected key=value, e.g. --set trigger=5s");
+  set(assignment.substr(0, eq), assignment.substr(eq + 1));
+}
+
+void app_config::set(const std::string& key, const std::string& value) {
+  auto it = values_.find(key);
+  if (it == values_.end()) {
+    std::string accepted;
+    for (const auto& s : settings_) accepted += (accepted.empty() ? "" : ", ") + s.key;
+    throw config_error("unknown setting '" + key + "' for app '" + app_ + "'; accepted: " + accepted);
+  }
+  it->second = value;
+}
+
+namespace {
+void flatten(const json::value& v, const std::string& prefix, app_config& c, const std::string& path) {
+  if (v.is_object()) {
+    for (const auto& kv : v.get_object())
+      flatten(kv.value(), prefix.empty() ? std::string(kv.key()) : prefix + "." + std::string(kv.key()), c, path);
+    return;
+  }
+  if (prefix.empty()) throw config_error(path + ": the config must be a JSON object of settings");
+  std::string text = v.is_string() ? std::string(v.get_string()) : json::serialize(v);
+  try {
+    c.set(prefix, text);
+  } catch (const config_error& e) {
+    throw config_error(path + ": " + e.what());
+  }
+}
+}  // namespace
+
+void app_config::load_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw config_error("--config '" + path + "': cannot read the file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  json::parse_options po;
+  po.allow_comments = true;
+  po.allow_trailing_commas = true;
+  auto v = json::parse(ss.str(), ec, {}, po);
+  if (ec) throw config_error("--config '" + path + "': not valid JSON (" + ec.message() + ")");
+  flatten(v, "", *this, "--config '" + path + "'");
+}
+
+const std::string& app_config::raw(const std::string& key) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) throw config_error("app '" + app_ + "' has no setting '" + key + "'");
+  return it->second;
+}
+
+std::string app_config::str(const std::string& key) const { return raw(key); }
+
+int64_t app_config::integer(const std::string& key, int64_t min, int64_t max) const {
+  const auto& v = raw(key);
+  size_t used = 0;
+  int64_t n = 0;
+  try {
+    n = std::stoll(v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != v.size() || n < min || n > max)
+    throw config_error("setting '" + key + "' = '" + v + "': expected a whole number from " + std::to_string(min) +
+                       " to " + std::to_string(max));
+  return n;
+}
+
+double app_config::number(const std::string& key, double min, double max) const {
+  const auto& v = raw(key);
+  size_t used = 0;
+  double n = 0;
+  try {
+    n = std::stod(v, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != v.size() || n < min || n > max) {
+    std::ostringstream os;
+    os << "setting '" << key << "' = '" << v << "': expected a number from " << min << " to " << max;
+    throw config_error(os.str());
+  }
+  return n;
+}
+
+int64_t app_config::duration_us(const std::string& key) const {
+  const auto& v = raw(key);
+  auto d = parse_duration_us(v);
+  if (!d || *d < 0)
+    throw config_error("setting '" + key + "' = '" + v + "': expected a duration such as 500ms, 10s, 5m, 1h or 2d");
+  return *d;
+}
+
+trigger_policy app_config::trigger(const std::string& key) const {
+  const auto& v = raw(key);
+  auto t = parse_trigger(v);
+  if (!t)
+    throw config_error("setting '" + key + "' = '" + v +
+                       "': expected a processing-time interval (1s, 500ms, 0 = back to back), once or available_now");
+  return *t;
+}
+
+bool app_config::flag(const std::string& key) const {
+  const auto& v = raw(key);
+  if (v == "true" || v == "1" || v == "yes") return true;
+  if (v == "false" || v == "0" || v == "no") return false;
+  throw config_error("setting '" + key + "' = '" + v + "': expected true or false");
+}
+
+std::string app_config::describe() const {
+  std::string out;
+  for (const auto& s : settings_) {
+    std::string line = "  " + s.key;
+    if (line.size() < 34) line.resize(34, ' ');
+    out += line + " " + s.help + " (default: " + (s.default_value.empty() ? "\"\"" : s.default_value) + ")\n";
+  }
+  return out;
+}
+
+std::vector<app_setting> common_settings() {
+  return {
+      {"trigger", "1s", "processing-time interval between triggers, or once / available_now"},
+      {"max_records_per_trigger", "10000", "records a source reads per trigger at most (0 = no cap)"},
+      {"trigger_credits", "2", "triggers in flight at once (flow control; back-to-back triggers only)"},
+      {"restart.max", "3", "restarts allowed within restart.within before the failure escalates"},
+      {"restart.within", "60s", "the window of the restart intensity"},
+      {"restart.backoff", "100ms", "back-off before the first restart (doubles each time, at most 10s)"},
+  };
+}
+
+void apply_common_settings(pipeline& p, const app_config& c) {
+  p.with_trigger(c.trigger("trigger"));
+  p.with_max_records_per_trigger(c.integer("max_records_per_trigger", 0, 100'000'000));
+  p.with_trigger_credits(static_cast<int>(c.integer("trigger_credits", 1, 64)));
+  restart_strategy r;
+  r.max_restarts = static_cast<int>(c.integer("restart.max", 0, 1000));
+  r.within_us = c.duration_us("restart.within");
+  if (r.within_us <= 0) throw config_error("setting 'restart.within' must be positive");
+  r.initial_backoff_us = c.duration_us("restart.backoff");
+  p.with_restart_strategy(r);
+}
+
+}  // namespace sluice

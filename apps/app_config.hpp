@@ -1,0 +1,62 @@
+// app_config: the settings of a prebuilt app — declared with defaults and help, loaded from
+// `--config FILE` (a JSON object; nested objects flatten to dotted keys) and `--set key=value`
+// (applied after the file, so they win).
+//
+// Every key is checked: an unknown key is refused naming the accepted ones; a typed getter
+// refuses a bad value naming the key, what it got and what it accepts. Errors are thrown as
+// `config_error`; the CLI prints them and exits 2.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "actors/pipeline.hpp"
+
+namespace sluice {
+
+struct config_error : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+struct app_setting {
+  std::string key;
+  std::string default_value;
+  std::string help;
+};
+
+class app_config {
+ public:
+  app_config(std::string app, std::vector<app_setting> settings);
+
+  void load_file(const std::string& path);
+  /// `key=value`.
+  void set(const std::string& assignment);
+  void set(const std::string& key, const std::string& value);
+
+  std::string str(const std::string& key) const;
+  int64_t integer(const std::string& key, int64_t min, int64_t max) const;
+  double number(const std::string& key, double min, double max) const;
+  int64_t duration_us(const std::string& key) const;
+  trigger_policy trigger(const std::string& key) const;
+  bool flag(const std::string& key) const;
+
+  const std::vector<app_setting>& settings() const { return settings_; }
+  /// Help text: one line per setting with its default.
+  std::string describe() const;
+
+ private:
+  const std::string& raw(const std::string& key) const;
+  std::string app_;
+  std::vector<app_setting> settings_;
+  std::map<std::string, std::string> values_;
+};
+
+/// The settings every app has: trigger, records per trigger, restart strategy.
+std::vector<app_setting> common_settings();
+/// Applies the common settings to a pipeline.
+void apply_common_settings(pipeline& p, const app_config& c);
+
+}  // namespace sluice

@@ -1,0 +1,18 @@
+#include "apps/app_registry.hpp"
+
+#include "apps/medallion.hpp"
+
+namespace sluice {
+
+const std::vector<app_definition>& registered_apps() {
+  static const std::vector<app_definition> apps = {medallion_app()};
+  return apps;
+}
+
+const app_definition* find_app(const std::string& name) {
+  for (const auto& a : registered_apps())
+    if (a.name == name) return &a;
+  return nullptr;
+}
+
+}  // namespace sluice

@@ -1,0 +1,17 @@
+// commands: the `sluice` verbs. Each takes its own arguments (argv after the verb) and
+// returns the process exit code: 0 success, 1 the job failed, 2 bad usage or config.
+// Only the CLI prints and picks exit codes; everything below it returns errors as values.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace sluice::cli {
+
+int run_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
+int explain_command(const std::vector<std::string>& args);
+int bench_command(const std::vector<std::string>& args);
+int gen_command(const std::vector<std::string>& args);
+
+}  // namespace sluice::cli

@@ -1,0 +1,63 @@
+// sluice — the command line. `sluice --help` lists the verbs; `sluice VERB --help` explains one.
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "apps/app_registry.hpp"
+#include "tools/commands.hpp"
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+void on_signal(int) {
+  if (stop_requested.exchange(true)) _exit(130);  // a second Ctrl-C: leave at once
+  const char msg[] = "\nstopping: finishing the triggers in flight (Ctrl-C again to quit at once)\n";
+  [[maybe_unused]] auto n = write(STDERR_FILENO, msg, sizeof msg - 1);
+}
+
+void usage(std::FILE* out) {
+  std::fprintf(out,
+               "sluice — stream processing with Spark's semantics, in one small binary\n\n"
+               "usage: sluice VERB [options]\n\n"
+               "verbs:\n"
+               "  run APP|PIPELINE.json    run a prebuilt app or a JSON pipeline until its input ends or Ctrl-C\n"
+               "  explain APP|PIPELINE.json  print the query plan(s) without running them\n"
+               "  gen KIND                 generate records (deterministic from a seed) to a file or stdout\n"
+               "  bench passthrough        measure events/s through generator → filter → sink vs a plain loop\n\n"
+               "prebuilt apps:\n");
+  for (const auto& a : sluice::registered_apps()) std::fprintf(out, "  %-24s %s\n", a.name.c_str(), a.summary.c_str());
+  std::fprintf(out, "\n`sluice VERB --help` for a verb's options; `sluice run APP --help` for an app's settings.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  std::string verb = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (verb == "--help" || verb == "-h" || verb == "help") {
+    usage(stdout);
+    return 0;
+  }
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  try {
+    if (verb == "run") return sluice::cli::run_command(args, stop_requested);
+    if (verb == "explain") return sluice::cli::explain_command(args);
+    if (verb == "bench") return sluice::cli::bench_command(args);
+    if (verb == "gen") return sluice::cli::gen_command(args);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sluice %s: %s\n", verb.c_str(), e.what());
+    return 2;
+  }
+  std::fprintf(stderr, "sluice: unknown verb '%s'; accepted: run, explain, gen, bench (see sluice --help)\n", verb.c_str());
+  return 2;
+}
