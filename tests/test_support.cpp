@@ -1,7 +1,9 @@
 #include "test_support.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
+#include <sys/wait.h>
 
 namespace sluice::test {
 
@@ -17,6 +19,18 @@ std::vector<std::string> read_lines(const std::string& dir) {
     while (std::getline(in, line)) out.push_back(line);
   }
   return out;
+}
+
+int run_sluice(const std::string& args, std::string& out, const std::string& cwd) {
+  std::string cmd = "cd '" + cwd + "' && " + std::string(SLUICE_BINARY) + " " + args + " 2>&1";
+  out.clear();
+  std::FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return -1;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = ::pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace sluice::test

@@ -29,4 +29,8 @@ inline run_result run(const query_plan_ptr& plan, run_options opts = {}) { retur
 /// Lines of every `*.jsonl` file in a directory, in file order.
 std::vector<std::string> read_lines(const std::string& dir);
 
+/// Runs the real `sluice` binary with `args` (a shell command tail) in `cwd`; returns its exit
+/// code and fills `out` with stdout and stderr together.
+int run_sluice(const std::string& args, std::string& out, const std::string& cwd = ".");
+
 }  // namespace sluice::test

@@ -1,0 +1,117 @@
+// End to end: the real `sluice` binary, as a user runs it.
+#include <boost/test/unit_test.hpp>
+#include <algorithm>
+#include <fstream>
+
+#include "test_support.hpp"
+
+using namespace sluice;
+
+BOOST_AUTO_TEST_SUITE(tools_cli)
+
+BOOST_AUTO_TEST_CASE(help_and_unknown_verbs) {
+  std::string out;
+  BOOST_TEST(test::run_sluice("--help", out) == 0);
+  BOOST_TEST(out.find("medallion") != std::string::npos);
+  BOOST_TEST(test::run_sluice("frobnicate", out) == 2);
+  BOOST_TEST(out.find("unknown verb 'frobnicate'") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run medallion --help", out) == 0);
+  BOOST_TEST(out.find("events.malformed") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run --list-faults", out) == 0);
+  BOOST_TEST(out.find("crash:<actor>") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bad_flags_and_settings_name_the_field_and_the_fix) {
+  std::string out;
+  BOOST_TEST(test::run_sluice("run medallion --bogus", out) == 2);
+  BOOST_TEST(out.find("bogus") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run medallion --set events.rate=fast", out) == 2);
+  BOOST_TEST(out.find("setting 'events.rate' = 'fast': expected a number") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run medallion --set evnts.count=5", out) == 2);
+  BOOST_TEST(out.find("unknown setting 'evnts.count'") != std::string::npos);
+  BOOST_TEST(out.find("events.count") != std::string::npos);  // the accepted keys are listed
+  BOOST_TEST(test::run_sluice("run medallion --set trigger=sometimes", out) == 2);
+  BOOST_TEST(out.find("expected a processing-time interval") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run medallion --fail-at boom", out) == 2);
+  BOOST_TEST(out.find("crash:<actor>[:K[:always]]") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run nothing-here", out) == 2);
+  BOOST_TEST(out.find("neither a prebuilt app") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(json_pipeline_runs_and_bad_fields_are_named) {
+  test::temp_dir dir("cli-json");
+  {
+    std::ofstream(dir.str("in.jsonl")) << R"({"user":"a","amount":5,"ts":"2026-01-01T00:00:01Z"})" << "\n"
+                                       << R"({"user":"b","amount":50,"ts":"2026-01-01T00:00:02Z"})" << "\n"
+                                       << R"({"user":"c","amount":"lots","ts":"2026-01-01T00:00:03Z"})" << "\n";
+    std::ofstream(dir.str("p.json")) << R"({
+      "name": "big-spenders", "trigger": "available_now",
+      "inputs": {"payments": {
+        "source": {"type": "file", "path": ")" << dir.str("in.jsonl") << R"("},
+        "columns": ["user:string", "amount:double", "ts:timestamp"],
+        "watermark": {"column": "ts", "delay": "10s"}}},
+      "filter": [">", "amount", 10],
+      "with_columns": {"cents": ["*", "amount", 100]},
+      "output_columns": ["user", "cents", "ts"],
+      "sink": {"type": "file", "path": ")" << dir.str("out") << R"("}})";
+  }
+  std::string out;
+  BOOST_TEST(test::run_sluice("run " + dir.str("p.json") + " --progress " + dir.str("progress.jsonl"), out) == 0);
+  auto rows = test::read_lines(dir.str("out"));
+  BOOST_REQUIRE(rows.size() == 1u);
+  BOOST_TEST(rows[0] == R"({"user":"b","cents":5000,"ts":"2026-01-01T00:00:02.000Z"})");
+  auto dead = test::read_lines(dir.str("out/_dead_letters"));
+  BOOST_REQUIRE(dead.size() == 1u);
+  BOOST_TEST(dead[0].find("column 'amount' expects double") != std::string::npos);
+  BOOST_TEST(dead[0].find("in.jsonl:3") != std::string::npos);
+
+  std::ofstream(dir.str("bad.json")) << R"({"name": "x", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
+      "columns": ["user:string", "ts:timestamp"], "watermark": {"column": "ts", "delay": "soon"}}}})";
+  BOOST_TEST(test::run_sluice("run " + dir.str("bad.json"), out) == 2);
+  BOOST_TEST(out.find("inputs.p.watermark.delay: expected a duration") != std::string::npos);
+  std::ofstream(dir.str("bad2.json")) << R"({"name": "x", "fliter": [], "inputs": {}})";
+  BOOST_TEST(test::run_sluice("run " + dir.str("bad2.json"), out) == 2);
+  BOOST_TEST(out.find("fliter: unknown field") != std::string::npos);
+  std::ofstream(dir.str("bad3.json")) << R"({"name": "x", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
+      "columns": ["user:string"]}}, "output_columns": ["usr"]})";
+  BOOST_TEST(test::run_sluice("run " + dir.str("bad3.json"), out) == 2);
+  BOOST_TEST(out.find("output_columns: select: unknown column 'usr'") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(crash_restart_then_escalation_with_exit_code) {
+  test::temp_dir dir("cli-crash");
+  std::string out;
+  std::string common = "run medallion --set output=" + dir.str("m") +
+                       " --set events.count=3000 --set events.rate=0 --set trigger=0 --set silver.trigger=0"
+                       " --set max_records_per_trigger=500 --set restart.backoff=1ms";
+  // once: silver's transform chain crashes at its 3rd batch, restarts, and the result is whole
+  BOOST_TEST(test::run_sluice(common + " --fail-at crash:bronze:3", out) == 0);
+  BOOST_TEST(out.find("[silver] restarted: actor 'bronze' failed (source_failed): fault injected at crash:bronze") != std::string::npos);
+  auto silver = test::read_lines(dir.str("m/silver"));
+  auto dead = test::read_lines(dir.str("m/dead_letters/silver"));
+  BOOST_TEST(silver.size() + dead.size() == 3000u);
+  // always: the supervisor gives up after restart.max and sluice exits 1 naming the actor
+  BOOST_TEST(test::run_sluice(common + " --set restart.max=2 --fail-at crash:sink:1:always", out) == 1);
+  BOOST_TEST(out.find("query 'bronze' failed: actor 'sink' failed (sink_failed): fault injected at crash:sink") != std::string::npos);
+  BOOST_TEST(out.find("gave up after 2 restart(s)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(gen_writes_deterministic_records) {
+  test::temp_dir dir("cli-gen");
+  std::string out;
+  BOOST_TEST(test::run_sluice("gen events --count 50 --seed 9 --to file:" + dir.str("a.jsonl"), out) == 0);
+  BOOST_TEST(test::run_sluice("gen events --count 50 --seed 9 --to file:" + dir.str("b.jsonl"), out) == 0);
+  std::ifstream a(dir.str("a.jsonl")), b(dir.str("b.jsonl"));
+  std::string sa((std::istreambuf_iterator<char>(a)), {}), sb((std::istreambuf_iterator<char>(b)), {});
+  BOOST_TEST(sa == sb);
+  BOOST_TEST(std::count(sa.begin(), sa.end(), '\n') == 50);
+  BOOST_TEST(test::run_sluice("gen widgets", out) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(bench_passthrough_runs_and_reports_a_ratio) {
+  std::string out;
+  BOOST_TEST(test::run_sluice("bench passthrough --records 20000 --runs 1", out) == 0);
+  BOOST_TEST(out.find("ratio sluice / baseline:") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
