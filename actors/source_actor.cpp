@@ -45,15 +45,16 @@ source_actor::behavior_type source_actor_impl(source_actor::pointer self, source
             out.values.emplace_back(std::move(r.payload));
             out.values.emplace_back(req.timestamp_us);
             out.values.emplace_back(c.reader->description());
-            out.values.emplace_back(std::move(r.origin));
+            out.values.emplace_back(origin_of(*c.reader, r));
             b.rows.push_back(std::move(out));
           }
         } else {
           for (auto& r : *records) {
-            row out;
+            row& out = b.rows.emplace_back();
             std::string err = decoder->decode(r.payload, out);
-            if (err.empty()) b.rows.push_back(std::move(out));
-            else ctx.dead_letters.push_back(dead_letter{std::move(r.payload), std::move(err), std::move(r.origin), req.trigger});
+            if (err.empty()) continue;
+            b.rows.pop_back();
+            ctx.dead_letters.push_back(dead_letter{std::move(r.payload), std::move(err), origin_of(*c.reader, r), req.trigger});
           }
         }
         progress.num_input_rows = static_cast<int64_t>(records->size());

@@ -1,6 +1,7 @@
 #include "apps/medallion.hpp"
 
 #include <boost/json.hpp>
+#include <filesystem>
 
 namespace sluice {
 
@@ -17,11 +18,20 @@ app_definition medallion_app() {
       {"events.malformed", "0.02", "share of malformed events (not JSON, missing ts, wrong type, negative amount)"},
       {"silver.watermark", "10m", "watermark delay on silver's event time"},
       {"silver.trigger", "1s", "silver's own trigger (bronze uses `trigger`)"},
+      {"output.overwrite", "true", "clear bronze/, silver/ and dead_letters/ under output before running"},
   };
   for (auto& s : common_settings()) app.settings.push_back(s);
   app.outputs = [](const app_config& c) {
     auto out = c.str("output");
     return "bronze: " + out + "/bronze/  silver: " + out + "/silver/  dead letters: " + out + "/dead_letters/";
+  };
+  app.prepare = [](const app_config& c) -> std::string {
+    if (!c.flag("output.overwrite")) return {};
+    std::string out = c.str("output");
+    std::error_code ec;
+    for (const char* sub : {"bronze", "silver", "dead_letters"}) std::filesystem::remove_all(out + "/" + sub, ec);
+    if (ec) throw config_error("output.overwrite: cannot clear '" + out + "': " + ec.message());
+    return "cleared " + out + "/{bronze,silver,dead_letters} (output.overwrite=true)";
   };
   app.build = [](const app_config& c) {
     std::string out = c.str("output");

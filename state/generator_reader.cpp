@@ -75,8 +75,8 @@ status generator_reader::read(size_t max, int64_t now_us, std::vector<raw_record
     uint64_t released = released_base_ + static_cast<uint64_t>(elapsed_s * spec_.rate) + 1;
     end = std::min(end, released);
   }
-  std::string origin = "generator:" + spec_.kind + "@";
-  for (; next_ < end; ++next_) out.push_back(raw_record{generate_record(spec_, next_), origin + std::to_string(next_)});
+  out.reserve(out.size() + static_cast<size_t>(end > next_ ? std::min<uint64_t>(end - next_, 1 << 20) : 0));
+  for (; next_ < end; ++next_) out.push_back(raw_record{generate_record(spec_, next_), {}, next_});
   return status::ok();
 }
 

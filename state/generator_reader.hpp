@@ -46,6 +46,7 @@ class generator_reader final : public record_reader {
   bool exhausted() const override { return spec_.count != 0 && next_ >= spec_.count; }
   std::string position() const override { return std::to_string(next_); }
   status seek(const std::string& position) override;
+  std::string origin_prefix() const override { return "generator:" + spec_.kind + "@"; }
   const generator_spec& spec() const { return spec_; }
 
  private:

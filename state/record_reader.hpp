@@ -20,7 +20,8 @@ namespace sluice {
 
 struct raw_record {
   std::string payload;
-  std::string origin;  // where it came from, for dead letters
+  std::string origin;    // where it came from, for dead letters; "" = origin_prefix() + ordinal
+  uint64_t ordinal = 0;  // the record's index in its reader (generators, memory)
 };
 
 class record_reader {
@@ -31,7 +32,14 @@ class record_reader {
   virtual bool exhausted() const = 0;
   virtual std::string position() const = 0;
   virtual status seek(const std::string& position) = 0;
+  /// For records whose `origin` is empty: origin = origin_prefix() + ordinal (built only
+  /// when a dead letter needs it, not per record).
+  virtual std::string origin_prefix() const { return description() + "@"; }
 };
+
+inline std::string origin_of(const record_reader& reader, const raw_record& r) {
+  return r.origin.empty() ? reader.origin_prefix() + std::to_string(r.ordinal) : r.origin;
+}
 
 /// JSONL files: one file, or every `*.json`/`*.jsonl` file of a directory in name order
 /// (files whose name starts with `.` or `_`, or ends in `.tmp`, are not read). Position:
@@ -82,6 +90,7 @@ class memory_reader final : public record_reader {
   bool exhausted() const override;
   std::string position() const override { return std::to_string(next_); }
   status seek(const std::string& position) override;
+  std::string origin_prefix() const override { return "memory:" + name_ + "@"; }
 
  private:
   std::shared_ptr<channel> channel_;

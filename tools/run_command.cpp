@@ -2,6 +2,7 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include "actors/pipeline_json.hpp"
@@ -17,6 +18,7 @@ namespace {
 struct target {
   std::vector<query_plan_ptr> plans;
   std::string outputs;
+  std::function<std::string()> prepare;
 };
 
 po::options_description run_options_description() {
@@ -46,6 +48,7 @@ target resolve(const std::string& what, const po::variables_map& vm) {
       for (const auto& s : vm["set"].as<std::vector<std::string>>()) cfg.set(s);
     t.plans = app->build(cfg);
     t.outputs = app->outputs(cfg);
+    if (app->prepare) t.prepare = [app, cfg] { return app->prepare(cfg); };
     return t;
   }
   if (std::filesystem::path(what).extension() == ".json" || std::filesystem::exists(what)) {
@@ -117,6 +120,15 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
   }
   if (vm.count("explain"))
     for (const auto& p : t.plans) std::printf("%s\n", p->explain().c_str());
+  if (t.prepare) {
+    try {
+      auto said = t.prepare();
+      if (!said.empty()) std::fprintf(stderr, "%s\n", said.c_str());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "sluice run: %s\n", e.what());
+      return 2;
+    }
+  }
   for (const auto& f : faults->describe()) std::fprintf(stderr, "fault armed: %s\n", f.c_str());
   std::fprintf(stderr, "running %s (%zu quer%s); Ctrl-C stops after the triggers in flight\n", what.c_str(),
                t.plans.size(), t.plans.size() == 1 ? "y" : "ies");

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The README's second command (and CI's): install what is missing, build, run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/install_deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"
+ctest --test-dir build --output-on-failure
