@@ -58,13 +58,12 @@ void commit(self_ptr self, int64_t k) {
     }
     st.last_trigger_start_us = t.start_us;
     st.last_watermark_us = t.report.next_watermark_us;
-    self->send(st.cfg.supervisor,
-               trigger_committed{k, t.end_positions, t.report.next_watermark_us, st.cfg.totals});
+    self->send(st.cfg.supervisor, trigger_committed{k, t.end_positions, t.report.next_watermark_us, st.cfg.totals});
     st.triggers.erase(it);
     // Back-to-back triggers that found no data wait a polling delay first, as Spark does
     // (spark.sql.streaming.pollingDelay, 10 ms), instead of spinning.
-    if (rows == 0 && st.cfg.plan->trigger.kind == trigger_kind::processing_time && st.cfg.plan->trigger.interval_us == 0 &&
-        !st.timer_pending && !st.stopping && !st.all_exhausted) {
+    if (rows == 0 && st.cfg.plan->trigger.kind == trigger_kind::processing_time &&
+        st.cfg.plan->trigger.interval_us == 0 && !st.timer_pending && !st.stopping && !st.all_exhausted) {
       st.timer_pending = true;
       self->delayed_send(self, std::chrono::milliseconds(10), timer_atom::value);
       return;
@@ -112,7 +111,8 @@ void kick(self_ptr self) {
     return;
   }
   if (st.issuing || st.timer_pending || static_cast<int>(st.triggers.size()) >= plan.max_inflight_triggers) return;
-  if (plan.trigger.kind == trigger_kind::processing_time && plan.trigger.interval_us > 0 && st.last_trigger_start_us > 0) {
+  if (plan.trigger.kind == trigger_kind::processing_time && plan.trigger.interval_us > 0 &&
+      st.last_trigger_start_us > 0) {
     int64_t due = st.triggers.empty() ? st.last_trigger_start_us + plan.trigger.interval_us : 0;
     if (!st.triggers.empty()) {
       // With an interval, the next trigger waits for the previous one (Spark's timing).
@@ -144,7 +144,8 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       [=](trigger_done& d) {
         auto& st = self->state;
         auto it = st.triggers.find(d.trigger);
-        if (it == st.triggers.end()) throw std::logic_error("trigger_done for unknown trigger " + std::to_string(d.trigger));
+        if (it == st.triggers.end())
+          throw std::logic_error("trigger_done for unknown trigger " + std::to_string(d.trigger));
         it->second.report = std::move(d.report);
         it->second.done = true;
         if (it->second.replies_pending == 0) commit(self, d.trigger);

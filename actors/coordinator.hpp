@@ -25,7 +25,7 @@ struct coordinator_config {
   std::string query_id;
   std::string run_id;
   int64_t first_trigger = 0;
-  query_summary totals;  // carried over from before a restart
+  query_summary totals;       // carried over from before a restart
   std::string progress_path;  // "" = none
   dead_letter_actor dead_letters;
   supervisor_actor supervisor;

@@ -4,10 +4,14 @@ namespace sluice {
 
 const char* to_string(sluice_errc e) {
   switch (e) {
-    case sluice_errc::operator_failed: return "operator_failed";
-    case sluice_errc::source_failed: return "source_failed";
-    case sluice_errc::sink_failed: return "sink_failed";
-    case sluice_errc::escalated: return "escalated";
+    case sluice_errc::operator_failed:
+      return "operator_failed";
+    case sluice_errc::source_failed:
+      return "source_failed";
+    case sluice_errc::sink_failed:
+      return "sink_failed";
+    case sluice_errc::escalated:
+      return "escalated";
   }
   return "unknown";
 }

@@ -41,9 +41,9 @@ caf::error make_sluice_error(sluice_errc code, std::string actor, std::string re
 std::string describe_error(const caf::error& e);
 
 /// Operators' common interface (batch, watermark, barrier, end of input, stats).
-using operator_actor = caf::typed_actor<caf::reacts_to<batch>, caf::reacts_to<watermark>, caf::reacts_to<barrier>,
-                                        caf::reacts_to<end_of_input>,
-                                        caf::replies_to<stats_atom>::with<state_operator_progress>>;
+using operator_actor =
+    caf::typed_actor<caf::reacts_to<batch>, caf::reacts_to<watermark>, caf::reacts_to<barrier>,
+                     caf::reacts_to<end_of_input>, caf::replies_to<stats_atom>::with<state_operator_progress>>;
 
 /// Dead letters of one trigger, written as they come; `finish` makes trigger k's visible.
 struct dead_letter_batch {
@@ -123,23 +123,24 @@ typename Inspector::result_type inspect(Inspector& f, query_event& x) {
 /// Whoever runs queries (the CLI, a test) listens for their events.
 using query_listener = caf::typed_actor<caf::reacts_to<query_event>>;
 
-using coordinator_actor = caf::typed_actor<caf::reacts_to<start_atom, std::vector<source_actor>>,
-                                           caf::reacts_to<trigger_done>, caf::reacts_to<timer_atom>,
-                                           caf::reacts_to<stop_atom>>;
+using coordinator_actor =
+    caf::typed_actor<caf::reacts_to<start_atom, std::vector<source_actor>>, caf::reacts_to<trigger_done>,
+                     caf::reacts_to<timer_atom>, caf::reacts_to<stop_atom>>;
 
 /// Turns exceptions thrown by a handler into a `sluice_errc::operator_failed` exit reason
 /// naming the actor, so the supervisor can say which actor failed and why.
 template <class Self>
 void report_failures_as(Self* self, std::string actor_name, sluice_errc code = sluice_errc::operator_failed) {
-  self->set_exception_handler([name = std::move(actor_name), code](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
-    try {
-      std::rethrow_exception(eptr);
-    } catch (const std::exception& e) {
-      return make_sluice_error(code, name, e.what());
-    } catch (...) {
-      return make_sluice_error(code, name, "unknown exception");
-    }
-  });
+  self->set_exception_handler(
+      [name = std::move(actor_name), code](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
+        try {
+          std::rethrow_exception(eptr);
+        } catch (const std::exception& e) {
+          return make_sluice_error(code, name, e.what());
+        } catch (...) {
+          return make_sluice_error(code, name, "unknown exception");
+        }
+      });
 }
 
 }  // namespace sluice

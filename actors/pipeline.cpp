@@ -37,13 +37,13 @@ source_spec raw(source_spec s) {
 }
 
 schema_ptr events_schema() {
-  static const schema_ptr s = std::make_shared<const schema>(
-      std::vector<column>{{"event_id", column_type::int64, true, time_unit::millis},
-                          {"user", column_type::string, true, time_unit::millis},
-                          {"type", column_type::string, true, time_unit::millis},
-                          {"amount", column_type::float64, true, time_unit::millis},
-                          {"ts", column_type::timestamp, true, time_unit::millis}},
-      "ts");
+  static const schema_ptr s =
+      std::make_shared<const schema>(std::vector<column>{{"event_id", column_type::int64, true, time_unit::millis},
+                                                         {"user", column_type::string, true, time_unit::millis},
+                                                         {"type", column_type::string, true, time_unit::millis},
+                                                         {"amount", column_type::float64, true, time_unit::millis},
+                                                         {"ts", column_type::timestamp, true, time_unit::millis}},
+                                     "ts");
   return s;
 }
 
@@ -53,7 +53,10 @@ namespace sinks {
 
 sink_plan jsonl(std::string directory) {
   return sink_plan{"FileSink[" + directory + "]", [directory] { return std::make_shared<jsonl_sink>(directory); },
-                   [directory] { std::FILE* f = std::fopen((directory + "/_SUCCESS").c_str(), "w"); if (f) std::fclose(f); }};
+                   [directory] {
+                     std::FILE* f = std::fopen((directory + "/_SUCCESS").c_str(), "w");
+                     if (f) std::fclose(f);
+                   }};
 }
 
 sink_plan console(size_t max_rows) {
@@ -108,7 +111,9 @@ stream stream::validate(const boost::json::value& expr, std::string reason) {
   return add(make_validate(schema(), expression::compile(expr, *schema()), std::move(reason)));
 }
 
-stream stream::select(const std::vector<std::string>& columns) { return add(make_select(schema(), columns)); }
+stream stream::select(const std::vector<std::string>& columns) {
+  return add(make_select(schema(), columns));
+}
 
 stream stream::with_column(const std::string& name, const boost::json::value& expr) {
   return add(make_with_column(schema(), name, expression::compile(expr, *schema())));
@@ -120,7 +125,8 @@ stream stream::from_json(const std::string& column, schema_ptr parsed, std::vect
 
 stream stream::union_with(const stream& other) {
   if (other.p_ != p_) throw std::invalid_argument("union_with: streams of different pipelines");
-  if (other.input_ < 0) throw std::invalid_argument("union_with takes an input stream (a source), not the combined stream");
+  if (other.input_ < 0)
+    throw std::invalid_argument("union_with takes an input stream (a source), not the combined stream");
   if (input_ < 0 && !p_->plan_.steps.empty())
     throw std::invalid_argument("union_with: combine all inputs before adding steps to the combined stream");
   const auto& a = p_->plan_.inputs[input_ < 0 ? 0 : static_cast<size_t>(input_)];
@@ -129,9 +135,11 @@ stream stream::union_with(const stream& other) {
     throw std::invalid_argument("union_with: inputs '" + a.name + "' (" + a.output_schema->describe() + ") and '" +
                                 b.name + "' (" + b.output_schema->describe() + ") have different columns");
   for (size_t i = 0; i < a.output_schema->size(); ++i)
-    if (a.output_schema->at(i).name != b.output_schema->at(i).name || a.output_schema->at(i).type != b.output_schema->at(i).type)
-      throw std::invalid_argument("union_with: column " + std::to_string(i) + " differs: '" + a.output_schema->at(i).name +
-                                  "' vs '" + b.output_schema->at(i).name + "' (select the same columns first)");
+    if (a.output_schema->at(i).name != b.output_schema->at(i).name ||
+        a.output_schema->at(i).type != b.output_schema->at(i).type)
+      throw std::invalid_argument("union_with: column " + std::to_string(i) + " differs: '" +
+                                  a.output_schema->at(i).name + "' vs '" + b.output_schema->at(i).name +
+                                  "' (select the same columns first)");
   p_->combined_ = true;
   return stream(p_, -1);
 }
@@ -190,7 +198,8 @@ stream pipeline::source(source_spec s) {
   if (combined_) throw std::invalid_argument("pipeline '" + plan_.name + "': add sources before union_with");
   if (!s.schema) throw std::invalid_argument("source '" + s.name + "' has no schema");
   for (const auto& in : plan_.inputs)
-    if (in.name == s.name) throw std::invalid_argument("pipeline '" + plan_.name + "' has two inputs named '" + s.name + "'");
+    if (in.name == s.name)
+      throw std::invalid_argument("pipeline '" + plan_.name + "' has two inputs named '" + s.name + "'");
   input_plan in;
   in.name = s.name;
   in.description = s.description;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "actors/pipeline.hpp"
+#include "messages/json_codec.hpp"
 #include "messages/time.hpp"
 
 namespace sluice {
@@ -27,7 +28,8 @@ void check_fields(const json::object& o, const std::string& path, std::set<std::
     if (!accepted.count(std::string(kv.key()))) {
       std::string list;
       for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
-      fail(path.empty() ? std::string(kv.key()) : path + "." + std::string(kv.key()), "unknown field; accepted here: " + list);
+      fail(path.empty() ? std::string(kv.key()) : path + "." + std::string(kv.key()),
+           "unknown field; accepted here: " + list);
     }
 }
 
@@ -57,7 +59,8 @@ int64_t get_duration(const json::value& v, const std::string& path) {
     auto d = parse_duration_us(std::string_view(v.get_string()));
     if (d && *d >= 0) return *d;
   }
-  fail(path, "expected a duration such as \"500ms\", \"10s\", \"5m\" (or a number of seconds), got " + json::serialize(v));
+  fail(path,
+       "expected a duration such as \"500ms\", \"10s\", \"5m\" (or a number of seconds), got " + json::serialize(v));
 }
 
 schema_ptr parse_columns(const json::value& v, const std::string& path, const std::string& event_time) {
@@ -130,22 +133,26 @@ source_spec parse_source(const std::string& name, const json::object& o, const s
     }
     return sources::jsonl(name, p, std::move(schema), bounded);
   }
-  fail(path + ".type", "unknown source type '" + type + "'; accepted: generator, file (kafka comes with the Kafka issue)");
+  fail(path + ".type",
+       "unknown source type '" + type + "'; accepted: generator, file (kafka comes with the Kafka issue)");
 }
 
 }  // namespace
 
 query_plan_ptr pipeline_from_json(const json::value& spec) {
   const auto& root = as_object(spec, "pipeline");
-  check_fields(root, "", {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy",
-                          "idle_timeout", "inputs", "filter", "with_columns", "output_columns", "sink", "dead_letters",
-                          "restart", "description"});
+  check_fields(
+      root, "",
+      {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy", "idle_timeout", "inputs",
+       "filter", "with_columns", "output_columns", "sink", "dead_letters", "restart", "description"});
   std::string name = get_string(root, "name", "name", "pipeline");
   pipeline p(name);
   trigger_policy trig;
   if (auto* t = root.if_contains("trigger")) {
     auto parsed = t->is_string() ? parse_trigger(std::string_view(t->get_string())) : std::nullopt;
-    if (!parsed) fail("trigger", "expected an interval (\"1s\", \"0\"), \"once\" or \"available_now\", got " + json::serialize(*t));
+    if (!parsed)
+      fail("trigger",
+           "expected an interval (\"1s\", \"0\"), \"once\" or \"available_now\", got " + json::serialize(*t));
     trig = *parsed;
   }
   p.with_trigger(trig);
@@ -157,7 +164,8 @@ query_plan_ptr pipeline_from_json(const json::value& spec) {
     if (!parsed) fail("watermark_policy", "expected \"min\" or \"max\"");
     p.with_watermark_policy(*parsed);
   }
-  if (auto* i = root.if_contains("idle_timeout")) p.with_idle_timeout(std::chrono::microseconds(get_duration(*i, "idle_timeout")));
+  if (auto* i = root.if_contains("idle_timeout"))
+    p.with_idle_timeout(std::chrono::microseconds(get_duration(*i, "idle_timeout")));
   if (auto* r = root.if_contains("restart")) {
     const auto& ro = as_object(*r, "restart");
     check_fields(ro, "restart", {"max", "within", "backoff"});
@@ -189,9 +197,12 @@ query_plan_ptr pipeline_from_json(const json::value& spec) {
       check_fields(wo, path + ".watermark", {"column", "delay", "delay_s"});
       wm_col = get_string(wo, "column", path + ".watermark");
       if (wm_col.empty()) fail(path + ".watermark.column", "names the event-time column");
-      if (auto* d = wo.if_contains("delay")) wm_delay = get_duration(*d, path + ".watermark.delay");
-      else if (auto* ds = wo.if_contains("delay_s")) wm_delay = get_duration(*ds, path + ".watermark.delay_s");
-      else fail(path + ".watermark", "needs a delay, e.g. \"delay\": \"10s\"");
+      if (auto* d = wo.if_contains("delay"))
+        wm_delay = get_duration(*d, path + ".watermark.delay");
+      else if (auto* ds = wo.if_contains("delay_s"))
+        wm_delay = get_duration(*ds, path + ".watermark.delay_s");
+      else
+        fail(path + ".watermark", "needs a delay, e.g. \"delay\": \"10s\"");
       if (event_time.empty()) event_time = wm_col;
     }
     schema_ptr s;
@@ -273,16 +284,9 @@ query_plan_ptr pipeline_from_json(const json::value& spec) {
 }
 
 query_plan_ptr pipeline_from_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::invalid_argument(path + ": cannot read the file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  boost::system::error_code ec;
-  json::parse_options po;
-  po.allow_comments = true;
-  po.allow_trailing_commas = true;
-  auto v = json::parse(ss.str(), ec, {}, po);
-  if (ec) throw std::invalid_argument(path + ": not valid JSON (" + ec.message() + ")");
+  json::value v;
+  auto err = read_json_file(path, v);
+  if (!err.empty()) throw std::invalid_argument(path + ": " + err);
   try {
     return pipeline_from_json(v);
   } catch (const std::invalid_argument& e) {

@@ -16,9 +16,12 @@ std::optional<trigger_policy> parse_trigger(std::string_view t) {
 
 std::string to_string(const trigger_policy& t) {
   switch (t.kind) {
-    case trigger_kind::once: return "once";
-    case trigger_kind::available_now: return "available_now";
-    default: return "processing_time:" + std::to_string(t.interval_us / 1000) + "ms";
+    case trigger_kind::once:
+      return "once";
+    case trigger_kind::available_now:
+      return "available_now";
+    default:
+      return "processing_time:" + std::to_string(t.interval_us / 1000) + "ms";
   }
 }
 
@@ -28,6 +31,8 @@ std::optional<watermark_policy> parse_watermark_policy(std::string_view t) {
   return std::nullopt;
 }
 
-const char* to_string(watermark_policy p) { return p == watermark_policy::min ? "min" : "max"; }
+const char* to_string(watermark_policy p) {
+  return p == watermark_policy::min ? "min" : "max";
+}
 
 }  // namespace sluice

@@ -18,7 +18,8 @@ run_result run_queries(const std::vector<query_plan_ptr>& plans, const run_optio
     auto listener = caf::actor_cast<query_listener>(self);
     std::vector<supervisor_actor> supervisors;
     for (const auto& plan : plans)
-      supervisors.push_back(sys.spawn(supervisor_impl, supervisor_config{plan, listener, opts.faults, opts.progress_path}));
+      supervisors.push_back(
+          sys.spawn(supervisor_impl, supervisor_config{plan, listener, opts.faults, opts.progress_path}));
     size_t open = plans.size();
     bool stop_sent = false;
     while (open > 0) {
@@ -31,12 +32,13 @@ run_result run_queries(const std::vector<query_plan_ptr>& plans, const run_optio
             }
             if (opts.on_event) opts.on_event(e);
           },
-          caf::after(std::chrono::milliseconds(50)) >> [&] {
-            if (!stop_sent && opts.stop_requested && opts.stop_requested->load()) {
-              stop_sent = true;
-              for (auto& s : supervisors) self->send(s, stop_atom::value);
-            }
-          });
+          caf::after(std::chrono::milliseconds(50)) >>
+              [&] {
+                if (!stop_sent && opts.stop_requested && opts.stop_requested->load()) {
+                  stop_sent = true;
+                  for (auto& s : supervisors) self->send(s, stop_atom::value);
+                }
+              });
     }
     for (auto& s : supervisors) self->send_exit(s, caf::exit_reason::user_shutdown);
   }

@@ -19,11 +19,11 @@
 namespace sluice {
 
 struct run_options {
-  std::string progress_path;                         // "" = no progress file
-  fault_plan_ptr faults;                             // may be null
-  const std::atomic<bool>* stop_requested = nullptr; // polled every 50 ms
-  std::function<void(const query_event&)> on_event;  // restarts, ends, failures
-  size_t threads = 0;                                // 0 = hardware concurrency
+  std::string progress_path;                          // "" = no progress file
+  fault_plan_ptr faults;                              // may be null
+  const std::atomic<bool>* stop_requested = nullptr;  // polled every 50 ms
+  std::function<void(const query_event&)> on_event;   // restarts, ends, failures
+  size_t threads = 0;                                 // 0 = hardware concurrency
 };
 
 struct run_result {

@@ -18,7 +18,8 @@ operator_actor::behavior_type sink_actor_impl(operator_actor::pointer self, sink
         auto s = c->sink->write(b);
         if (!s.is_ok()) throw std::runtime_error(c->sink->description() + ": " + s.to_string());
         if (c->faults && c->faults->hit("crash:" + c->name))
-          throw std::runtime_error("fault injected at crash:" + c->name + " (trigger " + std::to_string(b.trigger) + ")");
+          throw std::runtime_error("fault injected at crash:" + c->name + " (trigger " + std::to_string(b.trigger) +
+                                   ")");
       },
       [=](watermark& w) {
         int64_t rows = 0;

@@ -5,11 +5,11 @@
 namespace sluice {
 
 schema_ptr raw_landing_schema() {
-  static const schema_ptr s = std::make_shared<const schema>(std::vector<column>{
-      {"value", column_type::string, true, time_unit::millis},
-      {"ingest_time", column_type::timestamp, true, time_unit::millis},
-      {"source", column_type::string, true, time_unit::millis},
-      {"position", column_type::string, true, time_unit::millis}});
+  static const schema_ptr s = std::make_shared<const schema>(
+      std::vector<column>{{"value", column_type::string, true, time_unit::millis},
+                          {"ingest_time", column_type::timestamp, true, time_unit::millis},
+                          {"source", column_type::string, true, time_unit::millis},
+                          {"position", column_type::string, true, time_unit::millis}});
   return s;
 }
 
@@ -54,15 +54,18 @@ source_actor::behavior_type source_actor_impl(source_actor::pointer self, source
             std::string err = decoder->decode(r.payload, out);
             if (err.empty()) continue;
             b.rows.pop_back();
-            ctx.dead_letters.push_back(dead_letter{std::move(r.payload), std::move(err), origin_of(*c.reader, r), req.trigger});
+            ctx.dead_letters.push_back(
+                dead_letter{std::move(r.payload), std::move(err), origin_of(*c.reader, r), req.trigger});
           }
         }
         progress.num_input_rows = static_cast<int64_t>(records->size());
         apply_steps(c.steps, b, ctx);
         progress.num_dead_letters = static_cast<int64_t>(ctx.dead_letters.size());
-        if (!ctx.dead_letters.empty()) self->send(c.dead_letters, dead_letter_batch{req.trigger, std::move(ctx.dead_letters)});
+        if (!ctx.dead_letters.empty())
+          self->send(c.dead_letters, dead_letter_batch{req.trigger, std::move(ctx.dead_letters)});
         if (c.faults && c.faults->hit("crash:" + c.name))
-          throw std::runtime_error("fault injected at crash:" + c.name + " (trigger " + std::to_string(req.trigger) + ")");
+          throw std::runtime_error("fault injected at crash:" + c.name + " (trigger " + std::to_string(req.trigger) +
+                                   ")");
         self->send(c.downstream, std::move(b));
         watermark wm;
         wm.trigger = req.trigger;

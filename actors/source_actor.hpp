@@ -31,8 +31,8 @@ struct source_config {
   uint32_t input = 0;
   std::shared_ptr<record_reader> reader;
   record_format format = record_format::json;
-  schema_ptr schema;               // json: the declared schema; raw: raw_landing_schema()
-  std::vector<step_ptr> steps;     // fused input chain
+  schema_ptr schema;            // json: the declared schema; raw: raw_landing_schema()
+  std::vector<step_ptr> steps;  // fused input chain
   operator_actor downstream;
   dead_letter_actor dead_letters;
   fault_plan_ptr faults;

@@ -47,8 +47,9 @@ void launch(self_ptr self) {
   ++st.generation;
   int64_t first_trigger = st.committed.trigger + 1;
 
-  auto dead = watch(self, self->spawn(dead_letter_actor_impl, dead_letter_actor_config{"dead-letters", plan.dead_letter_dir}),
-                    "dead-letters");
+  auto dead =
+      watch(self, self->spawn(dead_letter_actor_impl, dead_letter_actor_config{"dead-letters", plan.dead_letter_dir}),
+            "dead-letters");
   coordinator_config cc;
   cc.plan = st.cfg.plan;
   cc.query_id = st.query_id;
@@ -61,8 +62,8 @@ void launch(self_ptr self) {
   auto coord = watch(self, self->spawn(coordinator_impl, std::move(cc)), "coordinator");
   st.coordinator = coord;
 
-  auto sink = watch(self, self->spawn(sink_actor_impl, sink_actor_config{"sink", plan.sink.make(), coord, st.cfg.faults}),
-                    "sink");
+  auto sink = watch(
+      self, self->spawn(sink_actor_impl, sink_actor_config{"sink", plan.sink.make(), coord, st.cfg.faults}), "sink");
   operator_actor downstream = sink;
   if (!plan.steps.empty())
     downstream = watch(self,
@@ -115,8 +116,9 @@ void finish(self_ptr self, std::string kind, std::string message) {
 void on_failure(self_ptr self, const std::string& what) {
   auto& st = self->state;
   kill_all(self);
-  int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now().time_since_epoch()).count();
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count();
   auto backoff = st.intensity->on_failure(now);
   const auto& rs = st.cfg.plan->restart;
   if (!backoff) {
@@ -126,13 +128,13 @@ void on_failure(self_ptr self, const std::string& what) {
                " s (raise restart.max or restart.within to allow more)");
     return;
   }
-  self->send(st.cfg.listener,
-             query_event{st.cfg.plan->name, "restarted",
-                         what + "; restarting from trigger " + std::to_string(st.committed.trigger + 1) + " in " +
-                             std::to_string(*backoff / 1000) + " ms (restart " +
-                             std::to_string(st.intensity->restarts()) + " of at most " +
-                             std::to_string(rs.max_restarts) + ")",
-                         st.committed.totals});
+  self->send(
+      st.cfg.listener,
+      query_event{st.cfg.plan->name, "restarted",
+                  what + "; restarting from trigger " + std::to_string(st.committed.trigger + 1) + " in " +
+                      std::to_string(*backoff / 1000) + " ms (restart " + std::to_string(st.intensity->restarts()) +
+                      " of at most " + std::to_string(rs.max_restarts) + ")",
+                  st.committed.totals});
   self->delayed_send(self, std::chrono::microseconds(*backoff), restart_atom::value);
 }
 
@@ -151,8 +153,9 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
     std::string name = it->second;
     st.children.erase(it);
     if (!dm.reason || dm.reason == caf::exit_reason::user_shutdown) return;
-    std::string what = dm.reason.category() == caf::atom("sluice") ? describe_error(dm.reason)
-                                                                   : "actor '" + name + "' failed: " + describe_error(dm.reason);
+    std::string what = dm.reason.category() == caf::atom("sluice")
+                           ? describe_error(dm.reason)
+                           : "actor '" + name + "' failed: " + describe_error(dm.reason);
     on_failure(self, what);
   });
   try {

@@ -75,14 +75,20 @@ class with_column_step final : public transform_step {
  public:
   with_column_step(schema_ptr out, std::optional<size_t> replace, std::function<value(const schema&, const row&)> fn,
                    std::string name, std::string d, schema_ptr in)
-      : out_(std::move(out)), replace_(replace), fn_(std::move(fn)), name_(std::move(name)),
-        description_(std::move(d)), in_(std::move(in)) {}
+      : out_(std::move(out)),
+        replace_(replace),
+        fn_(std::move(fn)),
+        name_(std::move(name)),
+        description_(std::move(d)),
+        in_(std::move(in)) {}
   void apply(batch& b, step_context&) const override {
     const schema& s = *in_;
     for (auto& r : b.rows) {
       value v = fn_(s, r);
-      if (replace_) r.values[*replace_] = std::move(v);
-      else r.values.push_back(std::move(v));
+      if (replace_)
+        r.values[*replace_] = std::move(v);
+      else
+        r.values.push_back(std::move(v));
     }
     b.schema = out_;
   }
@@ -167,7 +173,8 @@ class validate_step final : public transform_step {
     const schema& s = *b.schema;
     auto keep = std::stable_partition(b.rows.begin(), b.rows.end(), [&](const row& r) { return rule_(s, r); });
     for (auto it = keep; it != b.rows.end(); ++it)
-      ctx.dead_letters.push_back(dead_letter{encode_row(s, *it), "failed validation: " + reason_, "validate", ctx.trigger});
+      ctx.dead_letters.push_back(
+          dead_letter{encode_row(s, *it), "failed validation: " + reason_, "validate", ctx.trigger});
     b.rows.erase(keep, b.rows.end());
   }
   schema_ptr output_schema() const override { return schema_; }
@@ -182,7 +189,8 @@ class validate_step final : public transform_step {
 size_t require_column(const schema& s, const std::string& name, const char* what) {
   auto i = s.index_of(name);
   if (!i)
-    throw std::invalid_argument(std::string(what) + ": unknown column '" + name + "'; the stream has (" + s.describe() + ")");
+    throw std::invalid_argument(std::string(what) + ": unknown column '" + name + "'; the stream has (" + s.describe() +
+                                ")");
   return *i;
 }
 
@@ -223,30 +231,33 @@ step_ptr make_select(schema_ptr in, const std::vector<std::string>& columns) {
   return std::make_shared<select_step>(std::make_shared<const schema>(std::move(cols), event_time), std::move(idx));
 }
 
-step_ptr make_with_column(schema_ptr in, std::string name, column_type type, row_function fn, std::string description) {
-  auto cols = in->columns();
-  auto replace = in->index_of(name);
-  if (replace) cols[*replace] = column{name, type, false};
-  else cols.push_back(column{name, type, false});
+// The schema after adding (or replacing) column `name`: the event-time mark survives unless
+// the event-time column itself is replaced.
+schema_ptr with_column_schema(const schema& in, const std::string& name, column_type type,
+                              std::optional<size_t>& replace) {
+  auto cols = in.columns();
+  replace = in.index_of(name);
+  if (replace)
+    cols[*replace] = column{name, type, false};
+  else
+    cols.push_back(column{name, type, false});
   std::string event_time;
-  if (in->event_time_index() && (!replace || *replace != *in->event_time_index()))
-    event_time = in->at(*in->event_time_index()).name;
-  auto out = std::make_shared<const schema>(std::move(cols), event_time);
+  if (in.event_time_index() && (!replace || *replace != *in.event_time_index()))
+    event_time = in.at(*in.event_time_index()).name;
+  return std::make_shared<const schema>(std::move(cols), event_time);
+}
+
+step_ptr make_with_column(schema_ptr in, std::string name, column_type type, row_function fn, std::string description) {
+  std::optional<size_t> replace;
+  auto out = with_column_schema(*in, name, type, replace);
   return std::make_shared<with_column_step>(
       out, replace, [f = std::move(fn)](const schema& s, const row& r) { return f(record(s, r)); }, name,
       std::move(description), in);
 }
 
 step_ptr make_with_column(schema_ptr in, std::string name, expression expr) {
-  auto type = expr.type();
-  auto cols = in->columns();
-  auto replace = in->index_of(name);
-  if (replace) cols[*replace] = column{name, type, false};
-  else cols.push_back(column{name, type, false});
-  std::string event_time;
-  if (in->event_time_index() && (!replace || *replace != *in->event_time_index()))
-    event_time = in->at(*in->event_time_index()).name;
-  auto out = std::make_shared<const schema>(std::move(cols), event_time);
+  std::optional<size_t> replace;
+  auto out = with_column_schema(*in, name, expr.type(), replace);
   std::string d = expr.describe();
   return std::make_shared<with_column_step>(
       out, replace, [e = std::move(expr)](const schema&, const row& r) { return e.eval(r); }, name, std::move(d), in);
@@ -262,7 +273,8 @@ step_ptr make_from_json(schema_ptr in, std::string column, schema_ptr parsed, st
     size_t i = require_column(*in, k, "from_json keep");
     keep_idx.push_back(i);
     auto col = in->at(i);
-    if (parsed->index_of(col.name)) throw std::invalid_argument("from_json: kept column '" + k + "' clashes with a parsed column");
+    if (parsed->index_of(col.name))
+      throw std::invalid_argument("from_json: kept column '" + k + "' clashes with a parsed column");
     cols.push_back(col);
   }
   std::string event_time = parsed->event_time_index() ? parsed->at(*parsed->event_time_index()).name : std::string{};

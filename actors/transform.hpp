@@ -25,8 +25,8 @@ class record {
  public:
   record(const schema& s, const row& r) : schema_(s), row_(r) {}
   const value& operator[](std::string_view column) const;
-  double num(std::string_view column) const;          // 0 for null / non-numbers
-  std::string str(std::string_view column) const;     // "" for null
+  double num(std::string_view column) const;       // 0 for null / non-numbers
+  std::string str(std::string_view column) const;  // "" for null
   int64_t time_us() const { return row_.event_time_us; }
   const row& raw() const { return row_; }
   const schema& columns() const { return schema_; }

@@ -15,7 +15,8 @@ operator_actor::behavior_type transform_actor_impl(operator_actor::pointer self,
         if (!ctx.dead_letters.empty())
           self->send(c->dead_letters, dead_letter_batch{b.trigger, std::move(ctx.dead_letters)});
         if (c->faults && c->faults->hit("crash:" + c->name))
-          throw std::runtime_error("fault injected at crash:" + c->name + " (trigger " + std::to_string(b.trigger) + ")");
+          throw std::runtime_error("fault injected at crash:" + c->name + " (trigger " + std::to_string(b.trigger) +
+                                   ")");
         self->send(c->downstream, std::move(b));
       },
       [=](watermark& w) { self->send(c->downstream, std::move(w)); },

@@ -59,8 +59,9 @@ void drain(operator_actor::pointer self, tracker_state& st) {
     out.trigger = st.next_trigger;
     out.report = std::move(st.report);
     out.report.watermark_us = st.wm.current();
-    int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::system_clock::now().time_since_epoch()).count();
+    int64_t now =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     out.value_us = st.wm.end_trigger(now);
     out.report.next_watermark_us = out.value_us;
     for (auto& [name, v] : st.wm.input_watermarks()) out.report.input_watermarks_us[name] = v;
@@ -87,7 +88,8 @@ operator_actor::behavior_type watermark_tracker_impl(operator_actor::pointer sel
         st->slot(b.trigger)[b.input].batches.push_back(std::move(b));
       },
       [=](watermark& w) {
-        if (w.input >= st->cfg.inputs.size()) throw std::logic_error("watermark from unknown input " + std::to_string(w.input));
+        if (w.input >= st->cfg.inputs.size())
+          throw std::logic_error("watermark from unknown input " + std::to_string(w.input));
         st->slot(w.trigger)[w.input].end = std::move(w);
         drain(self, *st);
       },

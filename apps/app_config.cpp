@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "messages/json_codec.hpp"
 #include "messages/time.hpp"
 
 namespace sluice {
@@ -49,16 +50,9 @@ void flatten(const json::value& v, const std::string& prefix, app_config& c, con
 }  // namespace
 
 void app_config::load_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw config_error("--config '" + path + "': cannot read the file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  boost::system::error_code ec;
-  json::parse_options po;
-  po.allow_comments = true;
-  po.allow_trailing_commas = true;
-  auto v = json::parse(ss.str(), ec, {}, po);
-  if (ec) throw config_error("--config '" + path + "': not valid JSON (" + ec.message() + ")");
+  json::value v;
+  auto err = read_json_file(path, v);
+  if (!err.empty()) throw config_error("--config '" + path + "': " + err);
   flatten(v, "", *this, "--config '" + path + "'");
 }
 
@@ -68,7 +62,9 @@ const std::string& app_config::raw(const std::string& key) const {
   return it->second;
 }
 
-std::string app_config::str(const std::string& key) const { return raw(key); }
+std::string app_config::str(const std::string& key) const {
+  return raw(key);
+}
 
 int64_t app_config::integer(const std::string& key, int64_t min, int64_t max) const {
   const auto& v = raw(key);

@@ -58,9 +58,10 @@ app_definition medallion_app() {
         .with_watermark("ts", std::chrono::microseconds(c.duration_us("silver.watermark")))
         .validate(boost::json::parse(R"(["and", [">=", "amount", 0], ["!=", "user", {"lit": ""}]])"),
                   "amount >= 0 and user is not empty")
-        .with_column("amount_cents", column_type::int64,
-                     [](const record& r) { return value{static_cast<int64_t>(r.num("amount") * 100.0 + 0.5)}; },
-                     "round(amount * 100)")
+        .with_column(
+            "amount_cents", column_type::int64,
+            [](const record& r) { return value{static_cast<int64_t>(r.num("amount") * 100.0 + 0.5)}; },
+            "round(amount * 100)")
         .select({"event_id", "user", "type", "amount", "amount_cents", "ts", "ingest_time", "position"})
         .to(sinks::jsonl(out + "/silver"));
     return std::vector<query_plan_ptr>{bronze.build(), silver.build()};

@@ -31,11 +31,16 @@ struct literal final : node {
   const value& eval(const row&, value&) const override { return v; }
   column_type type() const override {
     switch (v.index()) {
-      case 0: return column_type::null;
-      case 1: return column_type::boolean;
-      case 2: return column_type::int64;
-      case 3: return column_type::float64;
-      default: return column_type::string;
+      case 0:
+        return column_type::null;
+      case 1:
+        return column_type::boolean;
+      case 2:
+        return column_type::int64;
+      case 3:
+        return column_type::float64;
+      default:
+        return column_type::string;
     }
   }
   std::string describe() const override { return to_display(v); }
@@ -87,7 +92,8 @@ struct operation final : node {
           }
         }
         return null_value;
-      default: break;
+      default:
+        break;
     }
     value sa, sb;
     const value& a = args[0]->eval(r, sa);
@@ -95,16 +101,27 @@ struct operation final : node {
     if (o <= op::ge) {
       int c;
       if (!compare_values(a, b, c)) return false_value;
-      bool res = o == op::eq ? c == 0 : o == op::ne ? c != 0 : o == op::lt ? c < 0 : o == op::le ? c <= 0 : o == op::gt ? c > 0 : c >= 0;
+      bool res = o == op::eq   ? c == 0
+                 : o == op::ne ? c != 0
+                 : o == op::lt ? c < 0
+                 : o == op::le ? c <= 0
+                 : o == op::gt ? c > 0
+                               : c >= 0;
       return res ? true_value : false_value;
     }
     if (is_null(a) || is_null(b)) return null_value;
     if (a.index() == 2 && b.index() == 2 && o != op::div) {
       int64_t x = std::get<int64_t>(a), y = std::get<int64_t>(b);
       switch (o) {
-        case op::add: scratch = x + y; break;
-        case op::sub: scratch = x - y; break;
-        case op::mul: scratch = x * y; break;
+        case op::add:
+          scratch = x + y;
+          break;
+        case op::sub:
+          scratch = x - y;
+          break;
+        case op::mul:
+          scratch = x * y;
+          break;
         default:
           if (y == 0) return null_value;
           scratch = x % y;
@@ -114,9 +131,15 @@ struct operation final : node {
     double x, y;
     if (!as_double(a, x) || !as_double(b, y)) return null_value;
     switch (o) {
-      case op::add: scratch = x + y; break;
-      case op::sub: scratch = x - y; break;
-      case op::mul: scratch = x * y; break;
+      case op::add:
+        scratch = x + y;
+        break;
+      case op::sub:
+        scratch = x - y;
+        break;
+      case op::mul:
+        scratch = x * y;
+        break;
       case op::div:
         if (y == 0) return null_value;
         scratch = x / y;
@@ -130,12 +153,18 @@ struct operation final : node {
 
   column_type type() const override {
     switch (o) {
-      case op::add: case op::sub: case op::mul: case op::mod:
+      case op::add:
+      case op::sub:
+      case op::mul:
+      case op::mod:
         return args[0]->type() == column_type::int64 && args[1]->type() == column_type::int64 ? column_type::int64
                                                                                               : column_type::float64;
-      case op::div: return column_type::float64;
-      case op::coalesce: return args[0]->type();
-      default: return column_type::boolean;
+      case op::div:
+        return column_type::float64;
+      case op::coalesce:
+        return args[0]->type();
+      default:
+        return column_type::boolean;
     }
   }
 
@@ -153,12 +182,18 @@ node_ptr build(const json::value& spec, const expression::resolver& resolve) {
     return std::make_shared<column_ref>(found->first, found->second, std::string(name));
   };
   switch (spec.kind()) {
-    case json::kind::null: return std::make_shared<literal>(value{});
-    case json::kind::bool_: return std::make_shared<literal>(value{spec.get_bool()});
-    case json::kind::int64: return std::make_shared<literal>(value{spec.get_int64()});
-    case json::kind::uint64: return std::make_shared<literal>(value{static_cast<int64_t>(spec.get_uint64())});
-    case json::kind::double_: return std::make_shared<literal>(value{spec.get_double()});
-    case json::kind::string: return column(spec.get_string());
+    case json::kind::null:
+      return std::make_shared<literal>(value{});
+    case json::kind::bool_:
+      return std::make_shared<literal>(value{spec.get_bool()});
+    case json::kind::int64:
+      return std::make_shared<literal>(value{spec.get_int64()});
+    case json::kind::uint64:
+      return std::make_shared<literal>(value{static_cast<int64_t>(spec.get_uint64())});
+    case json::kind::double_:
+      return std::make_shared<literal>(value{spec.get_double()});
+    case json::kind::string:
+      return column(spec.get_string());
     case json::kind::object: {
       const auto& o = spec.get_object();
       if (auto* lit = o.if_contains("lit")) {
@@ -166,19 +201,35 @@ node_ptr build(const json::value& spec, const expression::resolver& resolve) {
         return build(*lit, resolve);
       }
       if (auto* c = o.if_contains("col"); c && c->is_string()) return column(c->get_string());
-      throw std::invalid_argument("expression object must be {\"lit\": …} or {\"col\": name}, got " + json::serialize(spec));
+      throw std::invalid_argument("expression object must be {\"lit\": …} or {\"col\": name}, got " +
+                                  json::serialize(spec));
     }
-    case json::kind::array: break;
+    case json::kind::array:
+      break;
   }
   const auto& arr = spec.get_array();
   if (arr.empty() || !arr[0].is_string())
     throw std::invalid_argument("expression array must start with an operator name, got " + json::serialize(spec));
   std::string name(arr[0].get_string());
-  static const std::vector<std::pair<std::string, op>> ops = {
-      {"=", op::eq}, {"==", op::eq}, {"!=", op::ne}, {"<>", op::ne}, {"<", op::lt}, {"<=", op::le}, {">", op::gt},
-      {">=", op::ge}, {"+", op::add}, {"-", op::sub}, {"*", op::mul}, {"/", op::div}, {"%", op::mod},
-      {"and", op::and_}, {"or", op::or_}, {"not", op::not_}, {"is_null", op::is_null},
-      {"is_not_null", op::is_not_null}, {"coalesce", op::coalesce}};
+  static const std::vector<std::pair<std::string, op>> ops = {{"=", op::eq},
+                                                              {"==", op::eq},
+                                                              {"!=", op::ne},
+                                                              {"<>", op::ne},
+                                                              {"<", op::lt},
+                                                              {"<=", op::le},
+                                                              {">", op::gt},
+                                                              {">=", op::ge},
+                                                              {"+", op::add},
+                                                              {"-", op::sub},
+                                                              {"*", op::mul},
+                                                              {"/", op::div},
+                                                              {"%", op::mod},
+                                                              {"and", op::and_},
+                                                              {"or", op::or_},
+                                                              {"not", op::not_},
+                                                              {"is_null", op::is_null},
+                                                              {"is_not_null", op::is_not_null},
+                                                              {"coalesce", op::coalesce}};
   const op* found = nullptr;
   for (const auto& [n, o] : ops)
     if (n == name) found = &o;
@@ -189,10 +240,12 @@ node_ptr build(const json::value& spec, const expression::resolver& resolve) {
   for (size_t i = 1; i < arr.size(); ++i) args.push_back(build(arr[i], resolve));
   size_t n = args.size();
   op o = *found;
-  bool ok = (o == op::and_ || o == op::or_ || o == op::coalesce) ? n >= 1
+  bool ok = (o == op::and_ || o == op::or_ || o == op::coalesce)          ? n >= 1
             : (o == op::not_ || o == op::is_null || o == op::is_not_null) ? n == 1
-                                                                            : n == 2;
-  if (!ok) throw std::invalid_argument("operator '" + name + "' given " + std::to_string(n) + " operands in " + json::serialize(spec));
+                                                                          : n == 2;
+  if (!ok)
+    throw std::invalid_argument("operator '" + name + "' given " + std::to_string(n) + " operands in " +
+                                json::serialize(spec));
   return std::make_shared<operation>(o, name, std::move(args));
 }
 

@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 #include "messages/time.hpp"
 
@@ -35,21 +37,27 @@ std::string row_decoder::decode(std::string_view text, row& out) {
     const json::value& v = it->value();
     value& cell = out.values[i];
     switch (c.type) {
-      case column_type::null: break;
+      case column_type::null:
+        break;
       case column_type::boolean:
         if (!v.is_bool()) return "column '" + c.name + "' expects bool, got " + json::serialize(v);
         cell = v.get_bool();
         break;
       case column_type::int64:
-        if (v.is_int64()) cell = v.get_int64();
-        else if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX)) cell = static_cast<int64_t>(v.get_uint64());
+        if (v.is_int64())
+          cell = v.get_int64();
+        else if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX))
+          cell = static_cast<int64_t>(v.get_uint64());
         else if (v.is_double() && std::trunc(v.get_double()) == v.get_double() && std::fabs(v.get_double()) < 9e18)
           cell = static_cast<int64_t>(v.get_double());
-        else return "column '" + c.name + "' expects int64, got " + json::serialize(v);
+        else
+          return "column '" + c.name + "' expects int64, got " + json::serialize(v);
         break;
       case column_type::float64:
-        if (v.is_number()) cell = v.to_number<double>();
-        else return "column '" + c.name + "' expects double, got " + json::serialize(v);
+        if (v.is_number())
+          cell = v.to_number<double>();
+        else
+          return "column '" + c.name + "' expects double, got " + json::serialize(v);
         break;
       case column_type::string:
         if (!v.is_string()) return "column '" + c.name + "' expects string, got " + json::serialize(v);
@@ -75,18 +83,46 @@ std::string row_decoder::decode(std::string_view text, row& out) {
   return {};
 }
 
+std::string read_json_file(const std::string& path, json::value& out) {
+  std::ifstream in(path);
+  if (!in) return "cannot read the file";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  json::parse_options po;
+  po.allow_comments = true;
+  po.allow_trailing_commas = true;
+  out = json::parse(ss.str(), ec, {}, po);
+  if (ec) return "not valid JSON (" + ec.message() + ")";
+  return {};
+}
+
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
   for (char ch : text) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -103,8 +139,12 @@ void append_json_string(std::string& out, std::string_view text) {
 void append_json_value(std::string& out, const value& v, column_type type) {
   char buf[32];
   switch (v.index()) {
-    case 0: out += "null"; break;
-    case 1: out += std::get<bool>(v) ? "true" : "false"; break;
+    case 0:
+      out += "null";
+      break;
+    case 1:
+      out += std::get<bool>(v) ? "true" : "false";
+      break;
     case 2:
       if (type == column_type::timestamp) {
         out.push_back('"');
@@ -125,7 +165,9 @@ void append_json_value(std::string& out, const value& v, column_type type) {
       }
       break;
     }
-    default: append_json_string(out, std::get<std::string>(v)); break;
+    default:
+      append_json_string(out, std::get<std::string>(v));
+      break;
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parser.hpp>
+#include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,10 @@ class row_decoder {
   unsigned char buffer_[4096];
   boost::json::parser parser_;
 };
+
+/// Reads a whole JSON document from a file (comments and trailing commas allowed).
+/// Returns "" on success, else why not ("cannot read the file", "not valid JSON (…)").
+std::string read_json_file(const std::string& path, boost::json::value& out);
 
 /// Appends the JSON object of `r` to `out`.
 void encode_row(const schema& s, const row& r, std::string& out);

@@ -57,7 +57,8 @@ void write_json(const boost::json::value& v, std::string& out) {
       out += buf;
       break;
     }
-    default: out += boost::json::serialize(v);
+    default:
+      out += boost::json::serialize(v);
   }
 }
 
@@ -103,8 +104,8 @@ std::string to_json(const progress_record& p) {
   o["stateOperators"] = std::move(ops);
   boost::json::array srcs;
   double seconds_between = p.input_rows_per_second > 0 && input_rows > 0 ? input_rows / p.input_rows_per_second : 0;
-  double seconds_processing = p.processed_rows_per_second > 0 && input_rows > 0
-                                  ? input_rows / p.processed_rows_per_second : 0;
+  double seconds_processing =
+      p.processed_rows_per_second > 0 && input_rows > 0 ? input_rows / p.processed_rows_per_second : 0;
   for (const auto& s : r.sources) {
     boost::json::object j;
     j["description"] = s.description;

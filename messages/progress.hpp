@@ -28,18 +28,17 @@ struct state_operator_progress {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, state_operator_progress& x) {
-  return f(x.operator_name, x.num_rows_total, x.num_rows_updated, x.num_rows_removed,
-           x.num_rows_dropped_by_watermark, x.memory_used_bytes, x.num_shuffle_partitions,
-           x.num_state_store_instances, x.custom_metrics);
+  return f(x.operator_name, x.num_rows_total, x.num_rows_updated, x.num_rows_removed, x.num_rows_dropped_by_watermark,
+           x.memory_used_bytes, x.num_shuffle_partitions, x.num_state_store_instances, x.custom_metrics);
 }
 
 struct source_progress {
   std::string description;
-  std::string start_offset;   // the source's own offset form
+  std::string start_offset;  // the source's own offset form
   std::string end_offset;
   int64_t num_input_rows = 0;
   int64_t num_dead_letters = 0;
-  bool exhausted = false;     // a bounded source has nothing more to read
+  bool exhausted = false;  // a bounded source has nothing more to read
 };
 
 template <class Inspector>
@@ -70,18 +69,18 @@ struct trigger_report {
   std::vector<source_progress> sources;
   std::vector<state_operator_progress> operators;
   event_time_stats event_time;
-  int64_t watermark_us = 0;        // W the trigger's rows were judged against (trigger k−1's)
-  int64_t next_watermark_us = 0;   // W computed at the end of this trigger
+  int64_t watermark_us = 0;                            // W the trigger's rows were judged against (trigger k−1's)
+  int64_t next_watermark_us = 0;                       // W computed at the end of this trigger
   std::map<std::string, int64_t> input_watermarks_us;  // beyond Spark: per input
-  std::string holding_input;       // the input that holds the combined watermark back
+  std::string holding_input;                           // the input that holds the combined watermark back
   int64_t sink_rows = 0;
   std::string sink_description;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trigger_report& x) {
-  return f(x.sources, x.operators, x.event_time, x.watermark_us, x.next_watermark_us,
-           x.input_watermarks_us, x.holding_input, x.sink_rows, x.sink_description);
+  return f(x.sources, x.operators, x.event_time, x.watermark_us, x.next_watermark_us, x.input_watermarks_us,
+           x.holding_input, x.sink_rows, x.sink_description);
 }
 
 /// One StreamingQueryProgress.
@@ -89,10 +88,10 @@ struct progress_record {
   std::string id;
   std::string run_id;
   std::string name;
-  int64_t timestamp_us = 0;     // trigger start
+  int64_t timestamp_us = 0;  // trigger start
   int64_t batch_id = 0;
   int64_t batch_duration_ms = 0;
-  double input_rows_per_second = 0;   // rows / time since the previous trigger start
+  double input_rows_per_second = 0;  // rows / time since the previous trigger start
   double processed_rows_per_second = 0;
   std::map<std::string, int64_t> duration_ms;
   trigger_report report;

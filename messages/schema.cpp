@@ -4,8 +4,7 @@
 
 namespace sluice {
 
-schema::schema(std::vector<column> columns, std::string event_time_column)
-    : columns_(std::move(columns)) {
+schema::schema(std::vector<column> columns, std::string event_time_column) : columns_(std::move(columns)) {
   for (size_t i = 0; i < columns_.size(); ++i)
     for (size_t j = i + 1; j < columns_.size(); ++j)
       if (columns_[i].name == columns_[j].name)
@@ -13,11 +12,11 @@ schema::schema(std::vector<column> columns, std::string event_time_column)
   if (!event_time_column.empty()) {
     auto idx = index_of(event_time_column);
     if (!idx)
-      throw std::invalid_argument("event-time column '" + event_time_column +
-                                  "' is not a column of the stream (" + describe() + ")");
+      throw std::invalid_argument("event-time column '" + event_time_column + "' is not a column of the stream (" +
+                                  describe() + ")");
     if (columns_[*idx].type != column_type::timestamp)
-      throw std::invalid_argument("event-time column '" + event_time_column +
-                                  "' must have type timestamp, not " + to_string(columns_[*idx].type));
+      throw std::invalid_argument("event-time column '" + event_time_column + "' must have type timestamp, not " +
+                                  to_string(columns_[*idx].type));
     event_time_ = idx;
   }
 }
@@ -40,12 +39,18 @@ std::string schema::describe() const {
 
 const char* to_string(column_type t) {
   switch (t) {
-    case column_type::null: return "null";
-    case column_type::boolean: return "bool";
-    case column_type::int64: return "int64";
-    case column_type::float64: return "double";
-    case column_type::string: return "string";
-    case column_type::timestamp: return "timestamp";
+    case column_type::null:
+      return "null";
+    case column_type::boolean:
+      return "bool";
+    case column_type::int64:
+      return "int64";
+    case column_type::float64:
+      return "double";
+    case column_type::string:
+      return "string";
+    case column_type::timestamp:
+      return "timestamp";
   }
   return "?";
 }

@@ -22,8 +22,8 @@ enum class time_unit : uint8_t { seconds, millis, micros };
 struct column {
   std::string name;
   column_type type = column_type::string;
-  bool required = true;                  // a record missing it is a dead letter
-  time_unit unit = time_unit::millis;    // timestamps given as numbers
+  bool required = true;                // a record missing it is a dead letter
+  time_unit unit = time_unit::millis;  // timestamps given as numbers
 };
 
 class schema {

@@ -40,7 +40,9 @@ bool digits(std::string_view s, size_t pos, size_t n, int& out) {
   return true;
 }
 
-int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_div(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 }  // namespace
 
@@ -127,9 +129,12 @@ std::string format_iso8601(int64_t us) {
 
 int64_t to_micros(double number, time_unit unit) {
   switch (unit) {
-    case time_unit::seconds: return static_cast<int64_t>(std::llround(number * 1e6));
-    case time_unit::millis: return static_cast<int64_t>(std::llround(number * 1e3));
-    case time_unit::micros: return static_cast<int64_t>(std::llround(number));
+    case time_unit::seconds:
+      return static_cast<int64_t>(std::llround(number * 1e6));
+    case time_unit::millis:
+      return static_cast<int64_t>(std::llround(number * 1e3));
+    case time_unit::micros:
+      return static_cast<int64_t>(std::llround(number));
   }
   return 0;
 }
@@ -159,13 +164,20 @@ std::optional<int64_t> parse_duration_us(std::string_view t) {
   if (!any) return std::nullopt;
   std::string_view unit = t.substr(i);
   double mult;
-  if (unit.empty() || unit == "s") mult = 1e6;
-  else if (unit == "ms") mult = 1e3;
-  else if (unit == "us") mult = 1;
-  else if (unit == "m" || unit == "min") mult = 60e6;
-  else if (unit == "h") mult = 3600e6;
-  else if (unit == "d") mult = 86400e6;
-  else return std::nullopt;
+  if (unit.empty() || unit == "s")
+    mult = 1e6;
+  else if (unit == "ms")
+    mult = 1e3;
+  else if (unit == "us")
+    mult = 1;
+  else if (unit == "m" || unit == "min")
+    mult = 60e6;
+  else if (unit == "h")
+    mult = 3600e6;
+  else if (unit == "d")
+    mult = 86400e6;
+  else
+    return std::nullopt;
   return static_cast<int64_t>(std::llround(n * mult));
 }
 

@@ -4,10 +4,17 @@ namespace sluice {
 
 bool as_double(const value& v, double& out) {
   switch (v.index()) {
-    case 1: out = std::get<bool>(v) ? 1.0 : 0.0; return true;
-    case 2: out = static_cast<double>(std::get<int64_t>(v)); return true;
-    case 3: out = std::get<double>(v); return true;
-    default: return false;
+    case 1:
+      out = std::get<bool>(v) ? 1.0 : 0.0;
+      return true;
+    case 2:
+      out = static_cast<double>(std::get<int64_t>(v));
+      return true;
+    case 3:
+      out = std::get<double>(v);
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -37,14 +44,18 @@ bool values_equal(const value& a, const value& b) {
 
 std::string to_display(const value& v) {
   switch (v.index()) {
-    case 0: return "null";
-    case 1: return std::get<bool>(v) ? "true" : "false";
-    case 2: return std::to_string(std::get<int64_t>(v));
+    case 0:
+      return "null";
+    case 1:
+      return std::get<bool>(v) ? "true" : "false";
+    case 2:
+      return std::to_string(std::get<int64_t>(v));
     case 3: {
       std::string s = std::to_string(std::get<double>(v));
       return s;
     }
-    default: return "\"" + std::get<std::string>(v) + "\"";
+    default:
+      return "\"" + std::get<std::string>(v) + "\"";
   }
 }
 

@@ -14,7 +14,9 @@ namespace sluice {
 
 using value = std::variant<std::monostate, bool, int64_t, double, std::string>;
 
-inline bool is_null(const value& v) { return v.index() == 0; }
+inline bool is_null(const value& v) {
+  return v.index() == 0;
+}
 
 /// Numeric view of a value: bools and ints widen to double; strings and nulls give false.
 bool as_double(const value& v, double& out);

@@ -29,7 +29,8 @@ status fault_plan::arm(const std::string& spec) {
       s = c + 1;
     }
     if (parts.size() < 2 || parts[0] != "crash" || parts[1].empty())
-      return status::invalid_argument("--fail-at '" + item + "': expected crash:<actor>[:K[:always]], e.g. crash:filter:3");
+      return status::invalid_argument("--fail-at '" + item +
+                                      "': expected crash:<actor>[:K[:always]], e.g. crash:filter:3");
     name = parts[0] + ":" + parts[1];
     if (parts.size() >= 3) {
       try {
@@ -40,7 +41,8 @@ status fault_plan::arm(const std::string& spec) {
       if (p.every < 1) return status::invalid_argument("--fail-at '" + item + "': K must be a whole number ≥ 1");
     }
     if (parts.size() >= 4) {
-      if (parts[3] != "always") return status::invalid_argument("--fail-at '" + item + "': the 4th part may only be 'always'");
+      if (parts[3] != "always")
+        return status::invalid_argument("--fail-at '" + item + "': the 4th part may only be 'always'");
       p.always = true;
     }
     if (parts.size() > 4) return status::invalid_argument("--fail-at '" + item + "': too many ':' parts");

@@ -29,10 +29,12 @@ const std::vector<std::string>& generator_kinds() {
 
 std::string generate_record(const generator_spec& spec, uint64_t n) {
   int64_t ts = spec.start_us + static_cast<int64_t>(n) * spec.spacing_us;
-  if (spec.late_fraction > 0 && uniform(spec.seed, n, 1) < spec.late_fraction) ts -= spec.late_us;
+  if (spec.late_fraction > 0 && uniform(spec.seed, n, 1) < spec.late_fraction)
+    ts -= spec.late_us;
   else if (spec.disorder_fraction > 0 && uniform(spec.seed, n, 2) < spec.disorder_fraction)
     ts -= static_cast<int64_t>(uniform(spec.seed, n, 3) * static_cast<double>(spec.disorder_us));
-  uint64_t user = static_cast<uint64_t>(uniform(spec.seed, n, 4) * static_cast<double>(std::max<uint64_t>(spec.keys, 1)));
+  uint64_t user =
+      static_cast<uint64_t>(uniform(spec.seed, n, 4) * static_cast<double>(std::max<uint64_t>(spec.keys, 1)));
   const char* type = event_types[static_cast<size_t>(uniform(spec.seed, n, 5) * 7)];
   double amount = static_cast<double>(static_cast<int64_t>(uniform(spec.seed, n, 6) * 50000)) / 100.0;
   char buf[256];
@@ -48,17 +50,21 @@ std::string generate_record(const generator_spec& spec, uint64_t n) {
                       static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type, amount);
         break;
       case 2:  // valid JSON, invalid content: a negative amount
-        std::snprintf(buf, sizeof buf, "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amount\":-%.2f,\"ts\":%lld}",
-                      static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type, amount + 1, ts_ms);
+        std::snprintf(buf, sizeof buf,
+                      "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amount\":-%.2f,\"ts\":%lld}",
+                      static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type, amount + 1,
+                      ts_ms);
         break;
       default:  // wrong type
-        std::snprintf(buf, sizeof buf,
-                      "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amount\":\"%.2f EUR\",\"ts\":%lld}",
-                      static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type, amount, ts_ms);
+        std::snprintf(
+            buf, sizeof buf,
+            "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amount\":\"%.2f EUR\",\"ts\":%lld}",
+            static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type, amount, ts_ms);
     }
     return buf;
   }
-  std::snprintf(buf, sizeof buf, "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amount\":%.2f,\"ts\":%lld}",
+  std::snprintf(buf, sizeof buf,
+                "{\"event_id\":%llu,\"user\":\"user_%05llu\",\"type\":\"%s\",\"amount\":%.2f,\"ts\":%lld}",
                 static_cast<unsigned long long>(n), static_cast<unsigned long long>(user), type, amount, ts_ms);
   return buf;
 }

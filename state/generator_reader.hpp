@@ -21,16 +21,16 @@ namespace sluice {
 struct generator_spec {
   std::string kind = "events";
   uint64_t seed = 42;
-  uint64_t count = 0;           // 0 = unbounded
-  double rate = 0;              // records per second; 0 = as fast as possible
-  uint64_t keys = 1000;         // distinct users
+  uint64_t count = 0;    // 0 = unbounded
+  double rate = 0;       // records per second; 0 = as fast as possible
+  uint64_t keys = 1000;  // distinct users
   double malformed_fraction = 0;
-  double disorder_fraction = 0; // moved back by up to disorder_us
+  double disorder_fraction = 0;  // moved back by up to disorder_us
   int64_t disorder_us = 5'000'000;
-  double late_fraction = 0;     // moved back by late_us
+  double late_fraction = 0;  // moved back by late_us
   int64_t late_us = 600'000'000;
   int64_t start_us = 1'767'225'600'000'000;  // 2026-01-01T00:00:00Z
-  int64_t spacing_us = 1000;    // event-time distance between consecutive records
+  int64_t spacing_us = 1000;                 // event-time distance between consecutive records
 };
 
 /// The kinds a generator knows, for help texts and validation.

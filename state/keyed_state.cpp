@@ -96,8 +96,10 @@ status keyed_state::for_each(const std::function<bool(const std::string&, const 
   if (!s.is_ok()) return s;
   s = store_.scan(ns_, key_kind::spilled, "", [&](std::string_view k, std::string_view v) {
     if (!spilled_.count(std::string(k))) return true;
-    if (!v.empty() && v[0] == spilled_value) merged[std::string(k)] = std::string(v.substr(1));
-    else merged[std::string(k)] = std::nullopt;
+    if (!v.empty() && v[0] == spilled_value)
+      merged[std::string(k)] = std::string(v.substr(1));
+    else
+      merged[std::string(k)] = std::nullopt;
     return true;
   });
   if (!s.is_ok()) return s;
@@ -110,8 +112,10 @@ status keyed_state::for_each(const std::function<bool(const std::string&, const 
 status keyed_state::write_changes(leveldb::WriteBatch& batch) {
   for (const auto& [k, e] : hot_) {
     if (!e.dirty) continue;
-    if (e.value) batch.Put(encode_state_key(ns_, key_kind::committed, k), *e.value);
-    else batch.Delete(encode_state_key(ns_, key_kind::committed, k));
+    if (e.value)
+      batch.Put(encode_state_key(ns_, key_kind::committed, k), *e.value);
+    else
+      batch.Delete(encode_state_key(ns_, key_kind::committed, k));
   }
   for (const auto& k : spilled_) {
     if (hot_.count(k)) {  // re-read since it spilled: the hot entry is newer

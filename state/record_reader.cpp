@@ -93,8 +93,7 @@ status memory_reader::read(size_t max, int64_t, std::vector<raw_record>& out) {
   std::lock_guard<std::mutex> g(channel_->mu);
   size_t end = channel_->records.size();
   if (max != 0) end = std::min(end, next_ + max);
-  for (; next_ < end; ++next_)
-    out.push_back(raw_record{channel_->records[next_], {}, next_});
+  for (; next_ < end; ++next_) out.push_back(raw_record{channel_->records[next_], {}, next_});
   return status::ok();
 }
 

@@ -62,7 +62,7 @@ class jsonl_reader final : public record_reader {
   bool bounded_;
   bool drained_ = false;
   bool complete_ = false;  // `_SUCCESS` seen before the last listing
-  std::string file_;   // current file name ("" = before the first)
+  std::string file_;       // current file name ("" = before the first)
   uint64_t offset_ = 0;
   uint64_t line_ = 0;
 };

@@ -17,8 +17,10 @@ status jsonl_sink::write(const batch& b) {
 status console_sink::write(const batch& b) {
   if (b.rows.empty()) return status::ok();
   if (header_trigger_ != b.trigger) {
-    std::fprintf(out_, "-------------------------------------------\nTrigger: %lld\n-------------------------------------------\n",
-                 static_cast<long long>(b.trigger));
+    std::fprintf(
+        out_,
+        "-------------------------------------------\nTrigger: %lld\n-------------------------------------------\n",
+        static_cast<long long>(b.trigger));
     header_trigger_ = b.trigger;
   }
   std::string line;

@@ -44,7 +44,8 @@ class jsonl_sink final : public row_sink {
 /// Rows as JSON lines on a stream, under a `-- trigger k --` header (Spark's console sink).
 class console_sink final : public row_sink {
  public:
-  explicit console_sink(std::FILE* out, size_t max_rows_per_trigger = 20) : out_(out), max_rows_(max_rows_per_trigger) {}
+  explicit console_sink(std::FILE* out, size_t max_rows_per_trigger = 20)
+      : out_(out), max_rows_(max_rows_per_trigger) {}
   status write(const batch& b) override;
   status finish(int64_t trigger, int64_t& rows) override;
   std::string description() const override { return "ConsoleSink"; }

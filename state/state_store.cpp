@@ -80,7 +80,9 @@ status state_store::open(const std::string& dir, const options& opts, std::uniqu
   return out->drop_spilled();
 }
 
-state_store::~state_store() { delete db_; }
+state_store::~state_store() {
+  delete db_;
+}
 
 status state_store::drop_spilled() {
   leveldb::WriteBatch batch;

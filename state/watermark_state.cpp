@@ -29,8 +29,10 @@ int64_t watermark_state::end_trigger(int64_t now_us) {
     in.seen_in_trigger = false;
     bool idle = idle_timeout_us_ && in.last_data_us + *idle_timeout_us_ < now_us && in.last_data_us != now_us;
     if (idle) continue;
-    if (!any) chosen = *in.wm;
-    else chosen = policy_ == watermark_policy::min ? std::min(chosen, *in.wm) : std::max(chosen, *in.wm);
+    if (!any)
+      chosen = *in.wm;
+    else
+      chosen = policy_ == watermark_policy::min ? std::min(chosen, *in.wm) : std::max(chosen, *in.wm);
     any = true;
   }
   if (any && chosen > global_) global_ = chosen;

@@ -1,9 +1,10 @@
 #include "test_support.hpp"
 
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <sys/wait.h>
 
 namespace sluice::test {
 

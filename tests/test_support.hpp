@@ -1,10 +1,11 @@
 // Helpers for actor-level tests: run a plan to its end in a real actor system.
 #pragma once
 
+#include <unistd.h>
+
 #include <atomic>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "actors/pipeline.hpp"
@@ -16,7 +17,8 @@ struct temp_dir {
   std::filesystem::path path;
   explicit temp_dir(const std::string& tag) {
     static std::atomic<int> n{0};
-    path = std::filesystem::temp_directory_path() / ("sluice-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    path = std::filesystem::temp_directory_path() /
+           ("sluice-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
   }
@@ -24,7 +26,9 @@ struct temp_dir {
   std::string str(const std::string& sub = {}) const { return sub.empty() ? path.string() : (path / sub).string(); }
 };
 
-inline run_result run(const query_plan_ptr& plan, run_options opts = {}) { return run_queries({plan}, opts); }
+inline run_result run(const query_plan_ptr& plan, run_options opts = {}) {
+  return run_queries({plan}, opts);
+}
 
 /// Lines of every `*.jsonl` file in a directory, in file order.
 std::vector<std::string> read_lines(const std::string& dir);

@@ -80,10 +80,10 @@ double baseline_run(uint64_t count, int64_t& kept) {
 
 int bench_command(const std::vector<std::string>& args) {
   po::options_description d("options");
-  d.add_options()("help,h", "this help")("records", po::value<uint64_t>()->default_value(1'000'000), "events per run")
-      ("batch", po::value<int64_t>()->default_value(4096), "records per trigger (batch size)")
-      ("credits", po::value<int>()->default_value(4), "triggers in flight")
-      ("runs", po::value<int>()->default_value(3), "runs of each side (median reported)");
+  d.add_options()("help,h", "this help")("records", po::value<uint64_t>()->default_value(1'000'000), "events per run")(
+      "batch", po::value<int64_t>()->default_value(4096), "records per trigger (batch size)")(
+      "credits", po::value<int>()->default_value(4), "triggers in flight")("runs", po::value<int>()->default_value(3),
+                                                                           "runs of each side (median reported)");
   po::options_description all;
   all.add(d).add_options()("what", po::value<std::string>(), "");
   po::positional_options_description pos;
@@ -101,7 +101,8 @@ int bench_command(const std::vector<std::string>& args) {
     return vm.count("help") ? 0 : 2;
   }
   if (vm["what"].as<std::string>() != "passthrough") {
-    std::fprintf(stderr, "sluice bench: unknown benchmark '%s'; accepted: passthrough\n", vm["what"].as<std::string>().c_str());
+    std::fprintf(stderr, "sluice bench: unknown benchmark '%s'; accepted: passthrough\n",
+                 vm["what"].as<std::string>().c_str());
     return 2;
   }
   uint64_t records = vm["records"].as<uint64_t>();

@@ -13,14 +13,14 @@ namespace po = boost::program_options;
 
 int gen_command(const std::vector<std::string>& args) {
   po::options_description d("options");
-  d.add_options()("help,h", "this help")("count", po::value<uint64_t>()->default_value(1000), "records to generate")
-      ("seed", po::value<uint64_t>()->default_value(42), "seed (same seed, same records)")
-      ("rate", po::value<double>()->default_value(0), "records per second (0 = at once)")
-      ("users", po::value<uint64_t>()->default_value(1000), "distinct users")
-      ("malformed", po::value<double>()->default_value(0), "share of malformed records, 0..1")
-      ("disorder", po::value<double>()->default_value(0), "share of out-of-order records (up to 5 s back), 0..1")
-      ("late", po::value<double>()->default_value(0), "share of late records (10 min back), 0..1")
-      ("to", po::value<std::string>()->default_value("-"), "file:PATH or - for stdout");
+  d.add_options()("help,h", "this help")("count", po::value<uint64_t>()->default_value(1000), "records to generate")(
+      "seed", po::value<uint64_t>()->default_value(42), "seed (same seed, same records)")(
+      "rate", po::value<double>()->default_value(0), "records per second (0 = at once)")(
+      "users", po::value<uint64_t>()->default_value(1000), "distinct users")(
+      "malformed", po::value<double>()->default_value(0), "share of malformed records, 0..1")(
+      "disorder", po::value<double>()->default_value(0), "share of out-of-order records (up to 5 s back), 0..1")(
+      "late", po::value<double>()->default_value(0), "share of late records (10 min back), 0..1")(
+      "to", po::value<std::string>()->default_value("-"), "file:PATH or - for stdout");
   po::options_description all;
   all.add(d).add_options()("kind", po::value<std::string>(), "");
   po::positional_options_description pos;
@@ -63,7 +63,8 @@ int gen_command(const std::vector<std::string>& args) {
   std::FILE* out = stdout;
   if (to != "-") {
     if (to.rfind("file:", 0) != 0) {
-      std::fprintf(stderr, "sluice gen: --to '%s': expected file:PATH or - (kafka:TOPIC comes with the Kafka issue)\n", to.c_str());
+      std::fprintf(stderr, "sluice gen: --to '%s': expected file:PATH or - (kafka:TOPIC comes with the Kafka issue)\n",
+                   to.c_str());
       return 2;
     }
     out = std::fopen(to.substr(5).c_str(), "w");
@@ -74,7 +75,8 @@ int gen_command(const std::vector<std::string>& args) {
   }
   auto start = std::chrono::steady_clock::now();
   for (uint64_t n = 0; n < spec.count; ++n) {
-    if (rate > 0) std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<int64_t>(n * 1e6 / rate)));
+    if (rate > 0)
+      std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<int64_t>(n * 1e6 / rate)));
     std::string r = generate_record(spec, n);
     std::fwrite(r.data(), 1, r.size(), out);
     std::fputc('\n', out);

@@ -1,10 +1,11 @@
 // sluice — the command line. `sluice --help` lists the verbs; `sluice VERB --help` explains one.
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "apps/app_registry.hpp"
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sluice %s: %s\n", verb.c_str(), e.what());
     return 2;
   }
-  std::fprintf(stderr, "sluice: unknown verb '%s'; accepted: run, explain, gen, bench (see sluice --help)\n", verb.c_str());
+  std::fprintf(stderr, "sluice: unknown verb '%s'; accepted: run, explain, gen, bench (see sluice --help)\n",
+               verb.c_str());
   return 2;
 }

@@ -23,13 +23,14 @@ struct target {
 
 po::options_description run_options_description() {
   po::options_description d("options");
-  d.add_options()("help,h", "this help (with an app: its settings)")
-      ("config", po::value<std::string>(), "JSON file of app settings (nested objects are dotted keys)")
-      ("set", po::value<std::vector<std::string>>()->composing(), "key=value: one app setting (repeatable; wins over --config)")
-      ("progress", po::value<std::string>(), "append one StreamingQueryProgress JSON line per trigger to FILE")
-      ("fail-at", po::value<std::vector<std::string>>()->composing(), "arm a fault point: crash:<actor>[:K[:always]] (also SLUICE_FAIL_AT)")
-      ("list-faults", "list the fault points and exit")
-      ("explain", "print the plan before running");
+  d.add_options()("help,h", "this help (with an app: its settings)")(
+      "config", po::value<std::string>(), "JSON file of app settings (nested objects are dotted keys)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "key=value: one app setting (repeatable; wins over --config)")(
+      "progress", po::value<std::string>(), "append one StreamingQueryProgress JSON line per trigger to FILE")(
+      "fail-at", po::value<std::vector<std::string>>()->composing(),
+      "arm a fault point: crash:<actor>[:K[:always]] (also SLUICE_FAIL_AT)")(
+      "list-faults", "list the fault points and exit")("explain", "print the plan before running");
   return d;
 }
 
@@ -98,7 +99,8 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
     return 0;
   }
   if (what.empty()) {
-    std::fprintf(stderr, "sluice run: name an app or a pipeline file, e.g. `sluice run medallion` (see sluice --help)\n");
+    std::fprintf(stderr,
+                 "sluice run: name an app or a pipeline file, e.g. `sluice run medallion` (see sluice --help)\n");
     return 2;
   }
   target t;
@@ -144,7 +146,8 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
   if (!ro.progress_path.empty()) std::printf("progress: %s\n", ro.progress_path.c_str());
   if (!result.ok) {
     for (const auto& o : result.outcomes)
-      if (o.kind == "failed") std::fprintf(stderr, "sluice run: query '%s' failed: %s\n", o.query.c_str(), o.message.c_str());
+      if (o.kind == "failed")
+        std::fprintf(stderr, "sluice run: query '%s' failed: %s\n", o.query.c_str(), o.message.c_str());
     return 1;
   }
   return 0;

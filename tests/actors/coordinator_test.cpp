@@ -77,7 +77,8 @@ BOOST_AUTO_TEST_CASE(memory_stays_flat_when_the_sink_is_slower_than_the_source) 
   BOOST_TEST(result.ok);
   BOOST_TEST(progress.back() > progress.front());  // the sink kept receiving data
   long growth = samples.back() - samples[1];
-  BOOST_TEST_MESSAGE("RSS samples (KiB): first " << samples[1] << ", last " << samples.back() << ", rows " << progress.back());
+  BOOST_TEST_MESSAGE("RSS samples (KiB): first " << samples[1] << ", last " << samples.back() << ", rows "
+                                                 << progress.back());
   BOOST_TEST(growth < 20 * 1024);  // KiB: flat within noise, while ~1 GB would have been generated unchecked
   // In-flight work is bounded by credits × records per trigger: the source read at most
   // that much more than the sink wrote.

@@ -12,7 +12,9 @@ using namespace sluice;
 namespace {
 schema_ptr ts_schema() {
   return std::make_shared<const schema>(
-      std::vector<column>{{"k", column_type::string}, {"v", column_type::int64}, {"eventTime", column_type::timestamp, true, time_unit::seconds}},
+      std::vector<column>{{"k", column_type::string},
+                          {"v", column_type::int64},
+                          {"eventTime", column_type::timestamp, true, time_unit::seconds}},
       "eventTime");
 }
 std::shared_ptr<memory_reader::channel> channel_of(std::vector<std::string> records) {
@@ -35,8 +37,10 @@ BOOST_AUTO_TEST_CASE(filter_select_with_column_through_real_actors) {
   auto out = std::make_shared<memory_sink::store>();
   pipeline p("q");
   p.with_trigger({trigger_kind::available_now, 0}).with_max_records_per_trigger(2).with_dead_letters(dir.str("dead"));
-  p.source(sources::memory("in", channel_of({R"({"k":"a","v":1,"eventTime":1})", R"({"k":"b","v":20,"eventTime":2})",
-                                              R"(not json)", R"({"k":"c","v":30,"eventTime":3})"}), ts_schema()))
+  p.source(sources::memory("in",
+                           channel_of({R"({"k":"a","v":1,"eventTime":1})", R"({"k":"b","v":20,"eventTime":2})",
+                                       R"(not json)", R"({"k":"c","v":30,"eventTime":3})"}),
+                           ts_schema()))
       .with_watermark("eventTime", std::chrono::seconds(1))
       .filter([](const record& r) { return r.num("v") >= 10; }, "v >= 10")
       .with_column("v2", boost::json::parse(R"(["+", "v", 1])"))
@@ -61,8 +65,11 @@ BOOST_AUTO_TEST_CASE(union_combines_watermarks_by_min_and_reports_progress) {
   p.with_trigger({trigger_kind::available_now, 0}).with_max_records_per_trigger(1).with_dead_letters(dir.str("dead"));
   auto in1 = p.source(sources::memory("in1", channel_of({R"({"k":"x","v":0,"eventTime":20})"}), ts_schema()))
                  .with_watermark("eventTime", std::chrono::seconds(10));
-  auto in2 = p.source(sources::memory("in2", channel_of({R"({"k":"y","v":0,"eventTime":30})", R"({"k":"y","v":0,"eventTime":100})"}), ts_schema()))
-                 .with_watermark("eventTime", std::chrono::seconds(15));
+  auto in2 =
+      p.source(sources::memory("in2",
+                               channel_of({R"({"k":"y","v":0,"eventTime":30})", R"({"k":"y","v":0,"eventTime":100})"}),
+                               ts_schema()))
+          .with_watermark("eventTime", std::chrono::seconds(15));
   in1.union_with(in2).select({"eventTime"}).to(sinks::memory(out));
   run_options ro;
   ro.progress_path = dir.str("progress.jsonl");
@@ -89,22 +96,26 @@ BOOST_AUTO_TEST_CASE(build_refuses_unfinished_or_wrong_pipelines) {
   {
     pipeline p("nosink");
     p.source(sources::memory("in", ch, s));
-    BOOST_CHECK_EXCEPTION(p.build(), std::invalid_argument,
-                          [](const std::invalid_argument& e) { return std::string(e.what()).find("no sink") != std::string::npos; });
+    BOOST_CHECK_EXCEPTION(p.build(), std::invalid_argument, [](const std::invalid_argument& e) {
+      return std::string(e.what()).find("no sink") != std::string::npos;
+    });
   }
   {
     pipeline p("twice");
     auto st = p.source(sources::memory("in", ch, s)).with_watermark("eventTime", std::chrono::seconds(1));
     BOOST_CHECK_EXCEPTION(st.with_watermark("eventTime", std::chrono::seconds(2)), std::invalid_argument,
-                          [](const std::invalid_argument& e) { return std::string(e.what()).find("Redefining watermark") != std::string::npos; });
+                          [](const std::invalid_argument& e) {
+                            return std::string(e.what()).find("Redefining watermark") != std::string::npos;
+                          });
   }
   {
     pipeline p("cols");
     auto a = p.source(sources::memory("a", ch, s));
     auto b = p.source(sources::memory("b", ch, s)).select({"k"});
     BOOST_CHECK_THROW(a.union_with(b), std::invalid_argument);
-    BOOST_CHECK_EXCEPTION(a.select({"missing"}), std::invalid_argument,
-                          [](const std::invalid_argument& e) { return std::string(e.what()).find("'missing'") != std::string::npos; });
+    BOOST_CHECK_EXCEPTION(a.select({"missing"}), std::invalid_argument, [](const std::invalid_argument& e) {
+      return std::string(e.what()).find("'missing'") != std::string::npos;
+    });
   }
   {
     pipeline p("two-inputs");

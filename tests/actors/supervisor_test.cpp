@@ -1,6 +1,6 @@
 #include "actors/supervisor.hpp"
-#include <boost/json.hpp>
 
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 #include <set>
 
@@ -10,7 +10,8 @@ using namespace sluice;
 
 namespace {
 
-query_plan_ptr numbered_plan(const std::string& out_dir, const std::string& dead_dir, uint64_t count, restart_strategy rs) {
+query_plan_ptr numbered_plan(const std::string& out_dir, const std::string& dead_dir, uint64_t count,
+                             restart_strategy rs) {
   generator_spec g;
   g.count = count;
   g.seed = 3;
@@ -19,13 +20,22 @@ query_plan_ptr numbered_plan(const std::string& out_dir, const std::string& dead
   p.with_restart_strategy(rs);
   p.source(sources::generator("events", g, sources::events_schema()))
       .where(boost::json::parse(R"([">=", "amount", 0])"))
-      .union_with(p.source(sources::generator("more", [&] { auto h = g; h.seed = 4; return h; }(), sources::events_schema())))
+      .union_with(p.source(sources::generator(
+          "more",
+          [&] {
+            auto h = g;
+            h.seed = 4;
+            return h;
+          }(),
+          sources::events_schema())))
       .select({"event_id", "user"})
       .to(sinks::jsonl(out_dir));
   return p.build();
 }
 
-restart_strategy quick(int max) { return restart_strategy{max, 60'000'000, 1'000, 10'000, 2.0}; }
+restart_strategy quick(int max) {
+  return restart_strategy{max, 60'000'000, 1'000, 10'000, 2.0};
+}
 
 }  // namespace
 

@@ -8,7 +8,8 @@ using namespace sluice;
 namespace {
 schema_ptr in_schema() {
   return std::make_shared<const schema>(
-      std::vector<column>{{"user", column_type::string}, {"amount", column_type::float64}, {"ts", column_type::timestamp}},
+      std::vector<column>{
+          {"user", column_type::string}, {"amount", column_type::float64}, {"ts", column_type::timestamp}},
       "ts");
 }
 batch sample() {
@@ -24,7 +25,8 @@ BOOST_AUTO_TEST_SUITE(actors_transform)
 
 BOOST_AUTO_TEST_CASE(filter_select_and_computed_column) {
   auto s = in_schema();
-  auto f = make_filter(s, [](const record& r) { return r.num("amount") > 0; }, "amount > 0");
+  auto f = make_filter(
+      s, [](const record& r) { return r.num("amount") > 0; }, "amount > 0");
   auto w = make_with_column(f->output_schema(), "double_amount",
                             expression::compile(boost::json::parse(R"(["*", "amount", 2])"), *s));
   auto sel = make_select(w->output_schema(), {"double_amount", "user"});
@@ -65,7 +67,8 @@ BOOST_AUTO_TEST_CASE(validate_sends_failures_to_dead_letters) {
 }
 
 BOOST_AUTO_TEST_CASE(from_json_parses_and_keeps_columns) {
-  auto raw = std::make_shared<const schema>(std::vector<column>{{"value", column_type::string}, {"pos", column_type::string}});
+  auto raw =
+      std::make_shared<const schema>(std::vector<column>{{"value", column_type::string}, {"pos", column_type::string}});
   auto parsed = std::make_shared<const schema>(
       std::vector<column>{{"n", column_type::int64}, {"ts", column_type::timestamp, true, time_unit::seconds}}, "ts");
   auto step = make_from_json(raw, "value", parsed, {"pos"});

@@ -16,7 +16,8 @@ BOOST_AUTO_TEST_CASE(bronze_silver_and_dead_letters_account_for_every_event) {
   std::string out;
   int code = test::run_sluice("run medallion --set output=" + dir.str("m") +
                                   " --set events.count=5000 --set events.rate=0 --set trigger=100ms"
-                                  " --set silver.trigger=100ms --set events.malformed=0.05 --progress " + dir.str("p.jsonl"),
+                                  " --set silver.trigger=100ms --set events.malformed=0.05 --progress " +
+                                  dir.str("p.jsonl"),
                               out);
   BOOST_TEST_REQUIRE(code == 0, out);
   BOOST_TEST(out.find("output: bronze: " + dir.str("m") + "/bronze/") != std::string::npos);

@@ -8,7 +8,8 @@ BOOST_AUTO_TEST_SUITE(messages_batch)
 
 BOOST_AUTO_TEST_CASE(schema_text_round_trips) {
   auto s = std::make_shared<const schema>(
-      std::vector<column>{{"k", column_type::string}, {"ts", column_type::timestamp}, {"v", column_type::float64}}, "ts");
+      std::vector<column>{{"k", column_type::string}, {"ts", column_type::timestamp}, {"v", column_type::float64}},
+      "ts");
   auto back = decode_schema(encode_schema(s));
   BOOST_TEST(encode_schema(s) == "k:string,ts:timestamp@,v:double");
   BOOST_TEST(back->describe() == s->describe());

@@ -11,7 +11,9 @@ const schema& s() {
   static const schema sc({{"a", column_type::int64}, {"b", column_type::float64}, {"c", column_type::string, false}});
   return sc;
 }
-row r(value a, value b, value c) { return row{{std::move(a), std::move(b), std::move(c)}, 0}; }
+row r(value a, value b, value c) {
+  return row{{std::move(a), std::move(b), std::move(c)}, 0};
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(messages_expression)
@@ -42,16 +44,19 @@ BOOST_AUTO_TEST_CASE(arithmetic_types) {
   auto div = expression::compile(json::parse(R"(["/", "a", 2])"), s());
   BOOST_TEST((div.type() == column_type::float64));
   BOOST_TEST(std::get<double>(div.eval(r(int64_t{3}, 0.0, value{}))) == 1.5);
-  BOOST_TEST(is_null(div.eval(r(int64_t{3}, 0.0, value{})) ) == false);
+  BOOST_TEST(is_null(div.eval(r(int64_t{3}, 0.0, value{}))) == false);
   auto by_zero = expression::compile(json::parse(R"(["/", "a", 0])"), s());
   BOOST_TEST(is_null(by_zero.eval(r(int64_t{3}, 0.0, value{}))));
 }
 
 BOOST_AUTO_TEST_CASE(refuses_unknown_columns_and_operators) {
-  BOOST_CHECK_EXCEPTION(expression::compile(json::parse(R"([">", "zz", 1])"), s()), std::invalid_argument,
-                        [](const std::invalid_argument& e) { return std::string(e.what()).find("'zz'") != std::string::npos; });
+  BOOST_CHECK_EXCEPTION(
+      expression::compile(json::parse(R"([">", "zz", 1])"), s()), std::invalid_argument,
+      [](const std::invalid_argument& e) { return std::string(e.what()).find("'zz'") != std::string::npos; });
   BOOST_CHECK_EXCEPTION(expression::compile(json::parse(R"(["like", "c", 1])"), s()), std::invalid_argument,
-                        [](const std::invalid_argument& e) { return std::string(e.what()).find("unknown operator 'like'") != std::string::npos; });
+                        [](const std::invalid_argument& e) {
+                          return std::string(e.what()).find("unknown operator 'like'") != std::string::npos;
+                        });
   BOOST_CHECK_THROW(expression::compile(json::parse(R"(["not", "a", "b"])"), s()), std::invalid_argument);
 }
 

@@ -8,13 +8,12 @@ using namespace sluice;
 
 namespace {
 schema_ptr test_schema() {
-  return std::make_shared<const schema>(
-      std::vector<column>{{"id", column_type::int64, true, time_unit::millis},
-                          {"name", column_type::string, false, time_unit::millis},
-                          {"amount", column_type::float64, true, time_unit::millis},
-                          {"ok", column_type::boolean, false, time_unit::millis},
-                          {"ts", column_type::timestamp, true, time_unit::millis}},
-      "ts");
+  return std::make_shared<const schema>(std::vector<column>{{"id", column_type::int64, true, time_unit::millis},
+                                                            {"name", column_type::string, false, time_unit::millis},
+                                                            {"amount", column_type::float64, true, time_unit::millis},
+                                                            {"ok", column_type::boolean, false, time_unit::millis},
+                                                            {"ts", column_type::timestamp, true, time_unit::millis}},
+                                        "ts");
 }
 }  // namespace
 
@@ -38,7 +37,8 @@ BOOST_AUTO_TEST_CASE(timestamps_from_iso_strings_and_units) {
   BOOST_TEST(format_iso8601_ms(r.event_time_us) == "2026-03-02T10:15:30.120Z");
   BOOST_TEST(d.decode(R"({"id":1,"amount":1.5,"ts":"2026-03-02T11:15:30.120+01:00"})", r) == "");
   BOOST_TEST(format_iso8601_ms(r.event_time_us) == "2026-03-02T10:15:30.120Z");
-  auto secs = std::make_shared<const schema>(std::vector<column>{{"t", column_type::timestamp, true, time_unit::seconds}}, "t");
+  auto secs =
+      std::make_shared<const schema>(std::vector<column>{{"t", column_type::timestamp, true, time_unit::seconds}}, "t");
   row_decoder ds(secs);
   BOOST_TEST(ds.decode(R"({"t":10})", r) == "");
   BOOST_TEST(r.event_time_us == 10'000'000);
@@ -54,7 +54,8 @@ BOOST_AUTO_TEST_CASE(bad_records_give_reasons) {
   BOOST_TEST(d.decode(R"({"id":1,"amount":1})", r) == "missing required column 'ts'");
   BOOST_TEST(d.decode(R"({"id":1.5,"amount":1,"ts":1})", r) == "column 'id' expects int64, got 1.5E0");
   BOOST_TEST(d.decode(R"({"id":1,"amount":"x","ts":1})", r).find("column 'amount' expects double") == 0u);
-  BOOST_TEST(d.decode(R"({"id":1,"amount":1,"ts":"yesterday"})", r).find("is not an ISO-8601 timestamp") != std::string::npos);
+  BOOST_TEST(d.decode(R"({"id":1,"amount":1,"ts":"yesterday"})", r).find("is not an ISO-8601 timestamp") !=
+             std::string::npos);
   // optional columns may be missing or null
   BOOST_TEST(d.decode(R"({"id":1,"amount":1,"ts":1,"name":null})", r) == "");
   BOOST_TEST(is_null(r.values[1]));

@@ -27,9 +27,19 @@ BOOST_AUTO_TEST_CASE(spark_field_names_order_and_rounding) {
   auto v = boost::json::parse(text).as_object();
   std::vector<std::string> keys;
   for (const auto& kv : v) keys.emplace_back(kv.key());
-  std::vector<std::string> expected{"id", "runId", "name", "timestamp", "batchId", "batchDuration", "numInputRows",
-                                    "inputRowsPerSecond", "processedRowsPerSecond", "eventTime", "stateOperators",
-                                    "sources", "sink"};
+  std::vector<std::string> expected{"id",
+                                    "runId",
+                                    "name",
+                                    "timestamp",
+                                    "batchId",
+                                    "batchDuration",
+                                    "numInputRows",
+                                    "inputRowsPerSecond",
+                                    "processedRowsPerSecond",
+                                    "eventTime",
+                                    "stateOperators",
+                                    "sources",
+                                    "sink"};
   BOOST_TEST(keys == expected, boost::test_tools::per_element());
   BOOST_TEST(text.find("\"inputRowsPerSecond\":240.0") != std::string::npos);
   BOOST_TEST(text.find("\"processedRowsPerSecond\":1477.9") != std::string::npos);  // half-up

@@ -24,7 +24,9 @@ class failing_env : public leveldb::EnvWrapper {
       return fail_ ? leveldb::Status::IOError("injected write failure") : f_->Append(d);
     }
     leveldb::Status Close() override { return f_->Close(); }
-    leveldb::Status Flush() override { return fail_ ? leveldb::Status::IOError("injected flush failure") : f_->Flush(); }
+    leveldb::Status Flush() override {
+      return fail_ ? leveldb::Status::IOError("injected flush failure") : f_->Flush();
+    }
     leveldb::Status Sync() override { return fail_ ? leveldb::Status::IOError("injected sync failure") : f_->Sync(); }
 
    private:

@@ -1,9 +1,10 @@
 #include "state/part_file_writer.hpp"
 
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using namespace sluice;
 namespace fs = std::filesystem;

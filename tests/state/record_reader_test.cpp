@@ -1,16 +1,18 @@
 #include "state/record_reader.hpp"
 
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using namespace sluice;
 namespace fs = std::filesystem;
 
 namespace {
 struct temp_dir {
-  fs::path path = fs::temp_directory_path() / ("sluice-reader-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
+  fs::path path =
+      fs::temp_directory_path() / ("sluice-reader-" + std::to_string(::getpid()) + "-" + std::to_string(rand()));
   temp_dir() { fs::create_directories(path); }
   ~temp_dir() { fs::remove_all(path); }
   void write(const std::string& name, const std::string& text) { std::ofstream(path / name) << text; }
@@ -34,7 +36,8 @@ BOOST_AUTO_TEST_CASE(directory_in_name_order_skipping_hidden_and_blank) {
   jsonl_reader r(d.path.string(), true);
   std::vector<raw_record> out;
   BOOST_TEST(r.read(3, 0, out).is_ok());
-  BOOST_TEST(payloads(out) == (std::vector<std::string>{"{\"n\":1}", "{\"n\":2}", "{\"n\":3}"}), boost::test_tools::per_element());
+  BOOST_TEST(payloads(out) == (std::vector<std::string>{"{\"n\":1}", "{\"n\":2}", "{\"n\":3}"}),
+             boost::test_tools::per_element());
   BOOST_TEST(!r.exhausted());
   BOOST_TEST(out[2].origin.find("b.jsonl:1") != std::string::npos);
   std::string pos = r.position();

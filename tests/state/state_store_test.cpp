@@ -1,11 +1,11 @@
 #include "state/state_store.hpp"
 
 #include <leveldb/helpers/memenv.h>
+#include <unistd.h>
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <memory>
-#include <unistd.h>
 
 using namespace sluice;
 
@@ -36,9 +36,9 @@ BOOST_AUTO_TEST_CASE(namespaces_do_not_see_each_other) {
   BOOST_TEST(v == "b");
   std::vector<std::string> seen;
   BOOST_TEST(s->scan("join/0", key_kind::committed, "", [&](std::string_view k, std::string_view val) {
-    seen.push_back(std::string(k) + "=" + std::string(val));
-    return true;
-  }).is_ok());
+                seen.push_back(std::string(k) + "=" + std::string(val));
+                return true;
+              }).is_ok());
   BOOST_TEST(seen == (std::vector<std::string>{"k1=a", "k2=c"}), boost::test_tools::per_element());
   BOOST_TEST(s->get("join/2", key_kind::committed, "k1", v).is_not_found());
 }
@@ -48,7 +48,8 @@ BOOST_AUTO_TEST_CASE(prefix_scan_stops_at_prefix) {
   auto s = m.open();
   for (auto k : {"a1", "a2", "b1"}) BOOST_TEST(s->put("op/0", key_kind::committed, k, "x").is_ok());
   int n = 0;
-  BOOST_TEST(s->scan("op/0", key_kind::committed, "a", [&](std::string_view, std::string_view) { return ++n, true; }).is_ok());
+  BOOST_TEST(
+      s->scan("op/0", key_kind::committed, "a", [&](std::string_view, std::string_view) { return ++n, true; }).is_ok());
   BOOST_TEST(n == 2);
 }
 

@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(idle_timeout_releases_a_silent_input) {
   w.observe(1, 100 * s);
   BOOST_TEST(w.end_trigger(1 * s) == 85 * s);
   w.observe(0, 200 * s);
-  BOOST_TEST(w.end_trigger(3 * s) == 85 * s);   // in2 silent 2 s: still holds
+  BOOST_TEST(w.end_trigger(3 * s) == 85 * s);  // in2 silent 2 s: still holds
   w.observe(0, 300 * s);
   BOOST_TEST(w.end_trigger(10 * s) == 290 * s);  // in2 silent 9 s > 5 s: left out
   w.observe(1, 200 * s);

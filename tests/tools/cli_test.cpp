@@ -1,6 +1,6 @@
 // End to end: the real `sluice` binary, as a user runs it.
-#include <boost/test/unit_test.hpp>
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 
 #include "test_support.hpp"
@@ -41,19 +41,24 @@ BOOST_AUTO_TEST_CASE(bad_flags_and_settings_name_the_field_and_the_fix) {
 BOOST_AUTO_TEST_CASE(json_pipeline_runs_and_bad_fields_are_named) {
   test::temp_dir dir("cli-json");
   {
-    std::ofstream(dir.str("in.jsonl")) << R"({"user":"a","amount":5,"ts":"2026-01-01T00:00:01Z"})" << "\n"
-                                       << R"({"user":"b","amount":50,"ts":"2026-01-01T00:00:02Z"})" << "\n"
-                                       << R"({"user":"c","amount":"lots","ts":"2026-01-01T00:00:03Z"})" << "\n";
+    std::ofstream(dir.str("in.jsonl")) << R"({"user":"a","amount":5,"ts":"2026-01-01T00:00:01Z"})"
+                                       << "\n"
+                                       << R"({"user":"b","amount":50,"ts":"2026-01-01T00:00:02Z"})"
+                                       << "\n"
+                                       << R"({"user":"c","amount":"lots","ts":"2026-01-01T00:00:03Z"})"
+                                       << "\n";
     std::ofstream(dir.str("p.json")) << R"({
       "name": "big-spenders", "trigger": "available_now",
       "inputs": {"payments": {
-        "source": {"type": "file", "path": ")" << dir.str("in.jsonl") << R"("},
+        "source": {"type": "file", "path": ")"
+                                     << dir.str("in.jsonl") << R"("},
         "columns": ["user:string", "amount:double", "ts:timestamp"],
         "watermark": {"column": "ts", "delay": "10s"}}},
       "filter": [">", "amount", 10],
       "with_columns": {"cents": ["*", "amount", 100]},
       "output_columns": ["user", "cents", "ts"],
-      "sink": {"type": "file", "path": ")" << dir.str("out") << R"("}})";
+      "sink": {"type": "file", "path": ")"
+                                     << dir.str("out") << R"("}})";
   }
   std::string out;
   BOOST_TEST(test::run_sluice("run " + dir.str("p.json") + " --progress " + dir.str("progress.jsonl"), out) == 0);
@@ -65,14 +70,16 @@ BOOST_AUTO_TEST_CASE(json_pipeline_runs_and_bad_fields_are_named) {
   BOOST_TEST(dead[0].find("column 'amount' expects double") != std::string::npos);
   BOOST_TEST(dead[0].find("in.jsonl:3") != std::string::npos);
 
-  std::ofstream(dir.str("bad.json")) << R"({"name": "x", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
+  std::ofstream(dir.str("bad.json"))
+      << R"({"name": "x", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
       "columns": ["user:string", "ts:timestamp"], "watermark": {"column": "ts", "delay": "soon"}}}})";
   BOOST_TEST(test::run_sluice("run " + dir.str("bad.json"), out) == 2);
   BOOST_TEST(out.find("inputs.p.watermark.delay: expected a duration") != std::string::npos);
   std::ofstream(dir.str("bad2.json")) << R"({"name": "x", "fliter": [], "inputs": {}})";
   BOOST_TEST(test::run_sluice("run " + dir.str("bad2.json"), out) == 2);
   BOOST_TEST(out.find("fliter: unknown field") != std::string::npos);
-  std::ofstream(dir.str("bad3.json")) << R"({"name": "x", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
+  std::ofstream(dir.str("bad3.json"))
+      << R"({"name": "x", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
       "columns": ["user:string"]}}, "output_columns": ["usr"]})";
   BOOST_TEST(test::run_sluice("run " + dir.str("bad3.json"), out) == 2);
   BOOST_TEST(out.find("output_columns: select: unknown column 'usr'") != std::string::npos);
@@ -86,14 +93,33 @@ BOOST_AUTO_TEST_CASE(crash_restart_then_escalation_with_exit_code) {
                        " --set max_records_per_trigger=500 --set restart.backoff=1ms";
   // once: silver's transform chain crashes at its 3rd batch, restarts, and the result is whole
   BOOST_TEST(test::run_sluice(common + " --fail-at crash:bronze:3", out) == 0);
-  BOOST_TEST(out.find("[silver] restarted: actor 'bronze' failed (source_failed): fault injected at crash:bronze") != std::string::npos);
+  BOOST_TEST(out.find("[silver] restarted: actor 'bronze' failed (source_failed): fault injected at crash:bronze") !=
+             std::string::npos);
   auto silver = test::read_lines(dir.str("m/silver"));
   auto dead = test::read_lines(dir.str("m/dead_letters/silver"));
   BOOST_TEST(silver.size() + dead.size() == 3000u);
   // always: the supervisor gives up after restart.max and sluice exits 1 naming the actor
   BOOST_TEST(test::run_sluice(common + " --set restart.max=2 --fail-at crash:sink:1:always", out) == 1);
-  BOOST_TEST(out.find("query 'bronze' failed: actor 'sink' failed (sink_failed): fault injected at crash:sink") != std::string::npos);
+  BOOST_TEST(out.find("query 'bronze' failed: actor 'sink' failed (sink_failed): fault injected at crash:sink") !=
+             std::string::npos);
   BOOST_TEST(out.find("gave up after 2 restart(s)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(config_file_nested_keys_and_set_wins) {
+  test::temp_dir dir("cli-config");
+  std::ofstream(dir.str("c.json")) << R"({"output": ")" << dir.str("m") << R"(",
+      // comments are fine
+      "events": {"count": 300, "rate": 0, "malformed": 0}, "trigger": "0", "silver": {"trigger": "0"}})";
+  std::string out;
+  BOOST_TEST_REQUIRE(
+      test::run_sluice("run medallion --config " + dir.str("c.json") + " --set events.count=400", out) == 0, out);
+  BOOST_TEST(test::read_lines(dir.str("m/silver")).size() == 400u);  // --set won over the file
+  std::ofstream(dir.str("bad.json")) << R"({"events": {"cout": 3}})";
+  BOOST_TEST(test::run_sluice("run medallion --config " + dir.str("bad.json"), out) == 2);
+  BOOST_TEST(out.find("unknown setting 'events.cout'") != std::string::npos);
+  std::ofstream(dir.str("broken.json")) << "{";
+  BOOST_TEST(test::run_sluice("run medallion --config " + dir.str("broken.json"), out) == 2);
+  BOOST_TEST(out.find("not valid JSON") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(gen_writes_deterministic_records) {
