@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/policies.hpp"
+#include "messages/policies.hpp"
 #include "actors/source_actor.hpp"
 #include "actors/transform.hpp"
 #include "state/record_reader.hpp"

@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-namespace sluice {
+#include "messages/policies.hpp"
 
-enum class watermark_policy { min, max };
+namespace sluice {
 
 struct watermark_input {
   std::string name;
