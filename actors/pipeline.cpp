@@ -72,6 +72,7 @@ sink_plan memory(std::shared_ptr<memory_sink::store> store) {
 schema_ptr stream::schema() const {
   if (input_ < 0) {
     if (!p_->plan_.steps.empty()) return p_->plan_.steps.back()->output_schema();
+    if (p_->plan_.stage) return p_->plan_.stage->output_schema();
     return p_->plan_.inputs.front().output_schema;
   }
   return p_->plan_.inputs[static_cast<size_t>(input_)].output_schema;
@@ -144,6 +145,21 @@ stream stream::union_with(const stream& other) {
   return stream(p_, -1);
 }
 
+stream stream::join(const stream& right, const join_options& options) {
+  if (right.p_ != p_) throw std::invalid_argument("join: streams of different pipelines");
+  if (input_ < 0 || right.input_ < 0 || input_ == right.input_)
+    throw std::invalid_argument("join takes two different inputs (sources), before any union_with");
+  if (p_->combined_ || p_->plan_.stage) throw std::invalid_argument("join: the inputs were already combined");
+  if (p_->plan_.inputs.size() != 2 || input_ != 0)
+    throw std::invalid_argument("join: the pipeline must have exactly two inputs, the left one added first");
+  const auto& l = p_->plan_.inputs[0];
+  const auto& r = p_->plan_.inputs[1];
+  p_->plan_.stage = make_join_stage(join_input{l.name, l.output_schema, l.watermark_column},
+                                    join_input{r.name, r.output_schema, r.watermark_column}, options);
+  p_->combined_ = true;
+  return stream(p_, -1);
+}
+
 void stream::to(sink_plan sink) {
   if (p_->has_sink_) throw std::invalid_argument("pipeline '" + p_->plan_.name + "' already has a sink");
   if (input_ >= 0 && p_->plan_.inputs.size() > 1 && !p_->combined_)
@@ -189,6 +205,11 @@ pipeline& pipeline::with_restart_strategy(restart_strategy r) {
   plan_.restart = r;
   return *this;
 }
+pipeline& pipeline::with_no_data_batches(bool enabled) {
+  plan_.no_data_batches = enabled;
+  return *this;
+}
+
 pipeline& pipeline::with_dead_letters(std::string directory) {
   plan_.dead_letter_dir = std::move(directory);
   return *this;

@@ -23,6 +23,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "actors/join_stage.hpp"
 #include "actors/query_plan.hpp"
 #include "state/generator_reader.hpp"
 #include "state/row_sink.hpp"
@@ -101,6 +102,11 @@ class stream {
   /// Combines this input with another (Spark's union); steps after it run on the combined stream.
   stream union_with(const stream& other);
 
+  /// Stream-stream join of this input (left) with `right` (Spark's join between two streaming
+  /// DataFrames); steps after it run on the joined rows. Refusals (no equality, an outer join
+  /// whose state cannot be bounded, …) are thrown here, with Spark's messages.
+  stream join(const stream& right, const join_options& options);
+
   /// Ends the pipeline in a sink.
   void to(sink_plan sink);
 
@@ -124,6 +130,9 @@ class pipeline {
   pipeline& with_trigger_credits(int n);
   pipeline& with_restart_strategy(restart_strategy r);
   pipeline& with_dead_letters(std::string directory);
+  /// Spark's noDataMicroBatches: after a trigger whose watermark moved, let stateful operators
+  /// evict and emit at once (true, the default) or only with the next trigger that has data.
+  pipeline& with_no_data_batches(bool enabled);
 
   stream source(source_spec s);
   query_plan_ptr build() const;

@@ -16,6 +16,10 @@ std::string query_plan::explain() const {
     out += indent + (*it)->explain() + "\n";
     indent = "   " + indent;
   }
+  if (stage) {
+    out += indent + stage->explain() + "\n";
+    indent = "   " + indent;
+  }
   if (inputs.size() > 1 || inputs.front().watermark_column) {
     out += indent + "WatermarkTracker (" + std::to_string(inputs.size()) + " input" + (inputs.size() > 1 ? "s" : "") +
            ", " + to_string(policy) + ")\n";

@@ -7,7 +7,9 @@
 //   input 0: reader ─▶ decode ─▶ steps (filters, with_watermark probe, …) ┐
 //   input N: …                                                             ├─▶ watermark tracker
 //                                                                          ┘      │
-//                                            combined steps (transform actor) ◀───┘
+//                                   stateful stage (join router + P partitions) ◀───┘
+//                                                              │
+//                                            combined steps (transform actor)
 //                                                              │
 //                                                            sink        (+ dead-letter output)
 #pragma once
@@ -20,6 +22,7 @@
 
 #include "messages/policies.hpp"
 #include "actors/source_actor.hpp"
+#include "actors/stage.hpp"
 #include "actors/transform.hpp"
 #include "state/record_reader.hpp"
 #include "state/restart_strategy.hpp"
@@ -50,12 +53,14 @@ struct sink_plan {
 struct query_plan {
   std::string name;
   std::vector<input_plan> inputs;
-  std::vector<step_ptr> steps;  // on the combined stream
+  stage_ptr stage;              // the stateful operator after the tracker (a join), if any
+  std::vector<step_ptr> steps;  // on the combined stream (after the stage)
   schema_ptr output_schema;
   sink_plan sink;
   std::string dead_letter_dir;
   trigger_policy trigger;
   watermark_policy policy = watermark_policy::min;
+  bool no_data_batches = true;  // Spark's spark.sql.streaming.noDataMicroBatches.enabled
   std::optional<int64_t> idle_timeout_us;
   int64_t max_records_per_trigger = 10000;  // per source; 0 = no cap
   int max_inflight_triggers = 2;            // trigger credits (flow control)

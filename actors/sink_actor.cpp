@@ -9,33 +9,63 @@ namespace sluice {
 
 operator_actor::behavior_type sink_actor_impl(operator_actor::pointer self, sink_actor_config cfg) {
   report_failures_as(self, cfg.name, sluice_errc::sink_failed);
-  auto c = std::make_shared<sink_actor_config>(std::move(cfg));
-  auto st = c->sink->open();
-  if (!st.is_ok()) throw std::runtime_error(c->sink->description() + ": " + st.to_string());
-  auto total = std::make_shared<int64_t>(0);
+  struct state {
+    sink_actor_config c;
+    int64_t total = 0;
+    int64_t open_trigger = -1;  // the trigger being written; -1 = take the next one that comes
+    int arrived = 0;            // watermarks of `open_trigger` so far
+    trigger_report report;
+    std::map<int64_t, std::vector<batch>> held;  // batches of later triggers
+  };
+  auto st = std::make_shared<state>();
+  st->c = std::move(cfg);
+  auto s0 = st->c.sink->open();
+  if (!s0.is_ok()) throw std::runtime_error(st->c.sink->description() + ": " + s0.to_string());
+  auto write = [self, st](batch& b) {
+    auto s = st->c.sink->write(b);
+    if (!s.is_ok()) throw std::runtime_error(st->c.sink->description() + ": " + s.to_string());
+    if (st->c.faults && st->c.faults->hit("crash:" + st->c.name))
+      throw std::runtime_error("fault injected at crash:" + st->c.name + " (trigger " + std::to_string(b.trigger) + ")");
+  };
   return {
       [=](batch& b) {
-        auto s = c->sink->write(b);
-        if (!s.is_ok()) throw std::runtime_error(c->sink->description() + ": " + s.to_string());
-        if (c->faults && c->faults->hit("crash:" + c->name))
-          throw std::runtime_error("fault injected at crash:" + c->name + " (trigger " + std::to_string(b.trigger) +
-                                   ")");
+        if (st->open_trigger < 0) st->open_trigger = b.trigger;
+        if (b.trigger > st->open_trigger) {
+          st->held[b.trigger].push_back(std::move(b));
+          return;
+        }
+        write(b);
       },
       [=](watermark& w) {
+        if (st->open_trigger < 0) st->open_trigger = w.trigger;
+        if (st->arrived++ == 0) {
+          st->report = std::move(w.report);
+        } else {
+          merge_operator_progress(st->report.operators, w.report.operators);
+        }
+        if (st->arrived < st->c.upstream) return;
         int64_t rows = 0;
-        auto s = c->sink->finish(w.trigger, rows);
-        if (!s.is_ok()) throw std::runtime_error(c->sink->description() + ": " + s.to_string());
-        *total += rows;
-        w.report.sink_rows = rows;
-        w.report.sink_description = c->sink->description();
-        self->send(c->coordinator, trigger_done{w.trigger, std::move(w.report)});
+        auto s = st->c.sink->finish(w.trigger, rows);
+        if (!s.is_ok()) throw std::runtime_error(st->c.sink->description() + ": " + s.to_string());
+        st->total += rows;
+        st->report.sink_rows = rows;
+        st->report.sink_description = st->c.sink->description();
+        self->send(st->c.coordinator, trigger_done{w.trigger, std::move(st->report)});
+        st->report = trigger_report{};
+        st->arrived = 0;
+        st->open_trigger = w.trigger + 1;
+        auto it = st->held.find(st->open_trigger);
+        if (it != st->held.end()) {
+          for (auto& b : it->second) write(b);
+          st->held.erase(it);
+        }
       },
       [=](barrier&) {},
       [=](end_of_input&) {},
       [=](stats_atom) {
         state_operator_progress p;
-        p.operator_name = c->name;
-        p.custom_metrics["rowsWritten"] = *total;
+        p.operator_name = st->c.name;
+        p.custom_metrics["rowsWritten"] = st->total;
         return p;
       },
   };

@@ -2,6 +2,9 @@
 // watermark arrives, finishes trigger k's output and tells the coordinator (`trigger_done`),
 // which returns the trigger's credit — the coordinator issues a new trigger only then, so no
 // mailbox on the path holds more than the credit's worth of batches (flow control).
+// Behind a stage with P partitions the sink waits for P watermarks of trigger k, merging their
+// state-operator metrics into one entry per operator; batches of trigger k+1 that a fast
+// partition sends before the others finished k are held until k is finished.
 #pragma once
 
 #include <memory>
@@ -18,6 +21,7 @@ struct sink_actor_config {
   std::shared_ptr<row_sink> sink;
   coordinator_actor coordinator;
   fault_plan_ptr faults;
+  int upstream = 1;  // senders of a watermark per trigger (the partitions of a stage)
 };
 
 operator_actor::behavior_type sink_actor_impl(operator_actor::pointer self, sink_actor_config cfg);

@@ -64,6 +64,26 @@ void write_json(const boost::json::value& v, std::string& out) {
 
 }  // namespace
 
+void merge_operator_progress(std::vector<state_operator_progress>& into,
+                             const std::vector<state_operator_progress>& more) {
+  for (const auto& m : more) {
+    state_operator_progress* target = nullptr;
+    for (auto& i : into)
+      if (i.operator_name == m.operator_name) target = &i;
+    if (!target) {
+      into.push_back(m);
+      continue;
+    }
+    target->num_rows_total += m.num_rows_total;
+    target->num_rows_updated += m.num_rows_updated;
+    target->num_rows_removed += m.num_rows_removed;
+    target->num_rows_dropped_by_watermark += m.num_rows_dropped_by_watermark;
+    target->memory_used_bytes += m.memory_used_bytes;
+    target->num_state_store_instances += m.num_state_store_instances;
+    for (const auto& [k, v] : m.custom_metrics) target->custom_metrics[k] += v;
+  }
+}
+
 std::string to_json(const progress_record& p) {
   const auto& r = p.report;
   int64_t input_rows = 0;

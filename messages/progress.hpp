@@ -97,6 +97,10 @@ struct progress_record {
   trigger_report report;
 };
 
+/// Adds `more` into `into`: entries with the same operator name are summed (counts, bytes,
+/// state store instances, custom metrics) — the partitions of one operator become one entry.
+void merge_operator_progress(std::vector<state_operator_progress>& into, const std::vector<state_operator_progress>& more);
+
 /// Spark's JSON form of a progress record, on one line.
 std::string to_json(const progress_record& p);
 
