@@ -33,7 +33,7 @@ void commit(self_ptr self, int64_t k) {
     st.cfg.totals.dead_letters += dead;
     // Progress: one record per trigger that did something; idle ones every 10 s (Spark).
     bool moved = t.report.next_watermark_us != st.last_watermark_us;
-    bool idle = rows == 0 && !moved;
+    bool idle = rows == 0 && !moved && plan.trigger.kind != trigger_kind::manual;
     if (!st.cfg.progress_path.empty() && (!idle || end - st.last_idle_progress_us >= 10'000'000)) {
       if (idle) st.last_idle_progress_us = end;
       progress_record p;
@@ -58,7 +58,8 @@ void commit(self_ptr self, int64_t k) {
     }
     st.last_trigger_start_us = t.start_us;
     st.last_watermark_us = t.report.next_watermark_us;
-    self->send(st.cfg.supervisor, trigger_committed{k, t.end_positions, t.report.next_watermark_us, st.cfg.totals});
+    self->send(st.cfg.supervisor,
+               trigger_committed{k, t.end_positions, t.report.next_watermark_us, st.cfg.totals, t.report});
     st.triggers.erase(it);
     // Back-to-back triggers that found no data wait a polling delay first, as Spark does
     // (spark.sql.streaming.pollingDelay, 10 ms), instead of spinning.
@@ -91,7 +92,9 @@ void issue(self_ptr self, int64_t k) {
       if (p.exhausted) ++*exhausted;
       if (--t.replies_pending == 0) {
         st.issuing = false;
-        if (*exhausted == st.sources.size() || st.cfg.plan->trigger.kind == trigger_kind::once) st.all_exhausted = true;
+        auto kind = st.cfg.plan->trigger.kind;
+        if ((*exhausted == st.sources.size() && kind != trigger_kind::manual) || kind == trigger_kind::once)
+          st.all_exhausted = true;
         if (t.done) commit(self, k);
         kick(self);
       }
@@ -111,6 +114,10 @@ void kick(self_ptr self) {
     return;
   }
   if (st.issuing || st.timer_pending || static_cast<int>(st.triggers.size()) >= plan.max_inflight_triggers) return;
+  if (plan.trigger.kind == trigger_kind::manual) {
+    if (st.manual_steps == 0) return;
+    --st.manual_steps;
+  }
   if (plan.trigger.kind == trigger_kind::processing_time && plan.trigger.interval_us > 0 &&
       st.last_trigger_start_us > 0) {
     int64_t due = st.triggers.empty() ? st.last_trigger_start_us + plan.trigger.interval_us : 0;
@@ -156,6 +163,10 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       },
       [=](stop_atom) {
         self->state.stopping = true;
+        kick(self);
+      },
+      [=](step_atom) {
+        ++self->state.manual_steps;
         kick(self);
       },
   };

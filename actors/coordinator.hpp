@@ -54,6 +54,7 @@ struct coordinator_state {
   bool stopping = false;
   bool timer_pending = false;
   bool completed = false;
+  int64_t manual_steps = 0;  // manual trigger: triggers asked for and not yet issued
   static inline const char* name = "coordinator";
 };
 

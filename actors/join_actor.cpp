@@ -1,5 +1,6 @@
 #include "actors/join_actor.hpp"
 
+#include <cstring>
 #include <functional>
 
 #include "messages/json_codec.hpp"
@@ -7,7 +8,38 @@
 
 namespace sluice {
 
-operator_actor::behavior_type join_partition_impl(operator_actor::pointer self, join_partition_config cfg) {
+std::string encode_join_row(join_side side, const row& r, bool matched) {
+  std::string v;
+  v.push_back(0x01);
+  v.push_back(static_cast<char>(side));
+  v.push_back(matched ? 1 : 0);
+  int64_t t = r.event_time_us;
+  v.append(reinterpret_cast<const char*>(&t), sizeof t);
+  v += encode_cells(r.values);
+  return v;
+}
+
+bool decode_join_row(std::string_view v, join_side& side, row& r, bool& matched, std::string& error) {
+  if (v.size() < 11) {
+    error = "join savepoint row is truncated";
+    return false;
+  }
+  if (v[0] != 0x01) {
+    error = "join savepoint row has format version " + std::to_string(static_cast<int>(v[0])) +
+            "; this sluice reads version 1";
+    return false;
+  }
+  side = v[1] == 0 ? join_side::left : join_side::right;
+  matched = v[2] != 0;
+  std::memcpy(&r.event_time_us, v.data() + 3, sizeof r.event_time_us);
+  if (!decode_cells(std::string(v.substr(11)), r.values)) {
+    error = "join savepoint row has unreadable cells";
+    return false;
+  }
+  return true;
+}
+
+join_partition_actor::behavior_type join_partition_impl(join_partition_actor::pointer self, join_partition_config cfg) {
   report_failures_as(self, cfg.name);
   struct state {
     join_partition_config cfg;
@@ -18,6 +50,19 @@ operator_actor::behavior_type join_partition_impl(operator_actor::pointer self, 
     explicit state(join_partition_config c) : cfg(std::move(c)), join(cfg.spec), watermark_us(cfg.watermark_us) {}
   };
   auto st = std::make_shared<state>(std::move(cfg));
+  if (st->cfg.restore && st->cfg.store) {
+    std::string error;
+    auto s = st->cfg.store->scan(st->cfg.name, key_kind::committed, "", [&](std::string_view, std::string_view v) {
+      join_side side;
+      row r;
+      bool matched;
+      if (!decode_join_row(v, side, r, matched, error)) return false;
+      st->join.restore(side, std::move(r), matched);
+      return true;
+    });
+    if (!s.is_ok()) throw std::runtime_error("restoring " + st->cfg.name + ": " + s.to_string());
+    if (!error.empty()) throw std::runtime_error("restoring " + st->cfg.name + ": " + error);
+  }
   auto emit = [self, st](int64_t trigger) {
     if (st->out.empty()) return;
     batch b;
@@ -49,8 +94,10 @@ operator_actor::behavior_type join_partition_impl(operator_actor::pointer self, 
       [=](watermark& w) {
         // Spark's timing: with no-data batches the new watermark evicts at once (the no-data
         // batch); without them, only a trigger that had data evicts, with the watermark it ran with.
-        if (st->cfg.no_data_batches) st->join.evict(w.value_us, st->out);
-        else if (st->had_rows) st->join.evict(st->watermark_us, st->out);
+        if (st->cfg.no_data_batches)
+          st->join.evict(w.value_us, st->out);
+        else if (st->had_rows)
+          st->join.evict(st->watermark_us, st->out);
         st->had_rows = false;
         emit(w.trigger);
         st->watermark_us = w.value_us;
@@ -84,6 +131,27 @@ operator_actor::behavior_type join_partition_impl(operator_actor::pointer self, 
         p.memory_used_bytes = st->join.memory_used_bytes();
         return p;
       },
+      [=](savepoint_atom) -> int64_t {
+        auto& store = st->cfg.store;
+        if (!store) throw std::runtime_error(st->cfg.name + ": savepoint without a state store");
+        leveldb::WriteBatch wb;
+        auto s = store->scan(st->cfg.name, key_kind::committed, "", [&](std::string_view k, std::string_view) {
+          wb.Delete(encode_state_key(st->cfg.name, key_kind::committed, k));
+          return true;
+        });
+        if (!s.is_ok()) throw std::runtime_error(st->cfg.name + ": " + s.to_string());
+        uint64_t seq = 0;
+        st->join.for_each([&](join_side side, const row& r, bool matched) {
+          char key[8];
+          for (int i = 0; i < 8; ++i) key[i] = static_cast<char>(seq >> (56 - 8 * i));
+          ++seq;
+          wb.Put(encode_state_key(st->cfg.name, key_kind::committed, std::string_view(key, 8)),
+                 encode_join_row(side, r, matched));
+        });
+        s = store->write(wb, true);
+        if (!s.is_ok()) throw std::runtime_error(st->cfg.name + ": savepoint failed: " + s.to_string());
+        return static_cast<int64_t>(seq);
+      },
   };
 }
 
@@ -91,16 +159,20 @@ namespace {
 
 uint64_t hash_value(const value& v) {
   switch (v.index()) {
-    case 0: return 0x9e3779b97f4a7c15ULL;
-    case 1: return std::get<bool>(v) ? 3 : 5;
-    case 2: return std::hash<int64_t>{}(std::get<int64_t>(v)) * 0x9e3779b97f4a7c15ULL;
+    case 0:
+      return 0x9e3779b97f4a7c15ULL;
+    case 1:
+      return std::get<bool>(v) ? 3 : 5;
+    case 2:
+      return std::hash<int64_t>{}(std::get<int64_t>(v)) * 0x9e3779b97f4a7c15ULL;
     case 3: {
       double d = std::get<double>(v);
       if (d == static_cast<double>(static_cast<int64_t>(d)))  // 1.0 lands where 1 does
         return std::hash<int64_t>{}(static_cast<int64_t>(d)) * 0x9e3779b97f4a7c15ULL;
       return std::hash<double>{}(d);
     }
-    default: return std::hash<std::string>{}(std::get<std::string>(v));
+    default:
+      return std::hash<std::string>{}(std::get<std::string>(v));
   }
 }
 

@@ -18,10 +18,21 @@
 #include <vector>
 
 #include "actors/operator_interface.hpp"
+#include "actors/stage.hpp"
 #include "state/fault_plan.hpp"
 #include "state/join_state.hpp"
 
 namespace sluice {
+
+/// A join partition: the operator interface plus stop-with-savepoint.
+using join_partition_actor = operator_actor::extend_with<stateful_partition>;
+
+/// Savepoint rows of a join partition (docs/formats/join-savepoint.md, version 1): key =
+/// 8-byte big-endian sequence in namespace `<name>`; value = 0x01, side (0 left, 1 right),
+/// matched (0/1), 8-byte event time, then the cells as a JSON array.
+std::string encode_join_row(join_side side, const row& r, bool matched);
+/// Refuses values of other versions.
+bool decode_join_row(std::string_view value, join_side& side, row& r, bool& matched, std::string& error);
 
 struct join_partition_config {
   std::string name = "join";
@@ -35,9 +46,11 @@ struct join_partition_config {
   operator_actor downstream;
   dead_letter_actor dead_letters;
   fault_plan_ptr faults;
+  std::shared_ptr<state_store> store;  // savepoints go here (may be null)
+  bool restore = false;                // load this partition's rows from `store` at start
 };
 
-operator_actor::behavior_type join_partition_impl(operator_actor::pointer self, join_partition_config cfg);
+join_partition_actor::behavior_type join_partition_impl(join_partition_actor::pointer self, join_partition_config cfg);
 
 struct join_router_config {
   std::string name = "join-router";

@@ -63,10 +63,13 @@ class join_stage final : public stateful_stage {
       pc.downstream = downstream;
       pc.dead_letters = ctx.dead_letters;
       pc.faults = ctx.faults;
+      pc.store = ctx.store;
+      pc.restore = ctx.restore;
       auto name = pc.name;
       auto a = ctx.spawner->spawn(join_partition_impl, std::move(pc));
       ctx.watch(caf::actor_cast<caf::actor>(a), name);
       rc.partitions.push_back(a);
+      if (ctx.partitions) ctx.partitions->push_back(a);
     }
     auto router = ctx.spawner->spawn(join_router_impl, std::move(rc));
     ctx.watch(caf::actor_cast<caf::actor>(router), "join-router");
@@ -108,9 +111,9 @@ stage_ptr make_join_stage(const join_input& left, const join_input& right, const
   const join_input* in[2] = {&left, &right};
   if (o.on.empty()) throw std::invalid_argument("Stream-stream join without equality predicate is not supported");
   if (o.mode != output_mode::append)
-    throw std::invalid_argument(
-        "Join between two streaming DataFrames/Datasets is not supported in " + std::string(o.mode == output_mode::update ? "Update" : "Complete") +
-        " output mode, only in Append output mode");
+    throw std::invalid_argument("Join between two streaming DataFrames/Datasets is not supported in " +
+                                std::string(o.mode == output_mode::update ? "Update" : "Complete") +
+                                " output mode, only in Append output mode");
   if (o.partitions < 1) throw std::invalid_argument("join partitions must be ≥ 1");
   join_spec spec;
   spec.type = o.type;
@@ -174,12 +177,13 @@ stage_ptr make_join_stage(const join_input& left, const join_input& right, const
       if (m == 1 || m == 2) {
         join_side side = m == 1 ? join_side::left : join_side::right;
         const join_input& i = *in[static_cast<int>(side)];
-        one[m - 1].push_back(expression::compile(c, [&](std::string_view ref) -> std::optional<std::pair<size_t, column_type>> {
-          auto [s, col] = side_column(std::string(ref), "condition");
-          auto idx = i.schema->index_of(col);
-          if (!idx || s != side) return std::nullopt;
-          return std::make_pair(*idx, i.schema->at(*idx).type);
-        }));
+        one[m - 1].push_back(
+            expression::compile(c, [&](std::string_view ref) -> std::optional<std::pair<size_t, column_type>> {
+              auto [s, col] = side_column(std::string(ref), "condition");
+              auto idx = i.schema->index_of(col);
+              if (!idx || s != side) return std::nullopt;
+              return std::make_pair(*idx, i.schema->at(*idx).type);
+            }));
       } else {
         pair.push_back(expression::compile(c, resolve_pair));
       }
@@ -210,9 +214,10 @@ stage_ptr make_join_stage(const join_input& left, const join_input& right, const
                    o.type == join_type::left_semi || o.type == join_type::left_anti;
   bool need_right = o.type == join_type::right_outer || o.type == join_type::full_outer;
   if ((need_left && !probe.evictable(join_side::left)) || (need_right && !probe.evictable(join_side::right)))
-    throw std::invalid_argument(std::string("Stream-stream ") + spark_name(o.type) +
-                                " join between two streaming DataFrame/Datasets is not supported without a watermark "
-                                "in the join keys, or a watermark on the nullable side and an appropriate range condition");
+    throw std::invalid_argument(
+        std::string("Stream-stream ") + spark_name(o.type) +
+        " join between two streaming DataFrame/Datasets is not supported without a watermark "
+        "in the join keys, or a watermark on the nullable side and an appropriate range condition");
   // Output columns.
   std::vector<output_column> cols;
   std::vector<column> out_cols;
@@ -231,7 +236,8 @@ stage_ptr make_join_stage(const join_input& left, const join_input& right, const
     if (n.rfind("coalesce(", 0) == 0 && n.back() == ')') {
       auto inner = n.substr(9, n.size() - 10);
       auto comma = inner.find(',');
-      if (comma == std::string::npos) throw std::invalid_argument("output column '" + n + "': coalesce(left.c,right.c)");
+      if (comma == std::string::npos)
+        throw std::invalid_argument("output column '" + n + "': coalesce(left.c,right.c)");
       auto [ls, lc] = side_column(inner.substr(0, comma), "output column");
       auto [rs, rc] = side_column(inner.substr(comma + 1), "output column");
       if (ls != join_side::left || rs != join_side::right)
@@ -265,27 +271,41 @@ stage_ptr make_join_stage(const join_input& left, const join_input& right, const
     o.values.reserve(cols.size());
     for (const auto& c : cols) {
       switch (c.k) {
-        case output_column::left: o.values.push_back(l ? l->values[c.li] : value{}); break;
-        case output_column::right: o.values.push_back(r ? r->values[c.ri] : value{}); break;
+        case output_column::left:
+          o.values.push_back(l ? l->values[c.li] : value{});
+          break;
+        case output_column::right:
+          o.values.push_back(r ? r->values[c.ri] : value{});
+          break;
         case output_column::coalesce:
           o.values.push_back(l && !is_null(l->values[c.li]) ? l->values[c.li] : r ? r->values[c.ri] : value{});
           break;
-        case output_column::left_window_start: o.values.push_back(l ? value{lws} : value{}); break;
-        case output_column::left_window_end: o.values.push_back(l ? value{lws + wsize} : value{}); break;
-        case output_column::right_window_start: o.values.push_back(r ? value{rws} : value{}); break;
-        case output_column::right_window_end: o.values.push_back(r ? value{rws + wsize} : value{}); break;
+        case output_column::left_window_start:
+          o.values.push_back(l ? value{lws} : value{});
+          break;
+        case output_column::left_window_end:
+          o.values.push_back(l ? value{lws + wsize} : value{});
+          break;
+        case output_column::right_window_start:
+          o.values.push_back(r ? value{rws} : value{});
+          break;
+        case output_column::right_window_end:
+          o.values.push_back(r ? value{rws + wsize} : value{});
+          break;
       }
     }
     o.event_time_us = l ? l->event_time_us : r ? r->event_time_us : 0;
     return o;
   };
   std::string d = std::string("StreamingSymmetricHashJoin ") + to_string(o.type) + " on ";
-  for (size_t i = 0; i < o.on.size(); ++i) d += (i ? " and " : "") + o.on[i].first + (o.null_safe ? " <=> " : " = ") + o.on[i].second;
+  for (size_t i = 0; i < o.on.size(); ++i)
+    d += (i ? " and " : "") + o.on[i].first + (o.null_safe ? " <=> " : " = ") + o.on[i].second;
   if (o.window_key) d += ", window(" + std::to_string(o.window_key->size_us / 1000) + " ms)";
   if (o.time_range) {
     d += ", " + o.time_range->other;
     if (o.time_range->lower)
-      d += " + " + std::to_string(o.time_range->lower->offset_us / 1000) + " ms " + (o.time_range->lower->inclusive ? "<=" : "<");
+      d += " + " + std::to_string(o.time_range->lower->offset_us / 1000) + " ms " +
+           (o.time_range->lower->inclusive ? "<=" : "<");
     d += " " + o.time_range->column + " ";
     if (o.time_range->upper)
       d += std::string(o.time_range->upper->inclusive ? "<=" : "<") + " " + o.time_range->other + " + " +

@@ -26,6 +26,7 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using finish_atom = caf::atom_constant<caf::atom("finish")>;
 using timer_atom = caf::atom_constant<caf::atom("timer")>;
+using step_atom = caf::atom_constant<caf::atom("step")>;
 
 /// Documented error codes at the actor boundary.
 enum class sluice_errc : uint8_t {
@@ -93,31 +94,34 @@ struct trigger_committed {
   std::vector<std::string> positions;  // per input: where the next trigger starts reading
   int64_t watermark_us = 0;            // combined watermark after trigger k
   query_summary totals;                // counts up to and including k
+  trigger_report report;               // what trigger k did
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trigger_committed& x) {
-  return f(x.trigger, x.positions, x.watermark_us, x.totals);
+  return f(x.trigger, x.positions, x.watermark_us, x.totals, x.report);
 }
 
 /// coordinator → supervisor: no more triggers; the bool says whether all input was read
 /// (false: stopped on request).
 using complete_atom = caf::atom_constant<caf::atom("complete")>;
 
-using supervisor_actor = caf::typed_actor<caf::reacts_to<trigger_committed>, caf::reacts_to<complete_atom, bool>,
-                                          caf::reacts_to<restart_atom>, caf::reacts_to<stop_atom>>;
+using supervisor_actor =
+    caf::typed_actor<caf::reacts_to<trigger_committed>, caf::reacts_to<complete_atom, bool>,
+                     caf::reacts_to<restart_atom>, caf::reacts_to<stop_atom>, caf::reacts_to<step_atom>>;
 
 /// supervisor → whoever runs the query (the CLI): restarts, the end, or the failure.
 struct query_event {
   std::string query;
-  std::string kind;  // "restarted", "finished", "failed"
+  std::string kind;  // "restarted", "finished", "failed", "committed" (only when asked for)
   std::string message;
   query_summary summary;
+  trigger_committed commit;  // for "committed"
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, query_event& x) {
-  return f(x.query, x.kind, x.message, x.summary);
+  return f(x.query, x.kind, x.message, x.summary, x.commit);
 }
 
 /// Whoever runs queries (the CLI, a test) listens for their events.
@@ -125,7 +129,7 @@ using query_listener = caf::typed_actor<caf::reacts_to<query_event>>;
 
 using coordinator_actor =
     caf::typed_actor<caf::reacts_to<start_atom, std::vector<source_actor>>, caf::reacts_to<trigger_done>,
-                     caf::reacts_to<timer_atom>, caf::reacts_to<stop_atom>>;
+                     caf::reacts_to<timer_atom>, caf::reacts_to<stop_atom>, caf::reacts_to<step_atom>>;
 
 /// Turns exceptions thrown by a handler into a `sluice_errc::operator_failed` exit reason
 /// naming the actor, so the supervisor can say which actor failed and why.

@@ -18,8 +18,8 @@ run_result run_queries(const std::vector<query_plan_ptr>& plans, const run_optio
     auto listener = caf::actor_cast<query_listener>(self);
     std::vector<supervisor_actor> supervisors;
     for (const auto& plan : plans)
-      supervisors.push_back(
-          sys.spawn(supervisor_impl, supervisor_config{plan, listener, opts.faults, opts.progress_path}));
+      supervisors.push_back(sys.spawn(
+          supervisor_impl, supervisor_config{plan, listener, opts.faults, opts.progress_path, false, nullptr}));
     size_t open = plans.size();
     bool stop_sent = false;
     while (open > 0) {

@@ -10,16 +10,26 @@
 
 #include "actors/operator_interface.hpp"
 #include "state/fault_plan.hpp"
+#include "state/state_store.hpp"
 
 namespace sluice {
 
+using savepoint_atom = caf::atom_constant<caf::atom("savepoint")>;
+
+/// What a stateful partition answers besides the operator interface: write your state to the
+/// query's store (stop-with-savepoint); replies with the rows written.
+using stateful_partition = caf::typed_actor<caf::replies_to<savepoint_atom>::with<int64_t>>;
+
 struct stage_context {
-  caf::local_actor* spawner = nullptr;                            // the query's supervisor
-  std::function<void(const caf::actor&, std::string)> watch;      // monitor as a child of the query
+  caf::local_actor* spawner = nullptr;                        // the query's supervisor
+  std::function<void(const caf::actor&, std::string)> watch;  // monitor as a child of the query
   dead_letter_actor dead_letters;
   fault_plan_ptr faults;
   int64_t restored_watermark_us = 0;
   bool no_data_batches = true;
+  std::shared_ptr<state_store> store;                     // the query's checkpoint store, if any
+  bool restore = false;                                   // partitions load their state from `store`
+  std::vector<stateful_partition>* partitions = nullptr;  // filled with the stage's partitions
 };
 
 class stateful_stage {

@@ -1,5 +1,6 @@
 #include "actors/supervisor.hpp"
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <random>
 
@@ -30,13 +31,69 @@ template <class Handle>
 Handle watch(self_ptr self, Handle h, std::string name) {
   self->monitor(h);
   self->state.children.emplace(h.address(), std::move(name));
-  self->state.child_handles.push_back(caf::actor_cast<caf::actor>(h));
+  self->state.child_handles->push_back(caf::actor_cast<caf::actor>(h));
   return h;
 }
 
+}  // namespace
+
+std::string encode_savepoint(const std::string& query, const trigger_committed& c, int partitions) {
+  boost::json::object o;
+  o["version"] = 1;
+  o["query"] = query;
+  o["trigger"] = c.trigger;
+  o["watermark_us"] = c.watermark_us;
+  o["partitions"] = partitions;
+  boost::json::array pos;
+  for (const auto& p : c.positions) pos.emplace_back(p);
+  o["positions"] = std::move(pos);
+  return boost::json::serialize(o);
+}
+
+bool decode_savepoint(const std::string& text, const std::string& query, int partitions, trigger_committed& c,
+                      std::string& error) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  if (ec || !v.is_object()) {
+    error = "the savepoint record is not JSON: the checkpoint is corrupt";
+    return false;
+  }
+  auto& o = v.as_object();
+  auto* version = o.if_contains("version");
+  if (!version || !version->is_int64() || version->as_int64() != 1) {
+    error = "the savepoint has format version " + (version ? boost::json::serialize(*version) : std::string("none")) +
+            "; this sluice reads version 1";
+    return false;
+  }
+  try {
+    std::string q(o.at("query").as_string());
+    if (q != query) {
+      error = "the checkpoint belongs to query '" + q + "', not '" + query + "'; use another checkpoint directory";
+      return false;
+    }
+    if (o.at("partitions").as_int64() != partitions) {
+      error = "the checkpoint was written with " + std::to_string(o.at("partitions").as_int64()) +
+              " partitions and the query now has " + std::to_string(partitions) + "; keep the partition count";
+      return false;
+    }
+    c.trigger = o.at("trigger").as_int64();
+    c.watermark_us = o.at("watermark_us").as_int64();
+    c.positions.clear();
+    for (const auto& p : o.at("positions").as_array()) c.positions.emplace_back(p.as_string());
+  } catch (const std::exception& e) {
+    error = std::string("the savepoint record is incomplete (") + e.what() + "): the checkpoint is corrupt";
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+constexpr const char* savepoint_key = "savepoint";
+
 void kill_all(self_ptr self) {
-  for (auto& h : self->state.child_handles) self->send_exit(h, caf::exit_reason::user_shutdown);
-  self->state.child_handles.clear();
+  for (auto& h : *self->state.child_handles) self->send_exit(h, caf::exit_reason::user_shutdown);
+  self->state.child_handles->clear();
   self->state.children.clear();
   self->state.coordinator = nullptr;
 }
@@ -62,14 +119,30 @@ void launch(self_ptr self) {
   auto coord = watch(self, self->spawn(coordinator_impl, std::move(cc)), "coordinator");
   st.coordinator = coord;
 
+  int upstream = plan.stage ? plan.stage->partitions() : 1;
   auto sink = watch(
-      self, self->spawn(sink_actor_impl, sink_actor_config{"sink", plan.sink.make(), coord, st.cfg.faults}), "sink");
+      self, self->spawn(sink_actor_impl, sink_actor_config{"sink", plan.sink.make(), coord, st.cfg.faults, upstream}),
+      "sink");
   operator_actor downstream = sink;
   if (!plan.steps.empty())
     downstream = watch(self,
                        self->spawn(transform_actor_impl,
                                    transform_actor_config{"transform", plan.steps, downstream, dead, st.cfg.faults}),
                        "transform");
+  if (plan.stage) {
+    stage_context ctx;
+    ctx.spawner = self;
+    ctx.watch = [self](const caf::actor& a, std::string name) { watch(self, a, std::move(name)); };
+    ctx.dead_letters = dead;
+    ctx.faults = st.cfg.faults;
+    ctx.restored_watermark_us = st.committed.watermark_us;
+    ctx.no_data_batches = plan.no_data_batches;
+    ctx.store = st.cfg.checkpoint;
+    ctx.restore = st.restore;
+    st.partitions.clear();
+    ctx.partitions = &st.partitions;
+    downstream = plan.stage->spawn(ctx, downstream);
+  }
   watermark_tracker_config wc;
   for (const auto& in : plan.inputs)
     wc.inputs.push_back(watermark_input{in.name, in.watermark_column.has_value(), in.watermark_delay_us});
@@ -109,7 +182,7 @@ void finish(self_ptr self, std::string kind, std::string message) {
   kill_all(self);
   query_summary summary = st.committed.totals;
   summary.restarts = st.intensity->restarts();
-  self->send(st.cfg.listener, query_event{st.cfg.plan->name, std::move(kind), std::move(message), summary});
+  self->send(st.cfg.listener, query_event{st.cfg.plan->name, std::move(kind), std::move(message), summary, {}});
   self->quit();
 }
 
@@ -121,6 +194,13 @@ void on_failure(self_ptr self, const std::string& what) {
           .count();
   auto backoff = st.intensity->on_failure(now);
   const auto& rs = st.cfg.plan->restart;
+  if (st.cfg.plan->stage) {
+    // Operator state is only as recent as the savepoint this run started from (epoch
+    // checkpoints come with the checkpoint issue): replay from there, part files by trigger
+    // number are rewritten.
+    st.committed = st.resumed;
+    st.restore = static_cast<bool>(st.cfg.checkpoint) && st.resumed.trigger >= 0;
+  }
   if (!backoff) {
     finish(self, "failed",
            what + "; gave up after " + std::to_string(st.intensity->restarts()) + " restart(s): more than " +
@@ -130,11 +210,13 @@ void on_failure(self_ptr self, const std::string& what) {
   }
   self->send(
       st.cfg.listener,
-      query_event{st.cfg.plan->name, "restarted",
+      query_event{st.cfg.plan->name,
+                  "restarted",
                   what + "; restarting from trigger " + std::to_string(st.committed.trigger + 1) + " in " +
                       std::to_string(*backoff / 1000) + " ms (restart " + std::to_string(st.intensity->restarts()) +
                       " of at most " + std::to_string(rs.max_restarts) + ")",
-                  st.committed.totals});
+                  st.committed.totals,
+                  {}});
   self->delayed_send(self, std::chrono::microseconds(*backoff), restart_atom::value);
 }
 
@@ -146,6 +228,28 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
   st.query_id = make_uuid();
   st.committed.trigger = -1;
   st.intensity = std::make_unique<restart_intensity>(st.cfg.plan->restart);
+  self->attach_functor([children = st.child_handles](const caf::error&) {
+    for (auto& h : *children) caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+  });
+  if (st.cfg.checkpoint) {
+    std::string text;
+    auto s = st.cfg.checkpoint->get_raw(savepoint_key, text);
+    if (s.is_ok()) {
+      std::string error;
+      int parts = st.cfg.plan->stage ? st.cfg.plan->stage->partitions() : 0;
+      if (!decode_savepoint(text, st.cfg.plan->name, parts, st.committed, error)) {
+        finish(self, "failed", "checkpoint " + st.cfg.checkpoint->directory() + " refused: " + error);
+        return {[](trigger_committed&) {}, [](complete_atom, bool) {}, [](restart_atom) {}, [](stop_atom) {},
+                [](step_atom) {}};
+      }
+      st.restore = true;
+    } else if (!s.is_not_found()) {
+      finish(self, "failed", "checkpoint " + st.cfg.checkpoint->directory() + ": " + s.to_string());
+      return {[](trigger_committed&) {}, [](complete_atom, bool) {}, [](restart_atom) {}, [](stop_atom) {},
+              [](step_atom) {}};
+    }
+  }
+  st.resumed = st.committed;
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& st = self->state;
     auto it = st.children.find(dm.source);
@@ -164,10 +268,50 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
     finish(self, "failed", e.what());
   }
   return {
-      [=](trigger_committed& c) { self->state.committed = std::move(c); },
+      [=](trigger_committed& c) {
+        auto& st = self->state;
+        st.committed = std::move(c);
+        if (st.cfg.commit_events) {
+          query_event e{st.cfg.plan->name, "committed", std::to_string(st.committed.trigger), st.committed.totals,
+                        st.committed};
+          self->send(st.cfg.listener, std::move(e));
+        }
+      },
+      [=](step_atom) {
+        if (self->state.coordinator) self->send(self->state.coordinator, step_atom::value);
+      },
       [=](complete_atom, bool input_complete) {
-        auto& t = self->state.committed.totals;
-        if (input_complete && self->state.cfg.plan->sink.on_complete) self->state.cfg.plan->sink.on_complete();
+        auto& st = self->state;
+        if (!input_complete && st.cfg.checkpoint && !st.finished) {
+          // Stop with savepoint: every stateful partition writes its state, then the record.
+          auto pending = std::make_shared<size_t>(st.partitions.size());
+          auto write_record = [self] {
+            auto& st = self->state;
+            leveldb::WriteBatch wb;
+            wb.Put(savepoint_key, encode_savepoint(st.cfg.plan->name, st.committed,
+                                                   st.cfg.plan->stage ? st.cfg.plan->stage->partitions() : 0));
+            auto s = st.cfg.checkpoint->write(wb, true);
+            if (!s.is_ok()) {
+              finish(self, "failed", "savepoint: " + s.to_string());
+              return;
+            }
+            finish(self, "finished", "stopped with a savepoint after trigger " + std::to_string(st.committed.trigger));
+          };
+          if (*pending == 0) {
+            write_record();
+            return;
+          }
+          for (auto& p : st.partitions)
+            self->request(p, caf::infinite, savepoint_atom::value)
+                .then(
+                    [=](int64_t) {
+                      if (--*pending == 0) write_record();
+                    },
+                    [=](caf::error& e) { finish(self, "failed", "savepoint: " + describe_error(e)); });
+          return;
+        }
+        auto& t = st.committed.totals;
+        if (input_complete && st.cfg.plan->sink.on_complete) st.cfg.plan->sink.on_complete();
         finish(self, "finished",
                std::to_string(t.triggers) + " triggers, " + std::to_string(t.input_rows) + " input rows, " +
                    std::to_string(t.output_rows) + " output rows, " + std::to_string(t.dead_letters) + " dead letters");

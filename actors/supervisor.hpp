@@ -17,16 +17,27 @@
 
 #include "actors/operator_interface.hpp"
 #include "actors/query_plan.hpp"
+#include "actors/stage.hpp"
 #include "state/fault_plan.hpp"
 
 namespace sluice {
 
 struct supervisor_config {
   query_plan_ptr plan;
-  query_listener listener;    // receives query_event messages
-  fault_plan_ptr faults;      // may be null
-  std::string progress_path;  // "" = none
+  query_listener listener;     // receives query_event messages
+  fault_plan_ptr faults;       // may be null
+  std::string progress_path;   // "" = none
+  bool commit_events = false;  // send the listener a "committed" event per trigger
+  /// Where a graceful stop writes its savepoint and a start resumes from one (may be null).
+  std::shared_ptr<state_store> checkpoint;
 };
+
+/// The savepoint record (docs/formats/join-savepoint.md): JSON with "version": 1, the query's
+/// name, the last committed trigger, the combined watermark, source positions and the number
+/// of stage partitions. Refuses other versions, other queries and other partition counts.
+std::string encode_savepoint(const std::string& query, const trigger_committed& c, int partitions);
+bool decode_savepoint(const std::string& text, const std::string& query, int partitions, trigger_committed& c,
+                      std::string& error);
 
 supervisor_actor::behavior_type supervisor_impl(supervisor_actor::stateful_pointer<struct supervisor_state> self,
                                                 supervisor_config cfg);
@@ -36,11 +47,16 @@ struct supervisor_state {
   std::string query_id;
   int generation = 0;
   std::map<caf::actor_addr, std::string> children;  // of the current generation
-  std::vector<caf::actor> child_handles;
+  /// Shared with a functor attached to the supervisor: whenever the supervisor ends (also
+  /// when told to exit), its children end with it — CAF would otherwise wait for them forever.
+  std::shared_ptr<std::vector<caf::actor>> child_handles = std::make_shared<std::vector<caf::actor>>();
   coordinator_actor coordinator;
   trigger_committed committed;  // last committed trigger (trigger = -1: none)
   bool finished = false;
   std::unique_ptr<restart_intensity> intensity;
+  trigger_committed resumed;  // where this run started (savepoint or the beginning)
+  bool restore = false;       // the next launch restores stage state from the checkpoint
+  std::vector<stateful_partition> partitions;
   static inline const char* name = "supervisor";
 };
 

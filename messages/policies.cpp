@@ -16,9 +16,14 @@ std::optional<trigger_policy> parse_trigger(std::string_view t) {
 
 std::string to_string(const trigger_policy& t) {
   switch (t.kind) {
-    case trigger_kind::once: return "once";
-    case trigger_kind::available_now: return "available_now";
-    default: return "processing_time:" + std::to_string(t.interval_us / 1000) + "ms";
+    case trigger_kind::once:
+      return "once";
+    case trigger_kind::available_now:
+      return "available_now";
+    case trigger_kind::manual:
+      return "manual";
+    default:
+      return "processing_time:" + std::to_string(t.interval_us / 1000) + "ms";
   }
 }
 
@@ -28,7 +33,9 @@ std::optional<watermark_policy> parse_watermark_policy(std::string_view t) {
   return std::nullopt;
 }
 
-const char* to_string(watermark_policy p) { return p == watermark_policy::min ? "min" : "max"; }
+const char* to_string(watermark_policy p) {
+  return p == watermark_policy::min ? "min" : "max";
+}
 
 std::optional<join_type> parse_join_type(std::string_view t) {
   if (t == "inner") return join_type::inner;
@@ -42,24 +49,36 @@ std::optional<join_type> parse_join_type(std::string_view t) {
 
 const char* to_string(join_type t) {
   switch (t) {
-    case join_type::inner: return "inner";
-    case join_type::left_outer: return "left_outer";
-    case join_type::right_outer: return "right_outer";
-    case join_type::full_outer: return "full_outer";
-    case join_type::left_semi: return "left_semi";
-    case join_type::left_anti: return "left_anti";
+    case join_type::inner:
+      return "inner";
+    case join_type::left_outer:
+      return "left_outer";
+    case join_type::right_outer:
+      return "right_outer";
+    case join_type::full_outer:
+      return "full_outer";
+    case join_type::left_semi:
+      return "left_semi";
+    case join_type::left_anti:
+      return "left_anti";
   }
   return "?";
 }
 
 const char* spark_name(join_type t) {
   switch (t) {
-    case join_type::inner: return "Inner";
-    case join_type::left_outer: return "LeftOuter";
-    case join_type::right_outer: return "RightOuter";
-    case join_type::full_outer: return "FullOuter";
-    case join_type::left_semi: return "LeftSemi";
-    case join_type::left_anti: return "LeftAnti";
+    case join_type::inner:
+      return "Inner";
+    case join_type::left_outer:
+      return "LeftOuter";
+    case join_type::right_outer:
+      return "RightOuter";
+    case join_type::full_outer:
+      return "FullOuter";
+    case join_type::left_semi:
+      return "LeftSemi";
+    case join_type::left_anti:
+      return "LeftAnti";
   }
   return "?";
 }

@@ -14,8 +14,9 @@ namespace sluice {
 enum class watermark_policy { min, max };
 
 /// When triggers run (Spark's Trigger): every `interval` (0 = back to back), once with all
-/// input available now, or repeatedly until all input available now is read.
-enum class trigger_kind { processing_time, once, available_now };
+/// input available now, repeatedly until all input available now is read — or `manual`: one
+/// trigger each time the embedding program asks (sluice replay, tests).
+enum class trigger_kind { processing_time, once, available_now, manual };
 
 struct trigger_policy {
   trigger_kind kind = trigger_kind::processing_time;

@@ -13,5 +13,6 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
 int explain_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
 int gen_command(const std::vector<std::string>& args);
+int replay_command(const std::vector<std::string>& args);
 
 }  // namespace sluice::cli

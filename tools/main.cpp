@@ -22,15 +22,17 @@ void on_signal(int) {
 }
 
 void usage(std::FILE* out) {
-  std::fprintf(out,
-               "sluice — stream processing with Spark's semantics, in one small binary\n\n"
-               "usage: sluice VERB [options]\n\n"
-               "verbs:\n"
-               "  run APP|PIPELINE.json    run a prebuilt app or a JSON pipeline until its input ends or Ctrl-C\n"
-               "  explain APP|PIPELINE.json  print the query plan(s) without running them\n"
-               "  gen KIND                 generate records (deterministic from a seed) to a file or stdout\n"
-               "  bench passthrough        measure events/s through generator → filter → sink vs a plain loop\n\n"
-               "prebuilt apps:\n");
+  std::fprintf(
+      out,
+      "sluice — stream processing with Spark's semantics, in one small binary\n\n"
+      "usage: sluice VERB [options]\n\n"
+      "verbs:\n"
+      "  run APP|PIPELINE.json    run a prebuilt app or a JSON pipeline until its input ends or Ctrl-C\n"
+      "  explain APP|PIPELINE.json  print the query plan(s) without running them\n"
+      "  gen KIND                 generate records (deterministic from a seed) to a file or stdout\n"
+      "  replay CASE.json…        replay Spark-semantics cases (shared/spec/replay-format.md) through the engine\n"
+      "  bench passthrough        measure events/s through generator → filter → sink vs a plain loop\n\n"
+      "prebuilt apps:\n");
   for (const auto& a : sluice::registered_apps()) std::fprintf(out, "  %-24s %s\n", a.name.c_str(), a.summary.c_str());
   std::fprintf(out, "\n`sluice VERB --help` for a verb's options; `sluice run APP --help` for an app's settings.\n");
 }
@@ -48,18 +50,21 @@ int main(int argc, char** argv) {
     usage(stdout);
     return 0;
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   try {
-    if (verb == "run") return sluice::cli::run_command(args, stop_requested);
+    if (verb == "run") {
+      std::signal(SIGINT, on_signal);  // a graceful stop: the triggers in flight finish
+      std::signal(SIGTERM, on_signal);
+      return sluice::cli::run_command(args, stop_requested);
+    }
     if (verb == "explain") return sluice::cli::explain_command(args);
     if (verb == "bench") return sluice::cli::bench_command(args);
     if (verb == "gen") return sluice::cli::gen_command(args);
+    if (verb == "replay") return sluice::cli::replay_command(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sluice %s: %s\n", verb.c_str(), e.what());
     return 2;
   }
-  std::fprintf(stderr, "sluice: unknown verb '%s'; accepted: run, explain, gen, bench (see sluice --help)\n",
+  std::fprintf(stderr, "sluice: unknown verb '%s'; accepted: run, explain, gen, replay, bench (see sluice --help)\n",
                verb.c_str());
   return 2;
 }
