@@ -23,6 +23,7 @@ void commit(self_ptr self, int64_t k) {
   self->request(st.cfg.dead_letters, caf::infinite, finish_atom::value, k).then([=](int64_t dead) {
     auto& st = self->state;
     auto it = st.triggers.find(k);
+    if (it == st.triggers.end()) throw std::logic_error("commit of unknown trigger " + std::to_string(k));
     auto& t = it->second;
     int64_t end = now_us();
     int64_t rows = 0;

@@ -80,9 +80,9 @@ join_partition_actor::behavior_type join_partition_impl(join_partition_actor::po
           dead_letter_batch d{b.trigger, {}};
           for (const auto& r : st->late)
             d.letters.push_back(dead_letter{encode_row(*b.schema, r),
-                                            "late row: its event time is at or below the watermark " +
-                                                format_iso8601_ms(st->watermark_us) + " of input '" +
-                                                st->cfg.input_names[b.input] + "'",
+                                            "late row from input '" + st->cfg.input_names[b.input] +
+                                                "': its event time is at or below the watermark " +
+                                                format_iso8601_ms(st->watermark_us),
                                             st->cfg.name, b.trigger});
           st->late.clear();
           self->send(st->cfg.dead_letters, std::move(d));

@@ -9,56 +9,70 @@ namespace sluice {
 
 operator_actor::behavior_type sink_actor_impl(operator_actor::pointer self, sink_actor_config cfg) {
   report_failures_as(self, cfg.name, sluice_errc::sink_failed);
+  struct pending_trigger {
+    int arrived = 0;  // watermarks so far
+    trigger_report report;
+    std::vector<batch> held;  // batches that came before their trigger's turn
+  };
   struct state {
     sink_actor_config c;
     int64_t total = 0;
-    int64_t open_trigger = -1;  // the trigger being written; -1 = take the next one that comes
-    int arrived = 0;            // watermarks of `open_trigger` so far
-    trigger_report report;
-    std::map<int64_t, std::vector<batch>> held;  // batches of later triggers
+    int64_t open_trigger = -1;  // the trigger being written; −1 = the first that shows up
+    std::map<int64_t, pending_trigger> pending;
   };
   auto st = std::make_shared<state>();
   st->c = std::move(cfg);
   auto s0 = st->c.sink->open();
   if (!s0.is_ok()) throw std::runtime_error(st->c.sink->description() + ": " + s0.to_string());
-  auto write = [self, st](batch& b) {
+  auto write = [st](batch& b) {
     auto s = st->c.sink->write(b);
     if (!s.is_ok()) throw std::runtime_error(st->c.sink->description() + ": " + s.to_string());
     if (st->c.faults && st->c.faults->hit("crash:" + st->c.name))
-      throw std::runtime_error("fault injected at crash:" + st->c.name + " (trigger " + std::to_string(b.trigger) + ")");
+      throw std::runtime_error("fault injected at crash:" + st->c.name + " (trigger " + std::to_string(b.trigger) +
+                               ")");
+  };
+  // Finishes triggers in order while the open one has all its watermarks.
+  auto advance = [self, st, write] {
+    for (;;) {
+      auto it = st->pending.find(st->open_trigger);
+      if (it == st->pending.end() || it->second.arrived < st->c.upstream) return;
+      int64_t rows = 0;
+      auto s = st->c.sink->finish(st->open_trigger, rows);
+      if (!s.is_ok()) throw std::runtime_error(st->c.sink->description() + ": " + s.to_string());
+      st->total += rows;
+      auto report = std::move(it->second.report);
+      report.sink_rows = rows;
+      report.sink_description = st->c.sink->description();
+      self->send(st->c.coordinator, trigger_done{st->open_trigger, std::move(report)});
+      st->pending.erase(it);
+      ++st->open_trigger;
+      auto next = st->pending.find(st->open_trigger);
+      if (next != st->pending.end()) {
+        for (auto& b : next->second.held) write(b);
+        next->second.held.clear();
+      }
+    }
   };
   return {
       [=](batch& b) {
         if (st->open_trigger < 0) st->open_trigger = b.trigger;
-        if (b.trigger > st->open_trigger) {
-          st->held[b.trigger].push_back(std::move(b));
+        if (b.trigger != st->open_trigger) {
+          st->pending[b.trigger].held.push_back(std::move(b));
           return;
         }
         write(b);
       },
       [=](watermark& w) {
         if (st->open_trigger < 0) st->open_trigger = w.trigger;
-        if (st->arrived++ == 0) {
-          st->report = std::move(w.report);
+        auto& p = st->pending[w.trigger];
+        if (p.arrived++ == 0) {
+          auto ops = std::move(p.report.operators);
+          p.report = std::move(w.report);
+          merge_operator_progress(p.report.operators, ops);
         } else {
-          merge_operator_progress(st->report.operators, w.report.operators);
+          merge_operator_progress(p.report.operators, w.report.operators);
         }
-        if (st->arrived < st->c.upstream) return;
-        int64_t rows = 0;
-        auto s = st->c.sink->finish(w.trigger, rows);
-        if (!s.is_ok()) throw std::runtime_error(st->c.sink->description() + ": " + s.to_string());
-        st->total += rows;
-        st->report.sink_rows = rows;
-        st->report.sink_description = st->c.sink->description();
-        self->send(st->c.coordinator, trigger_done{w.trigger, std::move(st->report)});
-        st->report = trigger_report{};
-        st->arrived = 0;
-        st->open_trigger = w.trigger + 1;
-        auto it = st->held.find(st->open_trigger);
-        if (it != st->held.end()) {
-          for (auto& b : it->second) write(b);
-          st->held.erase(it);
-        }
+        advance();
       },
       [=](barrier&) {},
       [=](end_of_input&) {},

@@ -23,11 +23,53 @@ const char* const event_types[] = {"view", "view", "view", "click", "click", "ca
 }  // namespace
 
 const std::vector<std::string>& generator_kinds() {
-  static const std::vector<std::string> kinds = {"events"};
+  static const std::vector<std::string> kinds = {"events", "orders", "payments"};
   return kinds;
 }
 
+namespace {
+
+std::string order_or_payment(const generator_spec& spec, uint64_t n) {
+  // Orders and payments share the seed's draws for order n, so the two streams agree.
+  int64_t order_time = spec.start_us + static_cast<int64_t>(n) * spec.spacing_us;
+  uint64_t customer =
+      static_cast<uint64_t>(uniform(spec.seed, n, 4) * static_cast<double>(std::max<uint64_t>(spec.keys, 1)));
+  double amount = static_cast<double>(static_cast<int64_t>(uniform(spec.seed, n, 6) * 50000)) / 100.0 + 1;
+  char buf[256];
+  if (spec.kind == "orders") {
+    std::snprintf(buf, sizeof buf,
+                  "{\"order_id\":%llu,\"customer\":\"cust_%05llu\",\"amount\":%.2f,\"order_time\":%lld}",
+                  static_cast<unsigned long long>(n), static_cast<unsigned long long>(customer), amount,
+                  static_cast<long long>(order_time / 1000));
+    return buf;
+  }
+  // Payments: at stream position n, the payment of order n (unless it is missing or late) and
+  // the late payment of order n − lag, which arrives `late_us` of event time after it was made.
+  auto missing = [&](uint64_t m) {
+    return spec.missing_fraction > 0 && uniform(spec.seed, m, 8) < spec.missing_fraction;
+  };
+  auto late = [&](uint64_t m) { return spec.late_fraction > 0 && uniform(spec.seed, m, 1) < spec.late_fraction; };
+  auto payment = [&](uint64_t m) {
+    int64_t t = spec.start_us + static_cast<int64_t>(m) * spec.spacing_us + 30'000'000 +
+                static_cast<int64_t>((uniform(spec.seed, m, 9) - 0.5) * 10'000'000);
+    double amt = static_cast<double>(static_cast<int64_t>(uniform(spec.seed, m, 6) * 50000)) / 100.0 + 1;
+    std::snprintf(buf, sizeof buf, "{\"payment_id\":%llu,\"order_id\":%llu,\"amount\":%.2f,\"pay_time\":%lld}",
+                  static_cast<unsigned long long>(m + 1'000'000'000ULL), static_cast<unsigned long long>(m), amt,
+                  static_cast<long long>(t / 1000));
+    return std::string(buf);
+  };
+  (void)amount;
+  std::string out;
+  if (!missing(n) && !late(n)) out = payment(n);
+  uint64_t lag = static_cast<uint64_t>(std::max<int64_t>(1, spec.late_us / std::max<int64_t>(1, spec.spacing_us)));
+  if (n >= lag && late(n - lag) && !missing(n - lag)) out += (out.empty() ? "" : "\n") + payment(n - lag);
+  return out;
+}
+
+}  // namespace
+
 std::string generate_record(const generator_spec& spec, uint64_t n) {
+  if (spec.kind == "orders" || spec.kind == "payments") return order_or_payment(spec, n);
   int64_t ts = spec.start_us + static_cast<int64_t>(n) * spec.spacing_us;
   if (spec.late_fraction > 0 && uniform(spec.seed, n, 1) < spec.late_fraction)
     ts -= spec.late_us;
@@ -82,7 +124,17 @@ status generator_reader::read(size_t max, int64_t now_us, std::vector<raw_record
     end = std::min(end, released);
   }
   out.reserve(out.size() + static_cast<size_t>(end > next_ ? std::min<uint64_t>(end - next_, 1 << 20) : 0));
-  for (; next_ < end; ++next_) out.push_back(raw_record{generate_record(spec_, next_), {}, next_});
+  for (; next_ < end; ++next_) {
+    std::string r = generate_record(spec_, next_);
+    if (r.empty()) continue;
+    size_t nl = r.find('\n');  // a position may hold two records (a late payment)
+    if (nl == std::string::npos) {
+      out.push_back(raw_record{std::move(r), {}, next_});
+    } else {
+      out.push_back(raw_record{r.substr(0, nl), {}, next_});
+      out.push_back(raw_record{r.substr(nl + 1), {}, next_});
+    }
+  }
   return status::ok();
 }
 
