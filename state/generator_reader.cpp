@@ -23,7 +23,7 @@ const char* const event_types[] = {"view", "view", "view", "click", "click", "ca
 }  // namespace
 
 const std::vector<std::string>& generator_kinds() {
-  static const std::vector<std::string> kinds = {"events", "orders", "payments"};
+  static const std::vector<std::string> kinds = {"events", "orders", "payments", "keyed"};
   return kinds;
 }
 
@@ -70,6 +70,15 @@ std::string order_or_payment(const generator_spec& spec, uint64_t n) {
 
 std::string generate_record(const generator_spec& spec, uint64_t n) {
   if (spec.kind == "orders" || spec.kind == "payments") return order_or_payment(spec, n);
+  if (spec.kind == "keyed") {  // {"key", "ts", "v"}: `keys` keys in a seeded order, ts on the clock
+    char kb[128];
+    uint64_t key =
+        static_cast<uint64_t>(uniform(spec.seed, n, 4) * static_cast<double>(std::max<uint64_t>(spec.keys, 1)));
+    std::snprintf(kb, sizeof kb, "{\"key\":%llu,\"ts\":%lld,\"v\":%llu}", static_cast<unsigned long long>(key),
+                  static_cast<long long>((spec.start_us + static_cast<int64_t>(n) * spec.spacing_us) / 1000),
+                  static_cast<unsigned long long>(n));
+    return kb;
+  }
   int64_t ts = spec.start_us + static_cast<int64_t>(n) * spec.spacing_us;
   if (spec.late_fraction > 0 && uniform(spec.seed, n, 1) < spec.late_fraction)
     ts -= spec.late_us;
