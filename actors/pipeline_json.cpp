@@ -63,6 +63,14 @@ int64_t get_duration(const json::value& v, const std::string& path) {
        "expected a duration such as \"500ms\", \"10s\", \"5m\" (or a number of seconds), got " + json::serialize(v));
 }
 
+// A duration that may be negative: "-5s", -5.
+int64_t get_signed_duration(const json::value& v, const std::string& path) {
+  if (v.is_number()) return static_cast<int64_t>(v.to_number<double>() * 1e6);
+  if (v.is_string() && !v.get_string().empty() && v.get_string()[0] == '-')
+    return -get_duration(json::value(std::string(v.get_string()).substr(1)), path);
+  return get_duration(v, path);
+}
+
 schema_ptr parse_columns(const json::value& v, const std::string& path, const std::string& event_time) {
   if (!v.is_array()) fail(path, "expected a list of columns");
   std::vector<column> cols;
@@ -107,7 +115,9 @@ source_spec parse_source(const std::string& name, const json::object& o, const s
                          bool bounded_default) {
   std::string type = get_string(o, "type", path);
   if (type == "generator") {
-    check_fields(o, path, {"type", "kind", "count", "rate", "seed", "users", "malformed", "disorder", "late"});
+    check_fields(
+        o, path,
+        {"type", "kind", "count", "rate", "seed", "users", "malformed", "disorder", "late", "missing", "spacing"});
     generator_spec g;
     g.kind = get_string(o, "kind", path, "events");
     bool known = false;
@@ -120,6 +130,10 @@ source_spec parse_source(const std::string& name, const json::object& o, const s
     g.malformed_fraction = get_number(o, "malformed", path, 0, 0, 1);
     g.disorder_fraction = get_number(o, "disorder", path, 0, 0, 1);
     g.late_fraction = get_number(o, "late", path, 0, 0, 1);
+    g.missing_fraction = get_number(o, "missing", path, 0, 0, 1);
+    if (g.kind == "payments") g.late_us = 7'200'000'000;
+    if (auto* sp = o.if_contains("spacing")) g.spacing_us = get_duration(*sp, path + ".spacing");
+    if (g.spacing_us <= 0) fail(path + ".spacing", "must be positive");
     return sources::generator(name, g, std::move(schema));
   }
   if (type == "file") {
@@ -141,10 +155,10 @@ source_spec parse_source(const std::string& name, const json::object& o, const s
 
 query_plan_ptr pipeline_from_json(const json::value& spec) {
   const auto& root = as_object(spec, "pipeline");
-  check_fields(
-      root, "",
-      {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy", "idle_timeout", "inputs",
-       "filter", "with_columns", "output_columns", "sink", "dead_letters", "restart", "description"});
+  check_fields(root, "",
+               {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy", "idle_timeout",
+                "inputs", "filter", "with_columns", "output_columns", "sink", "dead_letters", "restart", "description",
+                "join", "no_data_batches"});
   std::string name = get_string(root, "name", "name", "pipeline");
   pipeline p(name);
   trigger_policy trig;
@@ -179,11 +193,28 @@ query_plan_ptr pipeline_from_json(const json::value& spec) {
   if (!inputs_v) fail("inputs", "a pipeline needs at least one input");
   const auto& inputs = as_object(*inputs_v, "inputs");
   if (inputs.empty()) fail("inputs", "a pipeline needs at least one input");
+  if (auto* nd = root.if_contains("no_data_batches")) {
+    if (!nd->is_bool()) fail("no_data_batches", "expected true or false");
+    p.with_no_data_batches(nd->get_bool());
+  }
+  // With a join, its left input is added first (the engine processes left before right).
+  const json::object* join_o = nullptr;
+  std::vector<std::string> order;
+  if (auto* j = root.if_contains("join")) {
+    join_o = &as_object(*j, "join");
+    std::string l = get_string(*join_o, "left", "join"), r = get_string(*join_o, "right", "join");
+    if (!inputs.contains(l)) fail("join.left", "names no input ('" + l + "')");
+    if (!inputs.contains(r)) fail("join.right", "names no input ('" + r + "')");
+    if (inputs.size() != 2 || l == r)
+      fail("join", "a join takes exactly the two inputs of the pipeline, left and right");
+    order = {l, r};
+  } else {
+    for (const auto& kv : inputs) order.emplace_back(kv.key());
+  }
   std::vector<stream> streams;
-  for (const auto& kv : inputs) {
-    std::string in_name(kv.key());
+  for (const auto& in_name : order) {
     std::string path = "inputs." + in_name;
-    const auto& in = as_object(kv.value(), path);
+    const auto& in = as_object(inputs.at(in_name), path);
     check_fields(in, path, {"source", "format", "columns", "watermark", "filter", "event_time"});
     auto* src = in.if_contains("source");
     if (!src) fail(path + ".source", "an input needs a source block");
@@ -225,10 +256,87 @@ query_plan_ptr pipeline_from_json(const json::value& spec) {
     streams.push_back(st);
   }
   stream out = streams.front();
-  try {
-    for (size_t i = 1; i < streams.size(); ++i) out = out.union_with(streams[i]);
-  } catch (const std::invalid_argument& e) {
-    fail("inputs", e.what());
+  if (join_o) {
+    const auto& j = *join_o;
+    check_fields(j, "join",
+                 {"left", "right", "type", "on", "null_safe", "window", "time_range", "condition", "output_columns",
+                  "partitions", "late_rows"});
+    join_options o;
+    std::string type = get_string(j, "type", "join", "inner");
+    auto t = parse_join_type(type);
+    if (!t)
+      fail("join.type", "unknown join type '" + type +
+                            "'; accepted: inner, left_outer, right_outer, full_outer, left_semi, left_anti");
+    o.type = *t;
+    if (auto* on = j.if_contains("on")) {
+      if (!on->is_array()) fail("join.on", "expected a list of [left column, right column] pairs");
+      for (const auto& pair : on->get_array()) {
+        if (!pair.is_array() || pair.get_array().size() != 2 || !pair.get_array()[0].is_string() ||
+            !pair.get_array()[1].is_string())
+          fail("join.on", "expected [left column, right column], got " + json::serialize(pair));
+        o.on.emplace_back(std::string(pair.get_array()[0].get_string()), std::string(pair.get_array()[1].get_string()));
+      }
+    }
+    if (auto* ns = j.if_contains("null_safe")) {
+      if (!ns->is_bool()) fail("join.null_safe", "expected true or false");
+      o.null_safe = ns->get_bool();
+    }
+    if (auto* w = j.if_contains("window")) {
+      const auto& wo = as_object(*w, "join.window");
+      check_fields(wo, "join.window", {"left_column", "right_column", "size", "offset"});
+      join_options::window jw;
+      jw.left_column = get_string(wo, "left_column", "join.window");
+      jw.right_column = get_string(wo, "right_column", "join.window");
+      if (auto* s = wo.if_contains("size")) jw.size_us = get_duration(*s, "join.window.size");
+      if (auto* off = wo.if_contains("offset")) jw.offset_us = get_duration(*off, "join.window.offset");
+      o.window_key = jw;
+    }
+    if (auto* r = j.if_contains("time_range")) {
+      const auto& ro = as_object(*r, "join.time_range");
+      check_fields(ro, "join.time_range", {"column", "other", "lower", "upper"});
+      join_options::range jr;
+      jr.column = get_string(ro, "column", "join.time_range");
+      jr.other = get_string(ro, "other", "join.time_range");
+      for (const char* b : {"lower", "upper"}) {
+        auto* bv = ro.if_contains(b);
+        if (!bv || bv->is_null()) continue;
+        std::string bp = std::string("join.time_range.") + b;
+        const auto& bo = as_object(*bv, bp);
+        check_fields(bo, bp, {"offset", "inclusive"});
+        time_bound tb;
+        if (auto* off = bo.if_contains("offset")) tb.offset_us = get_signed_duration(*off, bp + ".offset");
+        if (auto* inc = bo.if_contains("inclusive")) {
+          if (!inc->is_bool()) fail(bp + ".inclusive", "expected true or false");
+          tb.inclusive = inc->get_bool();
+        }
+        (std::string(b) == "lower" ? jr.lower : jr.upper) = tb;
+      }
+      o.time_range = jr;
+    }
+    if (auto* c = j.if_contains("condition")) o.condition = *c;
+    if (auto* oc = j.if_contains("output_columns")) {
+      if (!oc->is_array()) fail("join.output_columns", "expected a list such as [\"left.id\", \"right.amount\"]");
+      for (const auto& c : oc->get_array()) {
+        if (!c.is_string()) fail("join.output_columns", "expected column names, got " + json::serialize(c));
+        o.output_columns.emplace_back(c.get_string());
+      }
+    }
+    o.partitions = static_cast<int>(get_number(j, "partitions", "join", 1, 1, 64));
+    if (auto* lr = j.if_contains("late_rows")) {
+      if (!lr->is_bool()) fail("join.late_rows", "expected true or false");
+      o.route_late_rows = lr->get_bool();
+    }
+    try {
+      out = streams[0].join(streams[1], o);
+    } catch (const std::invalid_argument& e) {
+      fail("join", e.what());
+    }
+  } else {
+    try {
+      for (size_t i = 1; i < streams.size(); ++i) out = out.union_with(streams[i]);
+    } catch (const std::invalid_argument& e) {
+      fail("inputs", e.what());
+    }
   }
   try {
     if (auto* f = root.if_contains("filter")) out = out.where(*f);
