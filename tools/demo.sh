@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The README's first command: install what is missing, build, run the main job
-# (the medallion app on generated events; it finishes by itself, or on Ctrl-C).
+# (the orders-payments join on generated orders and payments; it finishes by itself in a few
+# seconds, or on Ctrl-C).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/install_deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
-./build/sluice run medallion --progress sluice-output/medallion-progress.jsonl "$@"
+./build/sluice run orders-payments --set join=left_outer --progress sluice-output/orders-payments-progress.jsonl "$@"

@@ -29,6 +29,18 @@ BOOST_AUTO_TEST_CASE(every_join_union_and_watermark_sample_passes) {
   BOOST_TEST(ran >= 5u);
 }
 
+// Cases of our own, worked out by hand (their notes say how), in the same format.
+BOOST_AUTO_TEST_CASE(every_in_repo_case_passes) {
+  std::string dir = std::string(SLUICE_SOURCE_DIR) + "/tests/apps/replay_cases";
+  size_t ran = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    std::string out;
+    BOOST_TEST(test::run_sluice("replay " + e.path().string(), out) == 0, e.path().filename() << ":\n" << out);
+    ++ran;
+  }
+  BOOST_TEST(ran >= 1u);
+}
+
 BOOST_AUTO_TEST_CASE(aggregate_samples_are_reported_not_yet_supported) {
   // Windows and sessions arrive with the windows issue; until then they must fail loudly.
   for (const auto& e : std::filesystem::directory_iterator(samples())) {
