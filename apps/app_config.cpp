@@ -1,6 +1,7 @@
 #include "apps/app_config.hpp"
 
 #include <boost/json.hpp>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -141,6 +142,18 @@ std::vector<app_setting> common_settings() {
       {"restart.within", "60s", "the window of the restart intensity"},
       {"restart.backoff", "100ms", "back-off before the first restart (doubles each time, at most 10s)"},
   };
+}
+
+std::string clear_outputs(const app_config& c, const std::vector<std::string>& subdirs) {
+  if (!c.flag("output.overwrite")) return {};
+  std::string out = c.str("output"), list;
+  for (const auto& sub : subdirs) {
+    std::error_code ec;
+    std::filesystem::remove_all(out + "/" + sub, ec);
+    if (ec) throw config_error("output.overwrite: cannot clear '" + out + "/" + sub + "': " + ec.message());
+    list += (list.empty() ? "" : ",") + sub;
+  }
+  return "cleared " + out + "/{" + list + "} (output.overwrite=true)";
 }
 
 void apply_common_settings(pipeline& p, const app_config& c) {

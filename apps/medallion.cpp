@@ -1,7 +1,6 @@
 #include "apps/medallion.hpp"
 
 #include <boost/json.hpp>
-#include <filesystem>
 
 namespace sluice {
 
@@ -25,14 +24,7 @@ app_definition medallion_app() {
     auto out = c.str("output");
     return "bronze: " + out + "/bronze/  silver: " + out + "/silver/  dead letters: " + out + "/dead_letters/";
   };
-  app.prepare = [](const app_config& c) -> std::string {
-    if (!c.flag("output.overwrite")) return {};
-    std::string out = c.str("output");
-    std::error_code ec;
-    for (const char* sub : {"bronze", "silver", "dead_letters"}) std::filesystem::remove_all(out + "/" + sub, ec);
-    if (ec) throw config_error("output.overwrite: cannot clear '" + out + "': " + ec.message());
-    return "cleared " + out + "/{bronze,silver,dead_letters} (output.overwrite=true)";
-  };
+  app.prepare = [](const app_config& c) { return clear_outputs(c, {"bronze", "silver", "dead_letters"}); };
   app.build = [](const app_config& c) {
     std::string out = c.str("output");
     generator_spec gen;

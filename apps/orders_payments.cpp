@@ -1,7 +1,5 @@
 #include "apps/orders_payments.hpp"
 
-#include <filesystem>
-
 namespace sluice {
 
 namespace {
@@ -51,13 +49,7 @@ app_definition orders_payments_app() {
     auto out = c.str("output");
     return "joined: " + out + "/joined/  late rows: " + out + "/late_rows/";
   };
-  app.prepare = [](const app_config& c) -> std::string {
-    if (!c.flag("output.overwrite")) return {};
-    std::string out = c.str("output");
-    std::error_code ec;
-    for (const char* sub : {"joined", "late_rows", "dead_letters"}) std::filesystem::remove_all(out + "/" + sub, ec);
-    return "cleared " + out + "/{joined,late_rows} (output.overwrite=true)";
-  };
+  app.prepare = [](const app_config& c) { return clear_outputs(c, {"joined", "late_rows", "dead_letters"}); };
   app.build = [](const app_config& c) {
     std::string out = c.str("output");
     auto type = parse_join_type(c.str("join"));

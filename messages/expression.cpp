@@ -110,26 +110,16 @@ struct operation final : node {
       return res ? true_value : false_value;
     }
     if (is_null(a) || is_null(b)) return null_value;
-    if (a.index() == 2 && b.index() == 2 && o != op::div) {
-      int64_t x = std::get<int64_t>(a), y = std::get<int64_t>(b);
-      switch (o) {
-        case op::add:
-          scratch = x + y;
-          break;
-        case op::sub:
-          scratch = x - y;
-          break;
-        case op::mul:
-          scratch = x * y;
-          break;
-        default:
-          if (y == 0) return null_value;
-          scratch = x % y;
-      }
-      return scratch;
-    }
+    if (a.index() == 2 && b.index() == 2 && o != op::div)
+      return arithmetic(std::get<int64_t>(a), std::get<int64_t>(b), scratch);
     double x, y;
     if (!as_double(a, x) || !as_double(b, y)) return null_value;
+    return arithmetic(x, y, scratch);
+  }
+
+  // + − × ÷ % on one number kind; division or remainder by zero gives null.
+  template <class T>
+  const value& arithmetic(T x, T y, value& scratch) const {
     switch (o) {
       case op::add:
         scratch = x + y;
@@ -146,7 +136,10 @@ struct operation final : node {
         break;
       default:
         if (y == 0) return null_value;
-        scratch = std::fmod(x, y);
+        if constexpr (std::is_integral_v<T>)
+          scratch = x % y;
+        else
+          scratch = std::fmod(x, y);
     }
     return scratch;
   }
