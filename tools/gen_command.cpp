@@ -5,6 +5,7 @@
 #include <iostream>
 #include <thread>
 
+#include "messages/time.hpp"
 #include "state/generator_reader.hpp"
 #include "tools/commands.hpp"
 
@@ -19,7 +20,10 @@ int gen_command(const std::vector<std::string>& args) {
       "users", po::value<uint64_t>()->default_value(1000), "distinct users")(
       "malformed", po::value<double>()->default_value(0), "share of malformed records, 0..1")(
       "disorder", po::value<double>()->default_value(0), "share of out-of-order records (up to 5 s back), 0..1")(
-      "late", po::value<double>()->default_value(0), "share of late records (10 min back), 0..1")(
+      "late", po::value<double>()->default_value(0),
+      "share of late records (events: 10 min back; payments: arriving 2 h late), 0..1")(
+      "missing", po::value<double>()->default_value(0), "payments: share of orders never paid, 0..1")(
+      "spacing", po::value<std::string>()->default_value("1ms"), "event time between consecutive records")(
       "to", po::value<std::string>()->default_value("-"), "file:PATH or - for stdout");
   po::options_description all;
   all.add(d).add_options()("kind", po::value<std::string>(), "");
@@ -53,10 +57,18 @@ int gen_command(const std::vector<std::string>& args) {
   spec.malformed_fraction = vm["malformed"].as<double>();
   spec.disorder_fraction = vm["disorder"].as<double>();
   spec.late_fraction = vm["late"].as<double>();
+  spec.missing_fraction = vm["missing"].as<double>();
+  if (spec.kind == "payments") spec.late_us = 7'200'000'000;
+  auto spacing = parse_duration_us(vm["spacing"].as<std::string>());
+  if (!spacing || *spacing <= 0) {
+    std::fprintf(stderr, "sluice gen: --spacing expects a duration such as 1ms or 1s\n");
+    return 2;
+  }
+  spec.spacing_us = *spacing;
   double rate = vm["rate"].as<double>();
-  for (double f : {spec.malformed_fraction, spec.disorder_fraction, spec.late_fraction})
+  for (double f : {spec.malformed_fraction, spec.disorder_fraction, spec.late_fraction, spec.missing_fraction})
     if (f < 0 || f > 1) {
-      std::fprintf(stderr, "sluice gen: --malformed, --disorder and --late take a share from 0 to 1\n");
+      std::fprintf(stderr, "sluice gen: --malformed, --disorder, --late and --missing take a share from 0 to 1\n");
       return 2;
     }
   std::string to = vm["to"].as<std::string>();
@@ -78,6 +90,7 @@ int gen_command(const std::vector<std::string>& args) {
     if (rate > 0)
       std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<int64_t>(n * 1e6 / rate)));
     std::string r = generate_record(spec, n);
+    if (r.empty()) continue;  // a missing payment
     std::fwrite(r.data(), 1, r.size(), out);
     std::fputc('\n', out);
   }

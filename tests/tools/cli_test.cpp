@@ -132,6 +132,16 @@ BOOST_AUTO_TEST_CASE(gen_writes_deterministic_records) {
   BOOST_TEST(sa == sb);
   BOOST_TEST(std::count(sa.begin(), sa.end(), '\n') == 50);
   BOOST_TEST(test::run_sluice("gen widgets", out) == 2);
+  // payments: --missing leaves orders unpaid; --spacing sets the event-time clock
+  BOOST_TEST(test::run_sluice("gen payments --count 1000 --missing 0.5 --spacing 1s", out) == 0);
+  auto lines = std::count(out.begin(), out.end(), '\n');
+  BOOST_TEST(lines > 400);
+  BOOST_TEST(lines < 600);
+  BOOST_TEST(test::run_sluice("gen orders --count 2 --spacing 1s", out) == 0);
+  BOOST_TEST(out.find("\"order_time\":1767225601000") != std::string::npos, out);  // 1 s after the first
+  BOOST_TEST(test::run_sluice("gen keyed --count 1", out) == 0);
+  BOOST_TEST(out.find("\"key\":") != std::string::npos);
+  BOOST_TEST(test::run_sluice("gen orders --spacing never", out) == 2);
 }
 
 BOOST_AUTO_TEST_CASE(json_pipeline_expresses_the_orders_payments_join) {
