@@ -16,12 +16,9 @@ int64_t now_us() {
 void kick(self_ptr self);
 
 void commit(self_ptr self, int64_t k) {
-  auto& st = self->state;
-  auto it = st.triggers.find(k);
-  auto& t = it->second;
-  auto& plan = *st.cfg.plan;
-  self->request(st.cfg.dead_letters, caf::infinite, finish_atom::value, k).then([=](int64_t dead) {
+  self->request(self->state.cfg.dead_letters, caf::infinite, finish_atom::value, k).then([=](int64_t dead) {
     auto& st = self->state;
+    const auto& plan = *st.cfg.plan;
     auto it = st.triggers.find(k);
     if (it == st.triggers.end()) throw std::logic_error("commit of unknown trigger " + std::to_string(k));
     auto& t = it->second;
@@ -72,7 +69,6 @@ void commit(self_ptr self, int64_t k) {
     }
     kick(self);
   });
-  (void)t;
 }
 
 void issue(self_ptr self, int64_t k) {

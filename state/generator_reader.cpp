@@ -34,9 +34,9 @@ std::string order_or_payment(const generator_spec& spec, uint64_t n) {
   int64_t order_time = spec.start_us + static_cast<int64_t>(n) * spec.spacing_us;
   uint64_t customer =
       static_cast<uint64_t>(uniform(spec.seed, n, 4) * static_cast<double>(std::max<uint64_t>(spec.keys, 1)));
-  double amount = static_cast<double>(static_cast<int64_t>(uniform(spec.seed, n, 6) * 50000)) / 100.0 + 1;
   char buf[256];
   if (spec.kind == "orders") {
+    double amount = static_cast<double>(static_cast<int64_t>(uniform(spec.seed, n, 6) * 50000)) / 100.0 + 1;
     std::snprintf(buf, sizeof buf,
                   "{\"order_id\":%llu,\"customer\":\"cust_%05llu\",\"amount\":%.2f,\"order_time\":%lld}",
                   static_cast<unsigned long long>(n), static_cast<unsigned long long>(customer), amount,
@@ -58,7 +58,6 @@ std::string order_or_payment(const generator_spec& spec, uint64_t n) {
                   static_cast<long long>(t / 1000));
     return std::string(buf);
   };
-  (void)amount;
   std::string out;
   if (!missing(n) && !late(n)) out = payment(n);
   uint64_t lag = static_cast<uint64_t>(std::max<int64_t>(1, spec.late_us / std::max<int64_t>(1, spec.spacing_us)));
