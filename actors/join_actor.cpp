@@ -155,29 +155,6 @@ join_partition_actor::behavior_type join_partition_impl(join_partition_actor::po
   };
 }
 
-namespace {
-
-uint64_t hash_value(const value& v) {
-  switch (v.index()) {
-    case 0:
-      return 0x9e3779b97f4a7c15ULL;
-    case 1:
-      return std::get<bool>(v) ? 3 : 5;
-    case 2:
-      return std::hash<int64_t>{}(std::get<int64_t>(v)) * 0x9e3779b97f4a7c15ULL;
-    case 3: {
-      double d = std::get<double>(v);
-      if (d == static_cast<double>(static_cast<int64_t>(d)))  // 1.0 lands where 1 does
-        return std::hash<int64_t>{}(static_cast<int64_t>(d)) * 0x9e3779b97f4a7c15ULL;
-      return std::hash<double>{}(d);
-    }
-    default:
-      return std::hash<std::string>{}(std::get<std::string>(v));
-  }
-}
-
-}  // namespace
-
 operator_actor::behavior_type join_router_impl(operator_actor::pointer self, join_router_config cfg) {
   report_failures_as(self, cfg.name);
   auto c = std::make_shared<join_router_config>(std::move(cfg));
@@ -198,7 +175,7 @@ operator_actor::behavior_type join_router_impl(operator_actor::pointer self, joi
         }
         for (auto& r : b.rows) {
           uint64_t h = 0;
-          for (size_t k : keys) h = h * 31 + hash_value(r.values[k]);
+          for (size_t k : keys) h = hash_join_key(h, r.values[k]);
           parts[(h ^ (h >> 29)) % p].rows.push_back(std::move(r));
         }
         for (size_t i = 0; i < p; ++i)

@@ -19,8 +19,52 @@ int64_t value_bytes(const row& r) {
   return n;
 }
 
+int64_t as_time(const value& v) {
+  return v.index() == 2 ? std::get<int64_t>(v) : never;
+}
+
+}  // namespace
+
 // Key bytes: numbers that are equal compare equal (1 == 1.0), as `=` does.
-void append_key(std::string& k, const value& v) {
+// The one numeric rule of join keys: a double with a whole value is that int64.
+static bool as_key_int(const value& v, int64_t& out) {
+  if (v.index() == 2) {
+    out = std::get<int64_t>(v);
+    return true;
+  }
+  if (v.index() == 3) {
+    double d = std::get<double>(v);
+    if (d == static_cast<double>(static_cast<int64_t>(d))) {
+      out = static_cast<int64_t>(d);
+      return true;
+    }
+  }
+  return false;
+}
+
+uint64_t hash_join_key(uint64_t seed, const value& v) {
+  uint64_t h;
+  int64_t i;
+  if (as_key_int(v, i))
+    h = std::hash<int64_t>{}(i)*0x9e3779b97f4a7c15ULL;
+  else if (v.index() == 3)
+    h = std::hash<double>{}(std::get<double>(v));
+  else if (v.index() == 4)
+    h = std::hash<std::string>{}(std::get<std::string>(v));
+  else if (v.index() == 1)
+    h = std::get<bool>(v) ? 3 : 5;
+  else
+    h = 0x51ed27ULL;  // null
+  return seed * 31 + h;
+}
+
+void append_join_key(std::string& k, const value& v) {
+  int64_t as_int;
+  if (as_key_int(v, as_int)) {
+    k.push_back('I');
+    k.append(reinterpret_cast<const char*>(&as_int), sizeof as_int);
+    return;
+  }
   switch (v.index()) {
     case 0:
       k.push_back('N');
@@ -28,20 +72,10 @@ void append_key(std::string& k, const value& v) {
     case 1:
       k.push_back(std::get<bool>(v) ? 'T' : 'F');
       break;
-    case 2: {
-      int64_t x = std::get<int64_t>(v);
-      k.push_back('I');
-      k.append(reinterpret_cast<const char*>(&x), sizeof x);
-      break;
-    }
-    case 3: {
+    case 3: {  // a double with a fraction (whole ones were taken as int64 above)
       double d = std::get<double>(v);
-      if (d == static_cast<double>(static_cast<int64_t>(d))) {
-        append_key(k, value{static_cast<int64_t>(d)});
-      } else {
-        k.push_back('D');
-        k.append(reinterpret_cast<const char*>(&d), sizeof d);
-      }
+      k.push_back('D');
+      k.append(reinterpret_cast<const char*>(&d), sizeof d);
       break;
     }
     default: {
@@ -53,12 +87,6 @@ void append_key(std::string& k, const value& v) {
     }
   }
 }
-
-int64_t as_time(const value& v) {
-  return v.index() == 2 ? std::get<int64_t>(v) : never;
-}
-
-}  // namespace
 
 join_state::join_state(join_spec spec) : spec_(std::move(spec)) {}
 
@@ -82,7 +110,7 @@ bool join_state::key_of(join_side side, const row& r, std::string& key, int64_t&
   for (const auto& [l, rc] : spec_.keys) {
     const value& v = r.values[side == join_side::left ? l : rc];
     if (is_null(v) && !spec_.null_safe) ok = false;
-    append_key(key, v);
+    append_join_key(key, v);
   }
   window_start = 0;
   if (spec_.window_key) {

@@ -79,6 +79,13 @@ struct join_counters {
   int64_t output_rows = 0;
 };
 
+/// Appends one key cell in the join's key encoding: equal values give equal bytes (numbers
+/// compare numerically, so 1 and 1.0 are one key).
+void append_join_key(std::string& key, const value& v);
+/// Folds one key cell into a partition hash with the same numeric rule as `append_join_key`,
+/// so the router and the join can never disagree about which keys are equal.
+uint64_t hash_join_key(uint64_t seed, const value& v);
+
 class join_state {
  public:
   explicit join_state(join_spec spec);

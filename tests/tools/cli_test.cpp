@@ -1,6 +1,8 @@
 // End to end: the real `sluice` binary, as a user runs it.
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "test_support.hpp"
@@ -120,6 +122,45 @@ BOOST_AUTO_TEST_CASE(config_file_nested_keys_and_set_wins) {
   std::ofstream(dir.str("broken.json")) << "{";
   BOOST_TEST(test::run_sluice("run medallion --config " + dir.str("broken.json"), out) == 2);
   BOOST_TEST(out.find("not valid JSON") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(explain_prints_the_plans_without_running) {
+  test::temp_dir dir("cli-explain");
+  std::string out;
+  BOOST_TEST(test::run_sluice("explain orders-payments --set join=left_outer --set partitions=3", out, dir.str()) == 0);
+  BOOST_TEST(out.find("StreamingSymmetricHashJoin left_outer on order_id = order_id") != std::string::npos, out);
+  BOOST_TEST(out.find("3 partitions") != std::string::npos);
+  BOOST_TEST(!std::filesystem::exists(dir.str("sluice-output")));  // nothing ran, nothing cleared
+  BOOST_TEST(test::run_sluice("explain medallion", out, dir.str()) == 0);
+  BOOST_TEST(out.find("== Query 'bronze' ==") != std::string::npos);
+  BOOST_TEST(out.find("== Query 'silver' ==") != std::string::npos);
+  BOOST_TEST(test::run_sluice("explain medallion --set trigger=never", out, dir.str()) == 2);
+}
+
+// Ctrl-C: the triggers in flight finish, every visible part file is whole, exit 0.
+BOOST_AUTO_TEST_CASE(ctrl_c_stops_an_unbounded_run_gracefully) {
+  test::temp_dir dir("cli-sigint");
+  std::string cmd = "cd '" + dir.str() + "' && (" + std::string(SLUICE_BINARY) +
+                    " run medallion --set events.count=0 --set events.rate=20000 --set trigger=200ms"
+                    " --set silver.trigger=200ms > run.txt 2>&1 & p=$!; sleep 2; kill -INT $p; wait $p; echo exit=$?)";
+  std::FILE* f = ::popen(cmd.c_str(), "r");
+  BOOST_REQUIRE(f);
+  char buf[256];
+  std::string status;
+  while (std::fgets(buf, sizeof buf, f)) status += buf;
+  ::pclose(f);
+  std::ifstream log(dir.str("run.txt"));
+  std::string text((std::istreambuf_iterator<char>(log)), {});
+  BOOST_TEST(status.find("exit=0") != std::string::npos, status << text);
+  BOOST_TEST(text.find("stopping: finishing the triggers in flight") != std::string::npos, text);
+  BOOST_TEST(text.find("[bronze] finished") != std::string::npos, text);
+  BOOST_TEST(text.find("[silver] finished") != std::string::npos, text);
+  auto bronze = test::read_lines(dir.str("sluice-output/medallion/bronze"));
+  BOOST_TEST(bronze.size() > 1000u);  // ~2 s at 20,000/s
+  for (const auto& l : bronze) BOOST_TEST(l.front() == '{');
+  BOOST_TEST(!std::filesystem::exists(dir.str("sluice-output/medallion/bronze/_SUCCESS")));  // stopped, not complete
+  for (const auto& e : std::filesystem::directory_iterator(dir.str("sluice-output/medallion/bronze")))
+    BOOST_TEST(e.path().extension() != ".tmp");
 }
 
 BOOST_AUTO_TEST_CASE(gen_writes_deterministic_records) {
