@@ -106,14 +106,18 @@ typename Inspector::result_type inspect(Inspector& f, trigger_committed& x) {
 /// (false: stopped on request).
 using complete_atom = caf::atom_constant<caf::atom("complete")>;
 
-using supervisor_actor =
-    caf::typed_actor<caf::reacts_to<trigger_committed>, caf::reacts_to<complete_atom, bool>,
-                     caf::reacts_to<restart_atom>, caf::reacts_to<stop_atom>, caf::reacts_to<step_atom>>;
+/// source or sink → supervisor: trouble an actor rides out (a broker unreachable, skipped
+/// data); relayed to the listener as a "warning" event.
+using warn_atom = caf::atom_constant<caf::atom("warn")>;
+
+using supervisor_actor = caf::typed_actor<caf::reacts_to<trigger_committed>, caf::reacts_to<complete_atom, bool>,
+                                          caf::reacts_to<restart_atom>, caf::reacts_to<stop_atom>,
+                                          caf::reacts_to<step_atom>, caf::reacts_to<warn_atom, std::string>>;
 
 /// supervisor → whoever runs the query (the CLI): restarts, the end, or the failure.
 struct query_event {
   std::string query;
-  std::string kind;  // "restarted", "finished", "failed", "committed" (only when asked for)
+  std::string kind;  // "restarted", "finished", "failed", "warning", "committed" (only when asked for)
   std::string message;
   query_summary summary;
   trigger_committed commit;  // for "committed"

@@ -30,6 +30,16 @@ source_spec memory(std::string name, std::shared_ptr<memory_reader::channel> cha
                      std::move(schema)};
 }
 
+source_spec kafka(std::string name, kafka_source_options options, schema_ptr schema) {
+  auto s = options.validate();
+  if (!s.is_ok()) throw std::invalid_argument("source '" + name + "': " + s.message());
+  std::string d = options.describe();
+  auto fmt = schema ? record_format::json : record_format::kafka;
+  if (!schema) schema = kafka_record_schema();
+  return source_spec{std::move(name), d, [options] { return std::make_shared<kafka_reader>(options); }, fmt,
+                     std::move(schema)};
+}
+
 source_spec raw(source_spec s) {
   s.format = record_format::raw;
   s.schema = raw_landing_schema();
@@ -52,19 +62,31 @@ schema_ptr events_schema() {
 namespace sinks {
 
 sink_plan jsonl(std::string directory) {
-  return sink_plan{"FileSink[" + directory + "]", [directory] { return std::make_shared<jsonl_sink>(directory); },
+  return sink_plan{"FileSink[" + directory + "]",
+                   [directory] { return std::make_shared<jsonl_sink>(directory); },
                    [directory] {
                      std::FILE* f = std::fopen((directory + "/_SUCCESS").c_str(), "w");
                      if (f) std::fclose(f);
-                   }};
+                   },
+                   {}};
 }
 
 sink_plan console(size_t max_rows) {
-  return sink_plan{"ConsoleSink", [max_rows] { return std::make_shared<console_sink>(stdout, max_rows); }, nullptr};
+  return sink_plan{"ConsoleSink", [max_rows] { return std::make_shared<console_sink>(stdout, max_rows); }, nullptr, {}};
 }
 
 sink_plan memory(std::shared_ptr<memory_sink::store> store) {
-  return sink_plan{"MemorySink", [store] { return std::make_shared<memory_sink>(store); }, nullptr};
+  return sink_plan{"MemorySink", [store] { return std::make_shared<memory_sink>(store); }, nullptr, {}};
+}
+
+sink_plan kafka(kafka_sink_options options) {
+  auto s = options.validate();
+  if (!s.is_ok()) throw std::invalid_argument(s.message());
+  sink_plan plan{
+      "KafkaSink[" + options.topic + "]", [options] { return std::make_shared<kafka_sink>(options); }, nullptr, {}};
+  for (const auto* c : {&options.key_column, &options.value_column, &options.headers_column})
+    if (!c->empty()) plan.required_columns.push_back(*c);
+  return plan;
 }
 
 }  // namespace sinks
@@ -165,8 +187,13 @@ void stream::to(sink_plan sink) {
   if (input_ >= 0 && p_->plan_.inputs.size() > 1 && !p_->combined_)
     throw std::invalid_argument("pipeline '" + p_->plan_.name + "' has " + std::to_string(p_->plan_.inputs.size()) +
                                 " inputs: combine them (union_with) before to()");
+  auto out = schema();
+  for (const auto& c : sink.required_columns)
+    if (!out->index_of(c))
+      throw std::invalid_argument(sink.description + " reads column '" + c + "', but the stream has " +
+                                  out->describe() + "; select or rename a column to '" + c + "'");
   p_->plan_.sink = std::move(sink);
-  p_->plan_.output_schema = schema();
+  p_->plan_.output_schema = out;
   p_->has_sink_ = true;
 }
 
@@ -212,6 +239,18 @@ pipeline& pipeline::with_no_data_batches(bool enabled) {
 
 pipeline& pipeline::with_dead_letters(std::string directory) {
   plan_.dead_letter_dir = std::move(directory);
+  plan_.make_dead_letter_sink = nullptr;
+  return *this;
+}
+
+pipeline& pipeline::with_dead_letters(kafka_sink_options topic) {
+  auto s = topic.validate();
+  if (!s.is_ok()) throw std::invalid_argument("dead letters: " + s.message());
+  topic.key_column.clear();
+  topic.value_column.clear();
+  topic.headers_column.clear();
+  plan_.dead_letter_dir = "kafka:" + topic.topic;
+  plan_.make_dead_letter_sink = [topic] { return std::make_shared<kafka_sink>(topic); };
   return *this;
 }
 

@@ -26,6 +26,8 @@
 #include "actors/join_stage.hpp"
 #include "actors/query_plan.hpp"
 #include "state/generator_reader.hpp"
+#include "state/kafka_reader.hpp"
+#include "state/kafka_sink.hpp"
 #include "state/row_sink.hpp"
 
 namespace sluice {
@@ -44,6 +46,10 @@ source_spec generator(std::string name, generator_spec spec, schema_ptr schema);
 /// A JSONL file or directory; `bounded` = read what is there and end (once/available-now).
 source_spec jsonl(std::string name, std::string path, schema_ptr schema, bool bounded = false);
 source_spec memory(std::string name, std::shared_ptr<memory_reader::channel> channel, schema_ptr schema);
+/// Kafka (state/kafka_reader.hpp). With a schema, each record's value is decoded as JSON by
+/// it; with none (nullptr), rows carry Spark's Kafka columns (key, value, topic, partition,
+/// offset, timestamp, timestampType, headers) for `from_json` later. Options are checked here.
+source_spec kafka(std::string name, kafka_source_options options, schema_ptr schema = nullptr);
 /// The same source, landing each record unparsed (raw_landing_schema()).
 source_spec raw(source_spec s);
 /// The schema of generator kind `events`: event_id, user, type, amount, ts (ms).
@@ -54,6 +60,8 @@ namespace sinks {
 sink_plan jsonl(std::string directory);
 sink_plan console(size_t max_rows_per_trigger = 20);
 sink_plan memory(std::shared_ptr<memory_sink::store> store);
+/// Each row as one Kafka record (state/kafka_sink.hpp); options are checked here.
+sink_plan kafka(kafka_sink_options options);
 }  // namespace sinks
 
 class pipeline;
@@ -130,6 +138,8 @@ class pipeline {
   pipeline& with_trigger_credits(int n);
   pipeline& with_restart_strategy(restart_strategy r);
   pipeline& with_dead_letters(std::string directory);
+  /// Dead letters as records of a Kafka topic (value = {"record","reason","origin","trigger"}).
+  pipeline& with_dead_letters(kafka_sink_options topic);
   /// Spark's noDataMicroBatches: after a trigger whose watermark moved, let stateful operators
   /// evict and emit at once (true, the default) or only with the next trigger that has data.
   pipeline& with_no_data_batches(bool enabled);

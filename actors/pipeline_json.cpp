@@ -111,9 +111,81 @@ schema_ptr parse_columns(const json::value& v, const std::string& path, const st
   }
 }
 
+bool get_bool(const json::object& o, const char* key, const std::string& path, bool def) {
+  auto* v = o.if_contains(key);
+  if (!v) return def;
+  if (!v->is_bool()) fail(path + "." + key, "expected true or false");
+  return v->get_bool();
+}
+
+std::string brokers_of(const json::object& o, const std::string& path, const pipeline_json_context& ctx) {
+  std::string b = get_string(o, "brokers", path);
+  if (!b.empty()) return b;
+  if (!ctx.brokers)
+    fail(path + ".brokers", "no Kafka broker: give \"brokers\": \"host:port\" here (or run with --brokers)");
+  return ctx.brokers();
+}
+
+kafka_properties get_properties(const json::object& o, const std::string& path) {
+  kafka_properties props;
+  auto* v = o.if_contains("properties");
+  if (!v) return props;
+  for (const auto& kv : as_object(*v, path + ".properties")) {
+    if (!kv.value().is_string())
+      fail(path + ".properties." + std::string(kv.key()), "librdkafka settings are strings, e.g. \"500\"");
+    props[std::string(kv.key())] = std::string(kv.value().get_string());
+  }
+  return props;
+}
+
+kafka_sink_options parse_kafka_sink(const json::object& o, const std::string& path, const pipeline_json_context& ctx) {
+  check_fields(o, path, {"type", "topic", "brokers", "key_column", "value_column", "headers_column", "properties"});
+  kafka_sink_options k;
+  k.topic = get_string(o, "topic", path);
+  if (k.topic.empty()) fail(path + ".topic", "name the topic to write to");
+  k.brokers = brokers_of(o, path, ctx);
+  k.key_column = get_string(o, "key_column", path);
+  k.value_column = get_string(o, "value_column", path);
+  k.headers_column = get_string(o, "headers_column", path);
+  k.properties = get_properties(o, path);
+  return k;
+}
+
 source_spec parse_source(const std::string& name, const json::object& o, const std::string& path, schema_ptr schema,
-                         bool bounded_default) {
+                         bool bounded_default, const pipeline_json_context& ctx) {
   std::string type = get_string(o, "type", path);
+  if (type == "kafka") {
+    check_fields(o, path,
+                 {"type", "brokers", "subscribe", "assign", "group_id", "startingOffsets", "endingOffsets",
+                  "maxOffsetsPerTrigger", "failOnDataLoss", "include_headers", "properties"});
+    kafka_source_options k;
+    k.brokers = brokers_of(o, path, ctx);
+    if (auto* s = o.if_contains("subscribe")) {
+      if (s->is_string()) {
+        k.topics.emplace_back(s->get_string());
+      } else if (s->is_array()) {
+        for (const auto& t : s->get_array()) {
+          if (!t.is_string()) fail(path + ".subscribe", "expected topic names");
+          k.topics.emplace_back(t.get_string());
+        }
+      } else {
+        fail(path + ".subscribe", "expected a topic name or an array of them");
+      }
+    }
+    if (auto* a = o.if_contains("assign")) k.assign = json::serialize(*a);
+    k.group_id = get_string(o, "group_id", path);
+    k.starting_offsets = o.if_contains("startingOffsets") && o.at("startingOffsets").is_object()
+                             ? json::serialize(o.at("startingOffsets"))
+                             : get_string(o, "startingOffsets", path, "earliest");
+    k.ending_offsets = get_string(o, "endingOffsets", path, bounded_default ? "latest" : "");
+    k.max_offsets_per_trigger = static_cast<int64_t>(get_number(o, "maxOffsetsPerTrigger", path, 0, 0, 1e12));
+    k.fail_on_data_loss = get_bool(o, "failOnDataLoss", path, true);
+    k.include_headers = get_bool(o, "include_headers", path, true);
+    k.properties = get_properties(o, path);
+    auto st = k.validate();
+    if (!st.is_ok()) fail(path, st.message());
+    return sources::kafka(name, std::move(k), std::move(schema));
+  }
   if (type == "generator") {
     check_fields(
         o, path,
@@ -147,13 +219,12 @@ source_spec parse_source(const std::string& name, const json::object& o, const s
     }
     return sources::jsonl(name, p, std::move(schema), bounded);
   }
-  fail(path + ".type",
-       "unknown source type '" + type + "'; accepted: generator, file (kafka comes with the Kafka issue)");
+  fail(path + ".type", "unknown source type '" + type + "'; accepted: generator, file, kafka");
 }
 
 }  // namespace
 
-query_plan_ptr pipeline_from_json(const json::value& spec) {
+query_plan_ptr pipeline_from_json(const json::value& spec, const pipeline_json_context& ctx) {
   const auto& root = as_object(spec, "pipeline");
   check_fields(root, "",
                {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy", "idle_timeout",
@@ -220,7 +291,11 @@ query_plan_ptr pipeline_from_json(const json::value& spec) {
     if (!src) fail(path + ".source", "an input needs a source block");
     const auto& src_o = as_object(*src, path + ".source");
     std::string format = get_string(in, "format", path, "json");
-    if (format != "json" && format != "raw") fail(path + ".format", "expected \"json\" or \"raw\"");
+    if (format != "json" && format != "raw" && format != "kafka")
+      fail(path + ".format", "expected \"json\", \"raw\" or \"kafka\"");
+    std::string src_type = get_string(src_o, "type", path + ".source");
+    if (format == "kafka" && src_type != "kafka")
+      fail(path + ".format", "\"kafka\" rows come from a kafka source; use \"json\" or \"raw\"");
     std::string wm_col, event_time = get_string(in, "event_time", path);
     int64_t wm_delay = 0;
     if (auto* w = in.if_contains("watermark"); w && !w->is_null()) {
@@ -237,14 +312,17 @@ query_plan_ptr pipeline_from_json(const json::value& spec) {
       if (event_time.empty()) event_time = wm_col;
     }
     schema_ptr s;
-    if (auto* c = in.if_contains("columns")) {
+    if (format == "kafka") {
+      if (in.if_contains("columns"))
+        fail(path + ".columns", "a \"kafka\" input has Spark's Kafka columns; drop \"columns\" or use \"json\"");
+    } else if (auto* c = in.if_contains("columns")) {
       s = parse_columns(*c, path + ".columns", format == "raw" ? std::string{} : event_time);
     } else if (get_string(src_o, "type", path + ".source") == "generator") {
       s = sources::events_schema();
     } else {
       fail(path + ".columns", "a file input needs its columns, e.g. [\"user:string\", \"ts:timestamp\"]");
     }
-    auto spec_src = parse_source(in_name, src_o, path + ".source", s, bounded_default);
+    auto spec_src = parse_source(in_name, src_o, path + ".source", s, bounded_default, ctx);
     if (format == "raw") spec_src = sources::raw(std::move(spec_src));
     stream st = p.source(std::move(spec_src));
     try {
@@ -379,24 +457,33 @@ query_plan_ptr pipeline_from_json(const json::value& spec) {
     } else if (type == "console") {
       check_fields(so, "sink", {"type", "max_rows"});
       sink = sinks::console(static_cast<size_t>(get_number(so, "max_rows", "sink", 20, 0, 1e9)));
+    } else if (type == "kafka") {
+      sink = sinks::kafka(parse_kafka_sink(so, "sink", ctx));
     } else {
-      fail("sink.type", "unknown sink type '" + type + "'; accepted: file, console");
+      fail("sink.type", "unknown sink type '" + type + "'; accepted: file, console, kafka");
     }
   }
   if (auto* d = root.if_contains("dead_letters")) {
-    if (!d->is_string()) fail("dead_letters", "expected a directory path");
-    p.with_dead_letters(std::string(d->get_string()));
+    if (d->is_object()) {
+      const auto& dob = d->get_object();
+      if (get_string(dob, "type", "dead_letters") != "kafka")
+        fail("dead_letters.type", "expected \"kafka\" (or give a directory path instead of an object)");
+      p.with_dead_letters(parse_kafka_sink(dob, "dead_letters", ctx));
+    } else {
+      if (!d->is_string()) fail("dead_letters", "expected a directory path or {\"type\": \"kafka\", \"topic\": …}");
+      p.with_dead_letters(std::string(d->get_string()));
+    }
   }
   out.to(std::move(sink));
   return p.build();
 }
 
-query_plan_ptr pipeline_from_json_file(const std::string& path) {
+query_plan_ptr pipeline_from_json_file(const std::string& path, const pipeline_json_context& ctx) {
   json::value v;
   auto err = read_json_file(path, v);
   if (!err.empty()) throw std::invalid_argument(path + ": " + err);
   try {
-    return pipeline_from_json(v);
+    return pipeline_from_json(v, ctx);
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(path + ": " + e.what());
   }

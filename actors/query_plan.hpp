@@ -20,10 +20,10 @@
 #include <string>
 #include <vector>
 
-#include "messages/policies.hpp"
 #include "actors/source_actor.hpp"
 #include "actors/stage.hpp"
 #include "actors/transform.hpp"
+#include "messages/policies.hpp"
 #include "state/record_reader.hpp"
 #include "state/restart_strategy.hpp"
 #include "state/row_sink.hpp"
@@ -48,6 +48,8 @@ struct sink_plan {
   /// Called once when the query finished reading all its input (not on stop or failure):
   /// the file sink writes `_SUCCESS`, so a downstream query can tell the input is complete.
   std::function<void()> on_complete;
+  /// Columns the sink reads by name (a Kafka sink's key/value/headers), checked by `to()`.
+  std::vector<std::string> required_columns;
 };
 
 struct query_plan {
@@ -58,6 +60,8 @@ struct query_plan {
   schema_ptr output_schema;
   sink_plan sink;
   std::string dead_letter_dir;
+  /// When set, dead letters go to this sink (a Kafka topic) instead of `dead_letter_dir`.
+  std::function<std::shared_ptr<row_sink>()> make_dead_letter_sink;
   trigger_policy trigger;
   watermark_policy policy = watermark_policy::min;
   bool no_data_batches = true;  // Spark's spark.sql.streaming.noDataMicroBatches.enabled

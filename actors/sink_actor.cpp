@@ -85,8 +85,52 @@ operator_actor::behavior_type sink_actor_impl(operator_actor::pointer self, sink
   };
 }
 
+schema_ptr dead_letter_schema() {
+  static const schema_ptr s =
+      std::make_shared<const schema>(std::vector<column>{{"record", column_type::string, true, time_unit::millis},
+                                                         {"reason", column_type::string, true, time_unit::millis},
+                                                         {"origin", column_type::string, true, time_unit::millis},
+                                                         {"trigger", column_type::int64, true, time_unit::millis}});
+  return s;
+}
+
+namespace {
+
+dead_letter_actor::behavior_type dead_letters_to_sink(dead_letter_actor_config cfg) {
+  auto out = cfg.output;
+  auto st = out->open();
+  if (!st.is_ok()) throw std::runtime_error("dead-letter output " + out->description() + ": " + st.to_string());
+  auto pending = std::make_shared<std::map<int64_t, batch>>();
+  return {
+      [=](dead_letter_batch& d) {
+        auto& b = (*pending)[d.trigger];
+        b.schema = dead_letter_schema();
+        b.trigger = d.trigger;
+        for (auto& l : d.letters) {
+          row r;
+          r.values = {value{std::move(l.record)}, value{std::move(l.reason)}, value{std::move(l.origin)},
+                      value{l.trigger}};
+          b.rows.push_back(std::move(r));
+        }
+      },
+      [=](finish_atom, int64_t trigger) -> int64_t {
+        auto it = pending->find(trigger);
+        if (it == pending->end()) return 0;
+        auto s = out->write(it->second);
+        int64_t rows = 0;
+        if (s.is_ok()) s = out->finish(trigger, rows);
+        if (!s.is_ok()) throw std::runtime_error("dead-letter output " + out->description() + ": " + s.to_string());
+        pending->erase(it);
+        return rows;
+      },
+  };
+}
+
+}  // namespace
+
 dead_letter_actor::behavior_type dead_letter_actor_impl(dead_letter_actor::pointer self, dead_letter_actor_config cfg) {
   report_failures_as(self, cfg.name, sluice_errc::sink_failed);
+  if (cfg.output) return dead_letters_to_sink(std::move(cfg));
   auto writer = std::make_shared<part_file_writer>(cfg.directory, "dead");
   auto st = writer->open();
   if (!st.is_ok()) throw std::runtime_error("dead-letter output: " + st.to_string());

@@ -28,8 +28,12 @@ operator_actor::behavior_type sink_actor_impl(operator_actor::pointer self, sink
 
 struct dead_letter_actor_config {
   std::string name = "dead-letters";
-  std::string directory;  // part files `dead-<trigger>.jsonl`
+  std::string directory;             // part files `dead-<trigger>.jsonl` …
+  std::shared_ptr<row_sink> output;  // … or this sink (e.g. a Kafka topic), rows of dead_letter_schema()
 };
+
+/// record:string, reason:string, origin:string, trigger:int64 — a dead letter as a row.
+schema_ptr dead_letter_schema();
 
 /// Buffers each trigger's dead letters and writes them as one part file when the
 /// coordinator finishes the trigger; replies with how many it wrote.

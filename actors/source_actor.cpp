@@ -13,6 +13,19 @@ schema_ptr raw_landing_schema() {
   return s;
 }
 
+schema_ptr kafka_record_schema() {
+  static const schema_ptr s =
+      std::make_shared<const schema>(std::vector<column>{{"key", column_type::string, true, time_unit::millis},
+                                                         {"value", column_type::string, true, time_unit::millis},
+                                                         {"topic", column_type::string, true, time_unit::millis},
+                                                         {"partition", column_type::int64, true, time_unit::millis},
+                                                         {"offset", column_type::int64, true, time_unit::millis},
+                                                         {"timestamp", column_type::timestamp, true, time_unit::millis},
+                                                         {"timestampType", column_type::int64, true, time_unit::millis},
+                                                         {"headers", column_type::string, true, time_unit::millis}});
+  return s;
+}
+
 source_actor::behavior_type source_actor_impl(source_actor::pointer self, source_config cfg) {
   report_failures_as(self, cfg.name, sluice_errc::source_failed);
   auto state = std::make_shared<source_config>(std::move(cfg));
@@ -38,7 +51,35 @@ source_actor::behavior_type source_actor_impl(source_actor::pointer self, source
         b.rows.reserve(records->size());
         step_context ctx;
         ctx.trigger = req.trigger;
-        if (c.format == record_format::raw) {
+        if (c.format == record_format::kafka) {
+          for (auto& r : *records) {
+            row out;
+            out.values.reserve(8);
+            const record_metadata* m = r.meta.get();
+            if (m && m->has_key)
+              out.values.emplace_back(m->key);
+            else
+              out.values.emplace_back();
+            out.values.emplace_back(std::move(r.payload));
+            if (m) {
+              out.values.emplace_back(m->topic);
+              out.values.emplace_back(int64_t{m->partition});
+              out.values.emplace_back(m->offset);
+              if (m->timestamp_ms >= 0)
+                out.values.emplace_back(m->timestamp_ms * 1000);
+              else
+                out.values.emplace_back();
+              out.values.emplace_back(int64_t{m->timestamp_type});
+              if (m->headers.empty())
+                out.values.emplace_back();
+              else
+                out.values.emplace_back(m->headers);
+            } else {
+              out.values.resize(8);
+            }
+            b.rows.push_back(std::move(out));
+          }
+        } else if (c.format == record_format::raw) {
           for (auto& r : *records) {
             row out;
             out.values.reserve(4);

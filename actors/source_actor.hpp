@@ -24,7 +24,9 @@
 
 namespace sluice {
 
-enum class record_format { json, raw };
+/// json: the value decoded by the declared schema; raw: raw_landing_schema(); kafka: Spark's
+/// Kafka source columns (kafka_record_schema()), the value unparsed (from_json it later).
+enum class record_format { json, raw, kafka };
 
 struct source_config {
   std::string name;  // the input's name; also the actor's name in errors and fault points
@@ -40,6 +42,9 @@ struct source_config {
 
 /// value:string, ingest_time:timestamp, source:string, position:string — raw landing rows.
 schema_ptr raw_landing_schema();
+/// key:string, value:string, topic:string, partition:int64, offset:int64, timestamp:timestamp,
+/// timestampType:int64, headers:string (JSON array of {"key","value"}) — Spark's Kafka rows.
+schema_ptr kafka_record_schema();
 
 source_actor::behavior_type source_actor_impl(source_actor::pointer self, source_config cfg);
 

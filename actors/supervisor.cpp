@@ -104,9 +104,18 @@ void launch(self_ptr self) {
   ++st.generation;
   int64_t first_trigger = st.committed.trigger + 1;
 
-  auto dead =
-      watch(self, self->spawn(dead_letter_actor_impl, dead_letter_actor_config{"dead-letters", plan.dead_letter_dir}),
-            "dead-letters");
+  auto sup = caf::actor_cast<supervisor_actor>(self);
+  auto warn = [sup](std::string w) { caf::anon_send(sup, warn_atom::value, std::move(w)); };
+  dead_letter_actor_config dc{"dead-letters", plan.dead_letter_dir, nullptr};
+  if (plan.make_dead_letter_sink) {
+    dc.output = plan.make_dead_letter_sink();
+    dc.output->set_warning_handler(warn);
+  }
+  bool dead_blocking = dc.output && dc.output->blocking();
+  auto dead = watch(self,
+                    dead_blocking ? self->spawn<caf::detached>(dead_letter_actor_impl, std::move(dc))
+                                  : self->spawn(dead_letter_actor_impl, std::move(dc)),
+                    "dead-letters");
   coordinator_config cc;
   cc.plan = st.cfg.plan;
   cc.query_id = st.query_id;
@@ -120,9 +129,13 @@ void launch(self_ptr self) {
   st.coordinator = coord;
 
   int upstream = plan.stage ? plan.stage->partitions() : 1;
-  auto sink = watch(
-      self, self->spawn(sink_actor_impl, sink_actor_config{"sink", plan.sink.make(), coord, st.cfg.faults, upstream}),
-      "sink");
+  sink_actor_config skc{"sink", plan.sink.make(), coord, st.cfg.faults, upstream};
+  skc.sink->set_warning_handler(warn);
+  bool sink_blocking = skc.sink->blocking();
+  auto sink = watch(self,
+                    sink_blocking ? self->spawn<caf::detached>(sink_actor_impl, std::move(skc))
+                                  : self->spawn(sink_actor_impl, std::move(skc)),
+                    "sink");
   operator_actor downstream = sink;
   if (!plan.steps.empty())
     downstream = watch(self,
@@ -154,12 +167,15 @@ void launch(self_ptr self) {
   auto tracker = watch(self, self->spawn(watermark_tracker_impl, std::move(wc)), "watermark");
 
   std::vector<source_actor> sources;
+  st.readers.clear();
   for (uint32_t i = 0; i < plan.inputs.size(); ++i) {
     const auto& in = plan.inputs[i];
     source_config sc;
     sc.name = in.name;
     sc.input = i;
     sc.reader = in.make_reader();
+    sc.reader->set_warning_handler([warn, name = in.name](std::string w) { warn("input '" + name + "': " + w); });
+    st.readers.push_back(sc.reader);
     if (i < st.committed.positions.size()) {
       auto s = sc.reader->seek(st.committed.positions[i]);
       if (!s.is_ok()) throw std::runtime_error("cannot resume input '" + in.name + "': " + s.to_string());
@@ -170,7 +186,11 @@ void launch(self_ptr self) {
     sc.downstream = tracker;
     sc.dead_letters = dead;
     sc.faults = st.cfg.faults;
-    sources.push_back(watch(self, self->spawn(source_actor_impl, std::move(sc)), in.name));
+    bool blocking = sc.reader->blocking();
+    sources.push_back(watch(self,
+                            blocking ? self->spawn<caf::detached>(source_actor_impl, std::move(sc))
+                                     : self->spawn(source_actor_impl, std::move(sc)),
+                            in.name));
   }
   self->send(coord, start_atom::value, std::move(sources));
 }
@@ -239,14 +259,14 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
       int parts = st.cfg.plan->stage ? st.cfg.plan->stage->partitions() : 0;
       if (!decode_savepoint(text, st.cfg.plan->name, parts, st.committed, error)) {
         finish(self, "failed", "checkpoint " + st.cfg.checkpoint->directory() + " refused: " + error);
-        return {[](trigger_committed&) {}, [](complete_atom, bool) {}, [](restart_atom) {}, [](stop_atom) {},
-                [](step_atom) {}};
+        return {[](trigger_committed&) {}, [](complete_atom, bool) {},     [](restart_atom) {},
+                [](stop_atom) {},          [](warn_atom, std::string&) {}, [](step_atom) {}};
       }
       st.restore = true;
     } else if (!s.is_not_found()) {
       finish(self, "failed", "checkpoint " + st.cfg.checkpoint->directory() + ": " + s.to_string());
-      return {[](trigger_committed&) {}, [](complete_atom, bool) {}, [](restart_atom) {}, [](stop_atom) {},
-              [](step_atom) {}};
+      return {[](trigger_committed&) {}, [](complete_atom, bool) {},     [](restart_atom) {},
+              [](stop_atom) {},          [](warn_atom, std::string&) {}, [](step_atom) {}};
     }
   }
   st.resumed = st.committed;
@@ -271,11 +291,17 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
       [=](trigger_committed& c) {
         auto& st = self->state;
         st.committed = std::move(c);
+        for (size_t i = 0; i < st.readers.size() && i < st.committed.positions.size(); ++i)
+          st.readers[i]->committed(st.committed.positions[i]);
         if (st.cfg.commit_events) {
           query_event e{st.cfg.plan->name, "committed", std::to_string(st.committed.trigger), st.committed.totals,
                         st.committed};
           self->send(st.cfg.listener, std::move(e));
         }
+      },
+      [=](warn_atom, std::string& w) {
+        auto& st = self->state;
+        self->send(st.cfg.listener, query_event{st.cfg.plan->name, "warning", std::move(w), st.committed.totals, {}});
       },
       [=](step_atom) {
         if (self->state.coordinator) self->send(self->state.coordinator, step_atom::value);

@@ -57,6 +57,7 @@ struct supervisor_state {
   trigger_committed resumed;  // where this run started (savepoint or the beginning)
   bool restore = false;       // the next launch restores stage state from the checkpoint
   std::vector<stateful_partition> partitions;
+  std::vector<std::shared_ptr<record_reader>> readers;  // of the current generation, by input
   static inline const char* name = "supervisor";
 };
 

@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +21,21 @@ namespace sluice {
 
 struct config_error : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
+};
+
+/// What an app takes from the run besides its settings. Set by `sluice run`; null in
+/// `sluice explain`, where apps build their plans but start nothing.
+struct app_runtime {
+  /// The Kafka bootstrap address: `--brokers`, or the embedded broker, started on first use.
+  std::function<std::string()> brokers;
+  /// Creates a topic on the embedded broker (a no-op against a real cluster).
+  std::function<void(const std::string& topic, int partitions)> create_topic;
+  bool embedded = false;  // brokers() started the embedded broker
+  /// Background work (an input feed) that lives as long as the run.
+  std::vector<std::shared_ptr<void>> keep_alive;
+  /// Asked after the queries ended: "" or why background work failed.
+  std::vector<std::function<std::string()>> checks;
+  std::function<void(std::string)> warn;
 };
 
 struct app_setting {
@@ -44,6 +61,9 @@ class app_config {
   bool flag(const std::string& key) const;
 
   const std::vector<app_setting>& settings() const { return settings_; }
+  const std::string& app_name() const { return app_; }
+  /// The run this config builds for (null: explain only).
+  app_runtime* runtime = nullptr;
   /// Help text: one line per setting with its default.
   std::string describe() const;
 

@@ -1,6 +1,7 @@
 #include "state/generator_reader.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdio>
 
 namespace sluice {
@@ -23,7 +24,8 @@ const char* const event_types[] = {"view", "view", "view", "click", "click", "ca
 }  // namespace
 
 const std::vector<std::string>& generator_kinds() {
-  static const std::vector<std::string> kinds = {"events", "orders", "payments", "keyed"};
+  static const std::vector<std::string> kinds = {"events", "orders", "payments", "keyed", "transactions",
+                                                 "iot",    "clicks", "sales",    "cdc"};
   return kinds;
 }
 
@@ -65,10 +67,109 @@ std::string order_or_payment(const generator_spec& spec, uint64_t n) {
   return out;
 }
 
+// Event time of record n with the spec's disorder and lateness applied.
+int64_t event_time_us(const generator_spec& spec, uint64_t n) {
+  int64_t ts = spec.start_us + static_cast<int64_t>(n) * spec.spacing_us;
+  if (spec.late_fraction > 0 && uniform(spec.seed, n, 1) < spec.late_fraction)
+    ts -= spec.late_us;
+  else if (spec.disorder_fraction > 0 && uniform(spec.seed, n, 2) < spec.disorder_fraction)
+    ts -= static_cast<int64_t>(uniform(spec.seed, n, 3) * static_cast<double>(spec.disorder_us));
+  return ts;
+}
+
+uint64_t draw_key(const generator_spec& spec, uint64_t n) {
+  return static_cast<uint64_t>(uniform(spec.seed, n, 4) * static_cast<double>(std::max<uint64_t>(spec.keys, 1)));
+}
+
+// A malformed variant of a well-formed record whose last member is `,"ts":…}`: cut short (not
+// JSON), without its event time, or with a time that is not one.
+std::string malform(const generator_spec& spec, uint64_t n, std::string r) {
+  size_t ts = r.rfind(",\"");
+  switch (mix(spec.seed ^ n) % 3) {
+    case 0:
+      return r.substr(0, r.size() / 2);
+    case 1:
+      return r.substr(0, ts) + "}";
+    default:
+      return r.substr(0, ts) + ",\"ts\":\"yesterday\"}";
+  }
+}
+
+const char* const merchants[] = {"grocer", "fuel", "electronics", "travel", "online", "pharmacy", "restaurant"};
+const char* const categories[] = {"books", "electronics", "garden", "grocery", "toys", "fashion"};
+const char* const countries[] = {"US", "DE", "FR", "GB", "BR", "JP"};
+
+// A Debezium (PostgreSQL, pgoutput) change of table customers(id, name, email): record n
+// touches id n mod keys in round n / keys — created in round 0, then updated, or deleted
+// (10 %) and created again in the round after.
+std::string cdc_change(const generator_spec& spec, uint64_t n, int64_t ts_us) {
+  uint64_t keys = std::max<uint64_t>(spec.keys, 1);
+  uint64_t id = n % keys, round = n / keys;
+  auto deleted = [&](uint64_t r) { return r > 0 && uniform(spec.seed, id * 1000003 + r, 11) < 0.1; };
+  char op = round == 0 || deleted(round - 1) ? 'c' : deleted(round) ? 'd' : 'u';
+  unsigned long long lsn = 24'000'000ULL + n * 128;
+  char row[200], before[220];
+  std::snprintf(row, sizeof row, "{\"id\":%llu,\"name\":\"Customer %llu v%llu\",\"email\":\"c%llu@example.org\"}",
+                static_cast<unsigned long long>(id), static_cast<unsigned long long>(id),
+                static_cast<unsigned long long>(round), static_cast<unsigned long long>(id));
+  std::snprintf(before, sizeof before, "{\"id\":%llu,\"name\":null,\"email\":null}",
+                static_cast<unsigned long long>(id));
+  long long ms = static_cast<long long>(ts_us / 1000);
+  char buf[900];
+  std::snprintf(buf, sizeof buf,
+                "{\"before\":%s,\"after\":%s,\"source\":{\"version\":\"3.4.0.Final\",\"connector\":\"postgresql\","
+                "\"name\":\"shop\",\"ts_ms\":%lld,\"snapshot\":\"false\",\"db\":\"shopdb\",\"sequence\":"
+                "\"[\\\"%llu\\\",\\\"%llu\\\"]\",\"schema\":\"public\",\"table\":\"customers\",\"txId\":%llu,"
+                "\"lsn\":%llu,\"xmin\":null},\"transaction\":null,\"op\":\"%c\",\"ts_ms\":%lld}",
+                op == 'd' ? before : "null", op == 'd' ? "null" : row, ms, lsn - 128, lsn,
+                static_cast<unsigned long long>(1000 + n), lsn, op, ms + 87);
+  return buf;
+}
+
+std::string kind_record(const generator_spec& spec, uint64_t n) {
+  int64_t ts = event_time_us(spec, n);
+  long long ms = static_cast<long long>(ts / 1000);
+  auto key = static_cast<unsigned long long>(draw_key(spec, n));
+  auto u = [&](uint64_t salt) { return uniform(spec.seed, n, salt); };
+  char buf[400];
+  if (spec.kind == "transactions") {
+    // Mostly small amounts; 2 % are large (a spend spike for fraud rules).
+    double amount = u(6) < 0.02 ? 500 + u(12) * 4500 : 1 + u(12) * u(13) * 200;
+    std::snprintf(buf, sizeof buf,
+                  "{\"txn_id\":%llu,\"user\":\"user_%05llu\",\"amount\":%.2f,\"merchant\":\"%s\",\"country\":"
+                  "\"%s\",\"ts\":%lld}",
+                  static_cast<unsigned long long>(n), key, amount, merchants[static_cast<size_t>(u(5) * 7)],
+                  countries[static_cast<size_t>(u(14) * 6)], ms);
+  } else if (spec.kind == "iot") {
+    double temp = 15 + u(5) * 60 + (u(6) < 0.05 ? 15 : 0);  // 5 % run hot (> 75)
+    double hum = 30 + u(12) * 55 + (u(13) < 0.05 ? 12 : 0);
+    std::snprintf(buf, sizeof buf, "{\"device_id\":\"dev_%04llu\",\"temperature\":%.1f,\"humidity\":%.1f,\"ts\":%lld}",
+                  key, temp, hum, ms);
+  } else if (spec.kind == "clicks") {
+    double a = u(5);
+    const char* action = a < 0.7 ? "view" : a < 0.9 ? "cart" : "checkout";
+    std::snprintf(buf, sizeof buf, "{\"user\":\"user_%05llu\",\"page\":\"/p/%llu\",\"action\":\"%s\",\"ts\":%lld}", key,
+                  static_cast<unsigned long long>(u(12) * 50), action, ms);
+  } else if (spec.kind == "sales") {
+    std::snprintf(buf, sizeof buf,
+                  "{\"order_id\":%llu,\"category\":\"%s\",\"user\":\"user_%05llu\",\"amount\":%.2f,\"ts\":%lld}",
+                  static_cast<unsigned long long>(n), categories[static_cast<size_t>(u(5) * 6)], key,
+                  static_cast<double>(static_cast<int64_t>(u(6) * 20000)) / 100.0 + 1, ms);
+  } else {
+    return cdc_change(spec, n, ts);
+  }
+  std::string r = buf;
+  if (spec.malformed_fraction > 0 && u(7) < spec.malformed_fraction) return malform(spec, n, std::move(r));
+  return r;
+}
+
 }  // namespace
 
 std::string generate_record(const generator_spec& spec, uint64_t n) {
   if (spec.kind == "orders" || spec.kind == "payments") return order_or_payment(spec, n);
+  if (spec.kind == "transactions" || spec.kind == "iot" || spec.kind == "clicks" || spec.kind == "sales" ||
+      spec.kind == "cdc")
+    return kind_record(spec, n);
   if (spec.kind == "keyed") {  // {"key", "ts", "v"}: `keys` keys in a seeded order, ts on the clock
     char kb[128];
     uint64_t key =
@@ -119,6 +220,26 @@ std::string generate_record(const generator_spec& spec, uint64_t n) {
   return buf;
 }
 
+std::string generator_record_key(const std::string& kind, const std::string& record) {
+  boost::json::error_code ec;
+  auto v = boost::json::parse(record, ec);
+  if (ec || !v.is_object()) return {};
+  const auto& o = v.get_object();
+  if (kind == "cdc") {
+    for (const char* side : {"after", "before"})
+      if (const auto* row = o.if_contains(side); row && row->is_object() && row->get_object().contains("id"))
+        return "{\"id\":" + boost::json::serialize(row->get_object().at("id")) + "}";
+    return {};
+  }
+  const char* field = kind == "orders" || kind == "payments" ? "order_id"
+                      : kind == "iot"                        ? "device_id"
+                      : kind == "keyed"                      ? "key"
+                                                             : "user";
+  const auto* k = o.if_contains(field);
+  if (!k) return {};
+  return k->is_string() ? std::string(k->get_string()) : boost::json::serialize(*k);
+}
+
 status generator_reader::read(size_t max, int64_t now_us, std::vector<raw_record>& out) {
   uint64_t end = spec_.count ? spec_.count : UINT64_MAX;
   if (max) end = std::min<uint64_t>(end, next_ + max);
@@ -137,10 +258,10 @@ status generator_reader::read(size_t max, int64_t now_us, std::vector<raw_record
     if (r.empty()) continue;
     size_t nl = r.find('\n');  // a position may hold two records (a late payment)
     if (nl == std::string::npos) {
-      out.push_back(raw_record{std::move(r), {}, next_});
+      out.push_back(raw_record{std::move(r), {}, next_, nullptr});
     } else {
-      out.push_back(raw_record{r.substr(0, nl), {}, next_});
-      out.push_back(raw_record{r.substr(nl + 1), {}, next_});
+      out.push_back(raw_record{r.substr(0, nl), {}, next_, nullptr});
+      out.push_back(raw_record{r.substr(nl + 1), {}, next_, nullptr});
     }
   }
   return status::ok();

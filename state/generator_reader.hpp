@@ -41,6 +41,9 @@ struct generator_spec {
 
 /// The kinds a generator knows, for help texts and validation.
 const std::vector<std::string>& generator_kinds();
+/// The natural Kafka key of a generated record (orders/payments: order_id; iot: device_id;
+/// keyed: key; cdc: {"id":…}; the others: user); "" when it has none (a malformed record).
+std::string generator_record_key(const std::string& kind, const std::string& record);
 /// Record n of the spec (the same bytes for the same spec and n, always); "" when the kind has
 /// no record n (a missing payment), which readers skip.
 std::string generate_record(const generator_spec& spec, uint64_t n);

@@ -60,7 +60,7 @@ status jsonl_reader::read(size_t max, int64_t, std::vector<raw_record>& out) {
       ++line_;
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.find_first_not_of(" \t") == std::string::npos) continue;
-      out.push_back(raw_record{std::move(line), "file:" + full + ":" + std::to_string(line_), line_});
+      out.push_back(raw_record{std::move(line), "file:" + full + ":" + std::to_string(line_), line_, nullptr});
       ++taken;
     }
     if (max != 0 && taken >= max) return status::ok();
@@ -93,7 +93,7 @@ status memory_reader::read(size_t max, int64_t, std::vector<raw_record>& out) {
   std::lock_guard<std::mutex> g(channel_->mu);
   size_t end = channel_->records.size();
   if (max != 0) end = std::min(end, next_ + max);
-  for (; next_ < end; ++next_) out.push_back(raw_record{channel_->records[next_], {}, next_});
+  for (; next_ < end; ++next_) out.push_back(raw_record{channel_->records[next_], {}, next_, nullptr});
   return status::ok();
 }
 

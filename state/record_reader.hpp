@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -18,10 +19,23 @@
 
 namespace sluice {
 
+/// What a Kafka record carries besides its value (Spark's Kafka source columns).
+struct record_metadata {
+  std::string key;
+  bool has_key = false;  // false: the key is null
+  std::string topic;
+  int32_t partition = -1;
+  int64_t offset = -1;
+  int64_t timestamp_ms = -1;
+  int32_t timestamp_type = -1;  // 0 = CreateTime, 1 = LogAppendTime (Spark's timestampType)
+  std::string headers;          // JSON array of {"key":…,"value":…}; "" = none
+};
+
 struct raw_record {
   std::string payload;
-  std::string origin;    // where it came from, for dead letters; "" = origin_prefix() + ordinal
-  uint64_t ordinal = 0;  // the record's index in its reader (generators, memory)
+  std::string origin;                           // where it came from, for dead letters; "" = origin_prefix() + ordinal
+  uint64_t ordinal = 0;                         // the record's index in its reader (generators, memory)
+  std::shared_ptr<const record_metadata> meta;  // Kafka records only
 };
 
 class record_reader {
@@ -35,10 +49,30 @@ class record_reader {
   /// For records whose `origin` is empty: origin = origin_prefix() + ordinal (built only
   /// when a dead letter needs it, not per record).
   virtual std::string origin_prefix() const { return description() + "@"; }
+  /// True when `read` may wait on the network: the source actor then gets a thread of its own
+  /// (platform-notes §2: never block a scheduled actor).
+  virtual bool blocking() const { return false; }
+  /// The query committed the trigger that ended at `position` (called from the supervisor's
+  /// thread, so thread-safe where overridden): a Kafka reader commits group offsets here.
+  virtual void committed(const std::string& position) { (void)position; }
+  /// Where a reader reports trouble it rides out (broker unreachable, skipped data): one line
+  /// each, relayed to the query's events. Set before the first read.
+  void set_warning_handler(std::function<void(std::string)> h) { warn_ = std::move(h); }
+
+ protected:
+  void warn(std::string message) const {
+    if (warn_) warn_(std::move(message));
+  }
+
+ private:
+  std::function<void(std::string)> warn_;
 };
 
 inline std::string origin_of(const record_reader& reader, const raw_record& r) {
-  return r.origin.empty() ? reader.origin_prefix() + std::to_string(r.ordinal) : r.origin;
+  if (!r.origin.empty()) return r.origin;
+  if (r.meta)
+    return "kafka:" + r.meta->topic + "/" + std::to_string(r.meta->partition) + "@" + std::to_string(r.meta->offset);
+  return reader.origin_prefix() + std::to_string(r.ordinal);
 }
 
 /// JSONL files: one file, or every `*.json`/`*.jsonl` file of a directory in name order

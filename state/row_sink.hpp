@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,6 +26,10 @@ class row_sink {
   virtual status write(const batch& b) = 0;
   virtual status finish(int64_t trigger, int64_t& rows) = 0;
   virtual std::string description() const = 0;
+  /// True when `finish` may wait on the network: the sink actor then gets a thread of its own.
+  virtual bool blocking() const { return false; }
+  /// Where a sink reports trouble it rides out (a broker unreachable while flushing).
+  virtual void set_warning_handler(std::function<void(std::string)> h) { (void)h; }
 };
 
 /// One JSONL part file per trigger in a directory (state/part_file_writer.hpp).

@@ -51,7 +51,7 @@ double engine_run(uint64_t count, int64_t batch_rows, int credits, int64_t& kept
   p.with_max_records_per_trigger(batch_rows).with_trigger_credits(credits).with_dead_letters("/tmp/sluice-bench-dead");
   p.source(sources::generator("events", spec, sources::events_schema()))
       .filter([](const record& r) { return r.num("amount") > amount_threshold; }, "amount > 100")
-      .to(sink_plan{"CountingSink", [n] { return std::make_shared<counting_sink>(n); }, nullptr});
+      .to(sink_plan{"CountingSink", [n] { return std::make_shared<counting_sink>(n); }, nullptr, {}});
   auto plan = p.build();
   auto t0 = std::chrono::steady_clock::now();
   auto result = run_queries({plan}, run_options{});
@@ -126,7 +126,7 @@ join_run engine_join(uint64_t per_side, int64_t batch_rows, int credits, int par
       join_options::range{"right.ts", "left.ts", time_bound{-join_range_us, true}, time_bound{join_range_us, true}};
   j.output_columns = {"left.key", "left.v", "right.v"};
   j.partitions = partitions;
-  l.join(r, j).to(sink_plan{"CountingSink", [n] { return std::make_shared<counting_sink>(n); }, nullptr});
+  l.join(r, j).to(sink_plan{"CountingSink", [n] { return std::make_shared<counting_sink>(n); }, nullptr, {}});
   run_options ro;
   ro.progress_path = progress;
   auto t0 = std::chrono::steady_clock::now();

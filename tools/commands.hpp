@@ -14,5 +14,6 @@ int explain_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
 int gen_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
+int broker_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
 
 }  // namespace sluice::cli

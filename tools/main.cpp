@@ -29,7 +29,8 @@ void usage(std::FILE* out) {
       "verbs:\n"
       "  run APP|PIPELINE.json    run a prebuilt app or a JSON pipeline until its input ends or Ctrl-C\n"
       "  explain APP|PIPELINE.json  print the query plan(s) without running them\n"
-      "  gen KIND                 generate records (deterministic from a seed) to a file or stdout\n"
+      "  gen KIND                 generate records (deterministic from a seed) to a file, stdout or Kafka\n"
+      "  broker                   start an embedded Kafka broker (in memory; development and tests)\n"
       "  replay CASE.json…        replay Spark-semantics cases (shared/spec/replay-format.md) through the engine\n"
       "  bench passthrough        measure events/s through generator → filter → sink vs a plain loop\n\n"
       "prebuilt apps:\n");
@@ -56,6 +57,11 @@ int main(int argc, char** argv) {
       std::signal(SIGTERM, on_signal);
       return sluice::cli::run_command(args, stop_requested);
     }
+    if (verb == "broker") {
+      std::signal(SIGINT, on_signal);
+      std::signal(SIGTERM, on_signal);
+      return sluice::cli::broker_command(args, stop_requested);
+    }
     if (verb == "explain") return sluice::cli::explain_command(args);
     if (verb == "bench") return sluice::cli::bench_command(args);
     if (verb == "gen") return sluice::cli::gen_command(args);
@@ -64,7 +70,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sluice %s: %s\n", verb.c_str(), e.what());
     return 2;
   }
-  std::fprintf(stderr, "sluice: unknown verb '%s'; accepted: run, explain, gen, replay, bench (see sluice --help)\n",
+  std::fprintf(stderr,
+               "sluice: unknown verb '%s'; accepted: run, explain, gen, broker, replay, bench (see sluice --help)\n",
                verb.c_str());
   return 2;
 }

@@ -8,6 +8,7 @@
 #include "actors/pipeline_json.hpp"
 #include "actors/query_runner.hpp"
 #include "apps/app_registry.hpp"
+#include "state/embedded_broker.hpp"
 #include "tools/commands.hpp"
 
 namespace sluice::cli {
@@ -21,6 +22,23 @@ struct target {
   std::function<std::string()> prepare;
 };
 
+/// The run's Kafka: `--brokers`, or an embedded broker started the first time an app or a
+/// pipeline asks for one (and kept until the run ends).
+struct run_kafka {
+  std::string given;
+  std::unique_ptr<embedded_broker> broker;
+  std::string address() {
+    if (!given.empty()) return given;
+    if (!broker) {
+      auto s = embedded_broker::start(1, broker);
+      if (!s.is_ok()) throw std::runtime_error("embedded Kafka broker: " + s.to_string());
+      std::fprintf(stderr, "embedded Kafka broker at %s (in this process; its topics are gone when sluice exits)\n",
+                   broker->bootstrap().c_str());
+    }
+    return broker->bootstrap();
+  }
+};
+
 po::options_description run_options_description() {
   po::options_description d("options");
   d.add_options()("help,h", "this help (with an app: its settings)")(
@@ -30,7 +48,10 @@ po::options_description run_options_description() {
       "progress", po::value<std::string>(), "append one StreamingQueryProgress JSON line per trigger to FILE")(
       "fail-at", po::value<std::vector<std::string>>()->composing(),
       "arm a fault point: crash:<actor>[:K[:always]] (also SLUICE_FAIL_AT)")(
-      "list-faults", "list the fault points and exit")("explain", "print the plan before running");
+      "list-faults", "list the fault points and exit")("explain", "print the plan before running")(
+      "brokers", po::value<std::string>(),
+      "Kafka bootstrap servers (host:port,…) for apps and pipeline blocks without their own; default: an embedded "
+      "broker inside this process");
   return d;
 }
 
@@ -40,13 +61,14 @@ void print_app_help(const app_definition& app) {
               app.summary.c_str(), cfg.describe().c_str());
 }
 
-target resolve(const std::string& what, const po::variables_map& vm) {
+target resolve(const std::string& what, const po::variables_map& vm, app_runtime* rt = nullptr) {
   target t;
   if (auto* app = find_app(what)) {
     app_config cfg(app->name, app->settings);
     if (vm.count("config")) cfg.load_file(vm["config"].as<std::string>());
     if (vm.count("set"))
       for (const auto& s : vm["set"].as<std::vector<std::string>>()) cfg.set(s);
+    cfg.runtime = rt;
     t.plans = app->build(cfg);
     t.outputs = app->outputs(cfg);
     if (app->prepare) t.prepare = [app, cfg] { return app->prepare(cfg); };
@@ -55,7 +77,14 @@ target resolve(const std::string& what, const po::variables_map& vm) {
   if (std::filesystem::path(what).extension() == ".json" || std::filesystem::exists(what)) {
     if (vm.count("set") || vm.count("config"))
       throw std::invalid_argument("--set and --config apply to prebuilt apps; edit the pipeline file instead");
-    auto plan = pipeline_from_json_file(what);
+    pipeline_json_context ctx;
+    if (rt)
+      ctx.brokers = rt->brokers;
+    else if (vm.count("brokers"))
+      ctx.brokers = [b = vm["brokers"].as<std::string>()] { return b; };
+    else
+      ctx.brokers = [] { return std::string("<embedded broker>"); };
+    auto plan = pipeline_from_json_file(what, ctx);
     t.plans.push_back(plan);
     t.outputs = plan->sink.description + ", dead letters: " + plan->dead_letter_dir;
     return t;
@@ -105,8 +134,22 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
   }
   target t;
   auto faults = std::make_shared<fault_plan>();
+  run_kafka kafka;
+  if (vm.count("brokers")) kafka.given = vm["brokers"].as<std::string>();
+  app_runtime rt;
+  rt.brokers = [&kafka, &rt] {
+    auto a = kafka.address();
+    rt.embedded = static_cast<bool>(kafka.broker);
+    return a;
+  };
+  rt.create_topic = [&kafka](const std::string& topic, int partitions) {
+    if (!kafka.broker) return;
+    auto s = kafka.broker->create_topic(topic, partitions);
+    if (!s.is_ok()) throw std::runtime_error(s.to_string());
+  };
+  rt.warn = [](std::string w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); };
   try {
-    t = resolve(what, vm);
+    t = resolve(what, vm, &rt);
     if (const char* env = std::getenv("SLUICE_FAIL_AT")) {
       auto s = faults->arm(env);
       if (!s.is_ok()) throw std::invalid_argument("SLUICE_FAIL_AT: " + s.message());
@@ -142,7 +185,14 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
     std::fprintf(stderr, "[%s] %s: %s\n", e.query.c_str(), e.kind.c_str(), e.message.c_str());
   };
   auto result = run_queries(t.plans, ro);
+  rt.keep_alive.clear();  // stops an input feed still producing (Ctrl-C)
   std::printf("output: %s\n", t.outputs.c_str());
+  for (const auto& check : rt.checks) {
+    auto e = check();
+    if (e.empty()) continue;
+    std::fprintf(stderr, "sluice run: %s\n", e.c_str());
+    result.ok = false;
+  }
   if (!ro.progress_path.empty()) std::printf("progress: %s\n", ro.progress_path.c_str());
   if (!result.ok) {
     for (const auto& o : result.outcomes)
