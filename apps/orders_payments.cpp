@@ -1,5 +1,7 @@
 #include "apps/orders_payments.hpp"
 
+#include "apps/kafka_input.hpp"
+
 namespace sluice {
 
 namespace {
@@ -27,7 +29,9 @@ schema_ptr payments_schema() {
 app_definition orders_payments_app() {
   app_definition app;
   app.name = "orders-payments";
-  app.summary = "stream-stream join of generated orders and payments (inner or left outer), with late rows kept";
+  app.summary =
+      "stream-stream join of orders and payments from Kafka (inner or left outer), with late rows kept; "
+      "generated input on the embedded broker by default";
   app.settings = {
       {"output", "sluice-output/orders-payments", "directory for joined/, late_rows/ and dead_letters/"},
       {"join", "inner", "inner or left_outer (unpaid orders come out with null payment columns)"},
@@ -44,6 +48,7 @@ app_definition orders_payments_app() {
       {"partitions", "2", "join partitions (actors); state is split by hash(order_id)"},
       {"output.overwrite", "true", "clear joined/, late_rows/ and dead_letters/ under output before running"},
   };
+  for (auto& s : kafka_input_settings()) app.settings.push_back(s);
   for (auto& s : common_settings()) app.settings.push_back(s);
   app.outputs = [](const app_config& c) {
     auto out = c.str("output");
@@ -74,8 +79,10 @@ app_definition orders_payments_app() {
     pipeline p("orders-payments");
     apply_common_settings(p, c);
     p.with_dead_letters(out + "/late_rows");
-    auto o = p.source(sources::generator("orders", orders, orders_schema())).with_watermark("order_time", delay);
-    auto pay = p.source(sources::generator("payments", payments, payments_schema())).with_watermark("pay_time", delay);
+    auto in = app_inputs(c, {{"orders", "orders", orders, orders_schema()},
+                             {"payments", "payments", payments, payments_schema()}});
+    auto o = p.source(std::move(in[0])).with_watermark("order_time", delay);
+    auto pay = p.source(std::move(in[1])).with_watermark("pay_time", delay);
     join_options j;
     j.type = *type;
     j.on = {{"order_id", "order_id"}};

@@ -35,6 +35,9 @@ status make_kafka_conf(const std::string& brokers, const kafka_properties& defau
       return s;
     }
   }
+  // Library code never prints: librdkafka's own log lines are dropped; what matters reaches
+  // the owner through the error callback (as a warning or an error value).
+  rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t*, int, const char*, const char*) {});
   *out = conf;
   return status::ok();
 }

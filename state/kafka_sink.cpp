@@ -67,7 +67,8 @@ status kafka_sink::write(const batch& b) {
   for (const auto& r : b.rows) {
     const std::string* key_ptr = nullptr;
     if (key_i && !is_null(r.values[*key_i])) {
-      key = to_display(r.values[*key_i]);
+      const auto& kv = r.values[*key_i];
+      key = std::holds_alternative<std::string>(kv) ? std::get<std::string>(kv) : to_display(kv);
       key_ptr = &key;
     }
     std::string_view payload;

@@ -37,4 +37,26 @@ std::vector<std::string> read_lines(const std::string& dir);
 /// code and fills `out` with stdout and stderr together.
 int run_sluice(const std::string& args, std::string& out, const std::string& cwd = ".");
 
+/// Runs a shell command; returns its exit code, `out` = stdout and stderr together.
+int shell(const std::string& command, std::string& out);
+
+/// A process started in the background (`sh -c command`, output to `log`), stopped with
+/// SIGTERM and waited for by `stop()` or the destructor.
+class background_process {
+ public:
+  background_process(const std::string& command, const std::string& log);
+  ~background_process();
+  /// Sends SIGTERM and waits up to `timeout_s`, then SIGKILL; returns the exit code (-1: killed).
+  int stop(int timeout_s = 30);
+  bool running();
+
+ private:
+  pid_t pid_ = -1;
+  int code_ = -1;
+};
+
+/// Every record of `topic` as kcat prints it with `format` (e.g. "%k\t%s\n"), one per entry.
+std::vector<std::string> kcat_consume(const std::string& brokers, const std::string& topic,
+                                      const std::string& format = "%s\n");
+
 }  // namespace sluice::test

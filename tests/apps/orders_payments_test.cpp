@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(left_outer_joins_paid_orders_emits_unpaid_ones_and_keeps_la
   test::temp_dir dir("op");
   std::string out;
   int code = test::run_sluice("run orders-payments --set join=left_outer --set output=" + dir.str("o") +
-                                  " --set orders.count=" + std::to_string(orders_n) +
+                                  " --set input=generator --set orders.count=" + std::to_string(orders_n) +
                                   " --set orders.rate=0 --set trigger=0 --set max_records_per_trigger=600"
                                   " --progress " +
                                   dir.str("p.jsonl"),
@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(state_stays_near_rate_times_delay_plus_window) {
   test::temp_dir dir("op-state");
   std::string out;
   int code = test::run_sluice("run orders-payments --set output=" + dir.str("o") +
-                                  " --set orders.count=20000 --set orders.rate=0 --set trigger=0"
+                                  " --set input=generator --set orders.count=20000 --set orders.rate=0 --set trigger=0"
                                   " --set max_records_per_trigger=300 --set payments.late=0 --progress " +
                                   dir.str("p.jsonl"),
                               out);
@@ -138,7 +138,7 @@ BOOST_AUTO_TEST_CASE(state_stays_near_rate_times_delay_plus_window) {
 BOOST_AUTO_TEST_CASE(crashed_join_partition_restarts_without_loss_or_duplicates) {
   test::temp_dir dir("op-crash");
   std::string args =
-      " --set join=left_outer --set orders.count=6000 --set orders.rate=0 --set trigger=0"
+      " --set input=generator --set join=left_outer --set orders.count=6000 --set orders.rate=0 --set trigger=0"
       " --set max_records_per_trigger=500 --set restart.backoff=1ms";
   std::string out;
   BOOST_TEST_REQUIRE(test::run_sluice("run orders-payments --set output=" + dir.str("a") + args, out) == 0, out);
