@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "messages/json_codec.hpp"
+#include "state/kafka_producer.hpp"
 
 namespace sluice {
 
@@ -86,6 +87,7 @@ std::string kafka_source_options::describe() const {
 kafka_reader::kafka_reader(kafka_source_options options) : options_(std::move(options)) {
   kafka_starting_offsets::parse(options_.starting_offsets, starting_);
   subscribe_ = !options_.topics.empty();
+  if (options_.group_id.empty()) options_.group_id = "sluice-" + options_.describe();
 }
 
 kafka_reader::~kafka_reader() {
@@ -112,7 +114,7 @@ status kafka_reader::open() {
       {"heartbeat.interval.ms", "500"},
       {"partition.assignment.strategy", "range,roundrobin"},
       {"queued.max.messages.kbytes", "16384"},
-      {"group.id", options_.group_id.empty() ? "sluice-" + options_.describe() : options_.group_id},
+      {"group.id", options_.group_id},
   };
   rd_kafka_conf_t* conf = nullptr;
   auto st = make_kafka_conf(options_.brokers, defaults, options_.properties, &conf);
@@ -187,12 +189,14 @@ void kafka_reader::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partitio
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     auto* group = rd_kafka_topic_partition_list_copy(parts);
     auto cerr = rd_kafka_committed(rk, group, 10000);
+    auto handover = read_handover();
     for (int i = 0; i < parts->cnt; ++i) {
       topic_partition tp{parts->elems[i].topic, parts->elems[i].partition};
       int64_t wanted = -3;
       auto own = position_.find(tp);
       if (own != position_.end()) wanted = own->second;
       if (!cerr && group->elems[i].offset >= 0) wanted = std::max(wanted, group->elems[i].offset);
+      if (auto h = handover.find(tp); h != handover.end()) wanted = std::max(wanted, h->second);
       if (wanted == -3) wanted = starting_.for_partition(tp);
       int64_t start = 0;
       auto s = resolve_start(tp, wanted, start);
@@ -242,6 +246,7 @@ void kafka_reader::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partitio
       for (const auto& tp : revoked) assigned_.erase(tp);
     }
     commit_group_offsets(done, true);
+    write_handover(done);
     rd_kafka_assign(rk, nullptr);
     return;
   }
@@ -270,6 +275,63 @@ void kafka_reader::commit_group_offsets(const kafka_offset_map& offsets, bool sy
   auto e = rd_kafka_commit(rk_.get(), list, sync ? 0 : 1);
   rd_kafka_topic_partition_list_destroy(list);
   if (e && sync) warn("kafka: committing group offsets failed: " + std::string(rd_kafka_err2str(e)));
+}
+
+void kafka_reader::write_handover(const kafka_offset_map& offsets) {
+  if (offsets.empty()) return;
+  std::unique_ptr<kafka_producer> p;
+  auto s = kafka_producer::create(options_.brokers, {}, p);
+  for (const auto& [tp, off] : offsets) {
+    if (!s.is_ok()) break;
+    std::string key = tp.first + "/" + std::to_string(tp.second);
+    s = p->produce(handover_topic(), std::to_string(off), &key);
+  }
+  if (s.is_ok()) s = p->flush(10000);
+  if (!s.is_ok())
+    warn("kafka rebalance: handover record to " + handover_topic() + " failed (" + s.message() +
+         "); the next owner relies on the group's committed offsets");
+}
+
+kafka_offset_map kafka_reader::read_handover() {
+  kafka_offset_map out;
+  std::vector<int32_t> parts;
+  if (!kafka_topic_partitions(rk_.get(), handover_topic(), parts, 5000).is_ok()) return out;
+  rd_kafka_conf_t* conf = nullptr;
+  if (!make_kafka_conf(options_.brokers, {{"enable.auto.commit", "false"}, {"group.id", handover_topic()}}, {}, &conf)
+           .is_ok())
+    return out;
+  char err[256];
+  kafka_handle c(rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err));
+  if (!c) return out;
+  auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(parts.size()));
+  std::map<int32_t, int64_t> ends;
+  for (auto p : parts) {
+    int64_t low = 0, high = 0;
+    if (!query_kafka_watermarks(c.get(), handover_topic(), p, low, high).is_ok() || high <= low) continue;
+    ends[p] = high;
+    rd_kafka_topic_partition_list_add(list, handover_topic().c_str(), p)->offset = low;
+  }
+  if (list->cnt > 0) rd_kafka_assign(c.get(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!ends.empty() && std::chrono::steady_clock::now() < deadline) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(c.get(), 100);
+    if (!m) continue;
+    if (!m->err && m->key) {
+      std::string key(static_cast<const char*>(m->key), m->key_len);
+      auto slash = key.rfind('/');
+      if (slash != std::string::npos) {
+        topic_partition tp{key.substr(0, slash), std::atoi(key.c_str() + slash + 1)};
+        int64_t off = std::atoll(std::string(static_cast<const char*>(m->payload), m->len).c_str());
+        out[tp] = std::max(out.count(tp) ? out[tp] : 0, off);
+      }
+      if (m->offset + 1 >= ends[m->partition]) ends.erase(m->partition);
+    }
+    rd_kafka_message_destroy(m);
+  }
+  if (!ends.empty()) warn("kafka rebalance: could not read all of " + handover_topic() + " within 10 s");
+  rd_kafka_consumer_close(c.get());
+  return out;
 }
 
 void kafka_reader::committed(const std::string& position) {

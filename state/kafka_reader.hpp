@@ -19,9 +19,15 @@
 //
 // Rebalance (revoke): records polled but not handed out are dropped; the reader then waits
 // until the query has committed every record it handed out from those partitions, commits
-// those offsets to the group synchronously, and only then lets the partitions go — so the
-// next owner starts exactly after them (nothing lost or doubled). Group offsets are also
-// committed (async) after every trigger the query commits.
+// those offsets to the group synchronously, and writes them as handover records to topic
+// `sluice-handover.<group>` (key "topic/partition", value the offset) — and only then lets the
+// partitions go. The next owner starts at the largest of its own position, the group's
+// committed offset and the newest handover record, so it starts exactly after them (nothing
+// lost or doubled). The handover topic exists because a broker may refuse commits while the
+// group is rebalancing (librdkafka's mock cluster does; Kafka accepts them); an eager
+// rebalance cannot complete before the revoking member rejoins, so the handover record is
+// always written before the next owner looks. Group offsets are also committed (async) after
+// every trigger the query commits, for lag monitoring.
 //
 // Offsets that vanished (retention deleted them while the query was behind): with
 // `fail_on_data_loss` the read fails naming partition, wanted offset and earliest offset;
@@ -97,6 +103,9 @@ class kafka_reader final : public record_reader {
   status handle_message(rd_kafka_message_t* m);
   status determine_end();
   void commit_group_offsets(const kafka_offset_map& offsets, bool sync);
+  std::string handover_topic() const { return "sluice-handover." + options_.group_id; }
+  void write_handover(const kafka_offset_map& offsets);
+  kafka_offset_map read_handover();
   void hand_out(size_t budget, std::vector<raw_record>& out);
 
   kafka_source_options options_;
