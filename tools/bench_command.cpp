@@ -259,12 +259,12 @@ int bench_command(const std::vector<std::string>& args) {
     return 2;
   }
   if (vm.count("help") || !vm.count("what")) {
-    std::cout << "usage: sluice bench passthrough|join [options]\n\n" << d << "\n";
+    std::cout << "usage: sluice bench passthrough|join|kafka [options]\n\n" << d << "\n";
     return vm.count("help") ? 0 : 2;
   }
   std::string what = vm["what"].as<std::string>();
-  if (what != "passthrough" && what != "join") {
-    std::fprintf(stderr, "sluice bench: unknown benchmark '%s'; accepted: passthrough, join\n", what.c_str());
+  if (what != "passthrough" && what != "join" && what != "kafka") {
+    std::fprintf(stderr, "sluice bench: unknown benchmark '%s'; accepted: passthrough, join, kafka\n", what.c_str());
     return 2;
   }
   uint64_t records = vm["records"].as<uint64_t>();
@@ -275,6 +275,7 @@ int bench_command(const std::vector<std::string>& args) {
     std::fprintf(stderr, "sluice bench: --batch and --credits must be ≥ 1\n");
     return 2;
   }
+  if (what == "kafka") return bench_kafka(records, runs);
   if (what == "join") {
     int partitions = vm["partitions"].as<int>();
     if (partitions < 1) {

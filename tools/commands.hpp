@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ int explain_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
 int gen_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
+int bench_kafka(uint64_t records, int runs);
 int broker_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
 
 }  // namespace sluice::cli

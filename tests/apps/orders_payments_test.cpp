@@ -166,3 +166,37 @@ BOOST_AUTO_TEST_CASE(bad_join_setting_is_refused) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(apps_orders_payments_kafka)
+
+// The README's main job: default input = topics on the embedded broker, fed by the generator.
+// Without late payments the answer is exact whatever the topics' interleaving: every order not
+// marked missing by the generator is joined exactly once, and nothing else is.
+BOOST_AUTO_TEST_CASE(the_default_run_joins_every_paid_order_once_over_the_embedded_broker) {
+  test::temp_dir dir("op-kafka");
+  std::string out;
+  int code = test::run_sluice("run orders-payments --set output=" + dir.str("o") +
+                                  " --set orders.count=3000 --set orders.rate=0 --set payments.late=0"
+                                  " --set kafka.partitions=2 --set trigger=200ms",
+                              out);
+  BOOST_TEST_REQUIRE(code == 0, out);
+  BOOST_TEST(out.find("embedded Kafka broker at 127.0.0.1:") != std::string::npos, out);
+  generator_spec orders;
+  orders.kind = "payments";
+  orders.count = 3000;
+  orders.missing_fraction = 0.05;
+  orders.spacing_us = 1'000'000;
+  std::set<int64_t> paid;  // from the generator's payments stream itself
+  for (uint64_t n = 0; n < orders.count; ++n) {
+    auto rec = generate_record(orders, n);
+    if (!rec.empty()) paid.insert(boost::json::parse(rec).as_object()["order_id"].as_int64());
+  }
+  std::multiset<int64_t> joined;
+  for (const auto& l : test::read_lines(dir.str("o/joined")))
+    joined.insert(boost::json::parse(l).as_object()["order_id"].as_int64());
+  BOOST_TEST(paid.size() > 2700u);
+  BOOST_TEST(joined.size() == paid.size());
+  BOOST_TEST((std::set<int64_t>(joined.begin(), joined.end()) == paid));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
