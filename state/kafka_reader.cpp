@@ -284,7 +284,7 @@ void kafka_reader::write_handover(const kafka_offset_map& offsets) {
   for (const auto& [tp, off] : offsets) {
     if (!s.is_ok()) break;
     std::string key = tp.first + "/" + std::to_string(tp.second);
-    s = p->produce(handover_topic(), std::to_string(off), &key);
+    s = p->produce(handover_topic(), "v1:" + std::to_string(off), &key);  // docs/formats/kafka-handover.md
   }
   if (s.is_ok()) s = p->flush(10000);
   if (!s.is_ok())
@@ -320,10 +320,14 @@ kafka_offset_map kafka_reader::read_handover() {
     if (!m->err && m->key) {
       std::string key(static_cast<const char*>(m->key), m->key_len);
       auto slash = key.rfind('/');
-      if (slash != std::string::npos) {
+      std::string value(static_cast<const char*>(m->payload), m->len);
+      if (slash != std::string::npos && value.rfind("v1:", 0) == 0) {
         topic_partition tp{key.substr(0, slash), std::atoi(key.c_str() + slash + 1)};
-        int64_t off = std::atoll(std::string(static_cast<const char*>(m->payload), m->len).c_str());
+        int64_t off = std::atoll(value.c_str() + 3);
         out[tp] = std::max(out.count(tp) ? out[tp] : 0, off);
+      } else {
+        warn("kafka rebalance: ignoring a handover record of an unknown version in " + handover_topic() + ": " +
+             value.substr(0, 40));
       }
       if (m->offset + 1 >= ends[m->partition]) ends.erase(m->partition);
     }
