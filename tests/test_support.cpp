@@ -24,15 +24,7 @@ std::vector<std::string> read_lines(const std::string& dir) {
 }
 
 int run_sluice(const std::string& args, std::string& out, const std::string& cwd) {
-  std::string cmd = "cd '" + cwd + "' && " + std::string(SLUICE_BINARY) + " " + args + " 2>&1";
-  out.clear();
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int status = ::pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return shell("cd '" + cwd + "' && " + std::string(SLUICE_BINARY) + " " + args, out);
 }
 
 int shell(const std::string& command, std::string& out) {
