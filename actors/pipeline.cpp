@@ -35,6 +35,7 @@ source_spec kafka(std::string name, kafka_source_options options, schema_ptr sch
   if (!s.is_ok()) throw std::invalid_argument("source '" + name + "': " + s.message());
   std::string d = options.describe();
   auto fmt = schema ? record_format::json : record_format::kafka;
+  options.with_metadata = !schema;
   if (!schema) schema = kafka_record_schema();
   return source_spec{std::move(name), d, [options] { return std::make_shared<kafka_reader>(options); }, fmt,
                      std::move(schema)};

@@ -91,6 +91,13 @@ namespace {
 
 constexpr const char* savepoint_key = "savepoint";
 
+/// Actors whose work may wait on the network (Kafka sources and sinks) get a thread of their
+/// own (platform-notes §2: never block a scheduled actor); the others share the scheduler.
+template <class Fn, class Config>
+auto spawn_operator(self_ptr self, bool blocking, Fn fn, Config cfg) {
+  return blocking ? self->spawn<caf::detached>(fn, std::move(cfg)) : self->spawn(fn, std::move(cfg));
+}
+
 void kill_all(self_ptr self) {
   for (auto& h : *self->state.child_handles) self->send_exit(h, caf::exit_reason::user_shutdown);
   self->state.child_handles->clear();
@@ -112,10 +119,7 @@ void launch(self_ptr self) {
     dc.output->set_warning_handler(warn);
   }
   bool dead_blocking = dc.output && dc.output->blocking();
-  auto dead = watch(self,
-                    dead_blocking ? self->spawn<caf::detached>(dead_letter_actor_impl, std::move(dc))
-                                  : self->spawn(dead_letter_actor_impl, std::move(dc)),
-                    "dead-letters");
+  auto dead = watch(self, spawn_operator(self, dead_blocking, dead_letter_actor_impl, std::move(dc)), "dead-letters");
   coordinator_config cc;
   cc.plan = st.cfg.plan;
   cc.query_id = st.query_id;
@@ -132,10 +136,7 @@ void launch(self_ptr self) {
   sink_actor_config skc{"sink", plan.sink.make(), coord, st.cfg.faults, upstream};
   skc.sink->set_warning_handler(warn);
   bool sink_blocking = skc.sink->blocking();
-  auto sink = watch(self,
-                    sink_blocking ? self->spawn<caf::detached>(sink_actor_impl, std::move(skc))
-                                  : self->spawn(sink_actor_impl, std::move(skc)),
-                    "sink");
+  auto sink = watch(self, spawn_operator(self, sink_blocking, sink_actor_impl, std::move(skc)), "sink");
   operator_actor downstream = sink;
   if (!plan.steps.empty())
     downstream = watch(self,
@@ -187,10 +188,7 @@ void launch(self_ptr self) {
     sc.dead_letters = dead;
     sc.faults = st.cfg.faults;
     bool blocking = sc.reader->blocking();
-    sources.push_back(watch(self,
-                            blocking ? self->spawn<caf::detached>(source_actor_impl, std::move(sc))
-                                     : self->spawn(source_actor_impl, std::move(sc)),
-                            in.name));
+    sources.push_back(watch(self, spawn_operator(self, blocking, source_actor_impl, std::move(sc)), in.name));
   }
   self->send(coord, start_atom::value, std::move(sources));
 }

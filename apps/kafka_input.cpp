@@ -62,8 +62,6 @@ std::vector<source_spec> app_inputs(const app_config& c, const std::vector<app_i
     if (k.group_id.empty()) k.group_id = "sluice-" + c.app_name() + "-" + in.name;
     k.starting_offsets = c.str("kafka.starting_offsets");
     k.end_signal = end;
-    auto s = k.validate();
-    if (!s.is_ok()) throw config_error(s.message());
     out.push_back(sources::kafka(in.name, std::move(k), in.schema));
   }
   return out;

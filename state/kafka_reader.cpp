@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <optional>
 
 #include "messages/json_codec.hpp"
 #include "state/kafka_producer.hpp"
@@ -186,18 +187,19 @@ status kafka_reader::resolve_start(const topic_partition& tp, int64_t wanted, in
 
 void kafka_reader::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts) {
   rd_kafka_t* rk = rk_.get();
+  cursors_.clear();
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     auto* group = rd_kafka_topic_partition_list_copy(parts);
     auto cerr = rd_kafka_committed(rk, group, 10000);
     auto handover = read_handover();
     for (int i = 0; i < parts->cnt; ++i) {
       topic_partition tp{parts->elems[i].topic, parts->elems[i].partition};
-      int64_t wanted = -3;
-      auto own = position_.find(tp);
-      if (own != position_.end()) wanted = own->second;
-      if (!cerr && group->elems[i].offset >= 0) wanted = std::max(wanted, group->elems[i].offset);
-      if (auto h = handover.find(tp); h != handover.end()) wanted = std::max(wanted, h->second);
-      if (wanted == -3) wanted = starting_.for_partition(tp);
+      std::optional<int64_t> known;  // the largest of own position, group offset, handover record
+      auto take = [&](int64_t off) { known = std::max(known.value_or(off), off); };
+      if (auto own = position_.find(tp); own != position_.end()) take(own->second);
+      if (!cerr && group->elems[i].offset >= 0) take(group->elems[i].offset);
+      if (auto h = handover.find(tp); h != handover.end()) take(h->second);
+      int64_t wanted = known ? *known : starting_.for_partition(tp);
       int64_t start = 0;
       auto s = resolve_start(tp, wanted, start);
       if (!s.is_ok()) {
@@ -381,24 +383,21 @@ status kafka_reader::handle_message(rd_kafka_message_t* m) {
     warn("kafka: receiving again");
     outage_ = false;
   }
-  topic_partition tp{rd_kafka_topic_name(m->rkt), m->partition};
-  {
-    std::lock_guard<std::mutex> g(mu_);
-    if (!assigned_.count(tp)) return status::ok();  // from before a rebalance
-  }
-  auto pos = position_.find(tp);
-  if (pos != position_.end() && m->offset < pos->second) return status::ok();  // already handed out
-  if (end_known_) {
-    auto e = end_.find(tp);
-    if (e != end_.end() && m->offset >= e->second) return status::ok();  // past the end of a bounded read
-  }
+  partition_cursor& c = cursor(m->rkt, m->partition);
+  if (!c.assigned) return status::ok();                            // from before a rebalance
+  if (c.position && m->offset < *c.position) return status::ok();  // already handed out
+  if (m->offset >= c.end) return status::ok();                     // past the end of a bounded read
   pending_record p;
   p.offset = m->offset;
   p.record.payload.assign(static_cast<const char*>(m->payload), m->len);
   p.record.ordinal = static_cast<uint64_t>(m->offset);
-  auto meta = std::make_shared<record_metadata>();
-  meta->topic = tp.first;
-  meta->partition = tp.second;
+  if (!options_.with_metadata) {  // decoded values: the record only needs its place (for dead letters)
+    p.record.meta = c.place;
+    c.queue->push_back(std::move(p));
+    ++pending_count_;
+    return status::ok();
+  }
+  auto meta = std::make_shared<record_metadata>(*c.place);
   meta->offset = m->offset;
   rd_kafka_timestamp_type_t tstype;
   meta->timestamp_ms = rd_kafka_message_timestamp(m, &tstype);
@@ -426,9 +425,26 @@ status kafka_reader::handle_message(rd_kafka_message_t* m) {
     meta->headers = h + "]";
   }
   p.record.meta = std::move(meta);
-  pending_[tp].push_back(std::move(p));
+  c.queue->push_back(std::move(p));
   ++pending_count_;
   return status::ok();
+}
+
+kafka_reader::partition_cursor& kafka_reader::cursor(const rd_kafka_topic_t* rkt, int32_t partition) {
+  const char* name = rd_kafka_topic_name(rkt);
+  auto it = cursors_.find({rkt, partition});
+  if (it != cursors_.end() && it->second.place->topic == name) return it->second;
+  topic_partition tp{name, partition};
+  partition_cursor c;
+  c.assigned = assigned_.count(tp) > 0;  // written only on this thread: no lock needed to read
+  if (auto pos = position_.find(tp); pos != position_.end()) c.position = &pos->second;
+  if (auto e = end_.find(tp); end_known_ && e != end_.end()) c.end = e->second;
+  c.queue = &pending_[tp];
+  auto place = std::make_shared<record_metadata>();
+  place->topic = tp.first;
+  place->partition = tp.second;
+  c.place = std::move(place);
+  return cursors_[{rkt, partition}] = std::move(c);
 }
 
 status kafka_reader::determine_end() {
@@ -452,6 +468,7 @@ status kafka_reader::determine_end() {
     (void)low;
   }
   end_known_ = true;
+  cursors_.clear();
   return status::ok();
 }
 
@@ -475,9 +492,10 @@ void kafka_reader::hand_out(size_t budget, std::vector<raw_record>& out) {
   for (size_t i = 0; i < queues.size() && left > 0; ++i) {
     size_t share = (left + (queues.size() - i) - 1) / (queues.size() - i);
     auto& q = pending_[queues[i].second];
+    int64_t& position = position_[queues[i].second];
     size_t take = std::min(share, q.size());
     for (size_t k = 0; k < take; ++k) {
-      position_[queues[i].second] = q.front().offset + 1;
+      position = q.front().offset + 1;
       out.push_back(std::move(q.front().record));
       q.pop_front();
     }

@@ -62,6 +62,9 @@ struct kafka_source_options {
   int64_t max_offsets_per_trigger = 0;  // 0 = the query's per-trigger cap
   bool fail_on_data_loss = true;
   bool include_headers = true;
+  /// Key, timestamp and headers per record (Spark's Kafka rows); off when the value is decoded
+  /// by a schema — records then share one topic/partition tag (set by sources::kafka).
+  bool with_metadata = true;
   int poll_timeout_ms = 100;
   kafka_properties properties;  // librdkafka settings; they win over sluice's defaults
   std::shared_ptr<std::atomic<bool>> end_signal;
@@ -98,6 +101,15 @@ class kafka_reader final : public record_reader {
     raw_record record;
     int64_t offset;
   };
+  /// Per-partition lookups done once, not per record; rebuilt after a rebalance or a new end.
+  struct partition_cursor {
+    bool assigned = false;
+    int64_t* position = nullptr;  // into position_ (null: no position yet)
+    int64_t end = INT64_MAX;      // bounded reads: the first offset not to read
+    std::deque<pending_record>* queue = nullptr;
+    std::shared_ptr<const record_metadata> place;  // topic and partition, shared by its records
+  };
+  partition_cursor& cursor(const rd_kafka_topic_t* rkt, int32_t partition);
   status open();
   status resolve_start(const topic_partition& tp, int64_t wanted, int64_t& start);
   status handle_message(rd_kafka_message_t* m);
@@ -117,6 +129,7 @@ class kafka_reader final : public record_reader {
   kafka_offset_map position_;  // next offset to hand out, per partition ever held
   std::map<topic_partition, std::deque<pending_record>> pending_;
   size_t pending_count_ = 0;
+  std::map<std::pair<const rd_kafka_topic_t*, int32_t>, partition_cursor> cursors_;
   kafka_offset_map end_;  // bounded: where each partition ends
   bool end_known_ = false;
   int64_t data_loss_skipped_ = 0;

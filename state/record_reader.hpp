@@ -71,7 +71,7 @@ class record_reader {
 inline std::string origin_of(const record_reader& reader, const raw_record& r) {
   if (!r.origin.empty()) return r.origin;
   if (r.meta)
-    return "kafka:" + r.meta->topic + "/" + std::to_string(r.meta->partition) + "@" + std::to_string(r.meta->offset);
+    return "kafka:" + r.meta->topic + "/" + std::to_string(r.meta->partition) + "@" + std::to_string(r.ordinal);
   return reader.origin_prefix() + std::to_string(r.ordinal);
 }
 

@@ -184,6 +184,33 @@ BOOST_AUTO_TEST_CASE(a_broker_outage_is_reported_and_ridden_out) {
   BOOST_TEST(count() == 800u);
 }
 
+// The README's tour: `sluice broker` in the background, its address from its first line, kcat
+// sees its topics, and an app pointed at it with --brokers (feeding it) runs to the end.
+BOOST_AUTO_TEST_CASE(sluice_broker_serves_kcat_and_an_app_pointed_at_it) {
+  test::background_process broker_proc(std::string(SLUICE_BINARY) + " broker --topic orders:3 --topic payments:3",
+                                       dir.str("broker.log"));
+  std::string address;
+  BOOST_TEST_REQUIRE(wait_for(
+      [&] {
+        auto log = slurp(dir.str("broker.log"));
+        auto nl = log.find('\n');
+        if (nl != std::string::npos && log.rfind("127.0.0.1:", 0) == 0) address = log.substr(0, nl);
+        return !address.empty();
+      },
+      10));
+  std::string out;
+  BOOST_TEST_REQUIRE(test::shell("timeout 20 kcat -b " + address + " -L -t orders", out) == 0, out);
+  BOOST_TEST(out.find("topic \"orders\" with 3 partitions") != std::string::npos, out);
+  int code = test::run_sluice("run orders-payments --brokers " + address + " --set kafka.feed=true --set output=" +
+                                  dir.str("op") + " --set orders.count=1000 --set orders.rate=0 --set trigger=200ms",
+                              out, dir.str());
+  BOOST_TEST_REQUIRE(code == 0, out);
+  BOOST_TEST(out.find("embedded Kafka broker") == std::string::npos, out);  // it used the given one
+  BOOST_TEST(test::read_lines(dir.str("op/joined")).size() > 900u);
+  BOOST_TEST(test::kcat_consume(address, "orders").size() == 1000u);
+  BOOST_TEST(broker_proc.stop() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(bad_kafka_blocks_name_the_field) {
   auto pipeline = write("bad.json", R"({"name": "bad",
     "inputs": {"x": {"source": {"type": "kafka", "subscribe": "t", "startingOffsets": "first"},
