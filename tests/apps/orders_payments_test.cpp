@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(the_default_run_joins_every_paid_order_once_over_the_embedd
   std::string out;
   int code = test::run_sluice("run orders-payments --set output=" + dir.str("o") +
                                   " --set orders.count=3000 --set orders.rate=0 --set payments.late=0"
-                                  " --set kafka.partitions=2 --set trigger=200ms",
+                                  " --set kafka.partitions=1 --set trigger=200ms",
                               out);
   BOOST_TEST_REQUIRE(code == 0, out);
   BOOST_TEST(out.find("embedded Kafka broker at 127.0.0.1:") != std::string::npos, out);
