@@ -1,6 +1,7 @@
-// join_actor: one partition of a stream-stream join, and the router in front of the partitions.
+// join_actor: one partition of a stream-stream join.
 //
 //   watermark tracker ──▶ join router ──hash(equi-key) mod P──▶ join partition 0..P−1 ──▶ sink
+//                         (actors/partition_router.hpp)
 //                                 └── watermarks, barriers: to every partition
 //
 // A partition owns one `join_state` (state/join_state.hpp) with both side buffers, so a
@@ -51,13 +52,5 @@ struct join_partition_config {
 };
 
 join_partition_actor::behavior_type join_partition_impl(join_partition_actor::pointer self, join_partition_config cfg);
-
-struct join_router_config {
-  std::string name = "join-router";
-  std::vector<size_t> key_columns[2];  // per input side
-  std::vector<operator_actor> partitions;
-};
-
-operator_actor::behavior_type join_router_impl(operator_actor::pointer self, join_router_config cfg);
 
 }  // namespace sluice

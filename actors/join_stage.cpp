@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "actors/join_actor.hpp"
+#include "actors/partition_router.hpp"
 #include "messages/expression.hpp"
 
 namespace sluice {
@@ -46,9 +47,9 @@ class join_stage final : public stateful_stage {
   int partitions() const override { return opts_.partitions; }
 
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
-    join_router_config rc;
-    rc.key_columns[0] = keys_[0];
-    rc.key_columns[1] = keys_[1];
+    partition_router_config rc;
+    rc.name = "join-router";
+    rc.key_columns = {keys_[0], keys_[1]};
     for (int p = 0; p < opts_.partitions; ++p) {
       join_partition_config pc;
       pc.name = opts_.partitions == 1 ? "join" : "join/" + std::to_string(p);
@@ -71,7 +72,7 @@ class join_stage final : public stateful_stage {
       rc.partitions.push_back(a);
       if (ctx.partitions) ctx.partitions->push_back(a);
     }
-    auto router = ctx.spawner->spawn(join_router_impl, std::move(rc));
+    auto router = ctx.spawner->spawn(partition_router_impl, std::move(rc));
     ctx.watch(caf::actor_cast<caf::actor>(router), "join-router");
     return router;
   }

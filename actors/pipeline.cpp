@@ -183,6 +183,33 @@ stream stream::join(const stream& right, const join_options& options) {
   return stream(p_, -1);
 }
 
+grouped_stream stream::group_by(std::vector<group_key> keys) {
+  return grouped_stream(*this, std::move(keys));
+}
+
+stream grouped_stream::agg(std::vector<aggregation> aggregations) {
+  options_.aggregations = std::move(aggregations);
+  return stream_.aggregate(options_);
+}
+
+stream stream::aggregate(const aggregate_options& options) {
+  if (p_->plan_.stage)
+    throw std::invalid_argument("aggregate: the query already has a stateful operator (" + p_->plan_.stage->explain() +
+                                "); one per query");
+  if (input_ < 0 && !p_->plan_.steps.empty())
+    throw std::invalid_argument("aggregate: group the combined stream before adding steps to it");
+  if (input_ >= 0 && p_->plan_.inputs.size() > 1)
+    throw std::invalid_argument("aggregate: the pipeline has several inputs; combine them (union_with) first");
+  const auto& in = p_->plan_.inputs[input_ < 0 ? 0 : static_cast<size_t>(input_)];
+  for (const auto& other : p_->plan_.inputs)
+    if (other.watermark_column != in.watermark_column)
+      throw std::invalid_argument("aggregate: inputs '" + in.name + "' and '" + other.name +
+                                  "' have different watermark columns");
+  p_->plan_.stage = make_aggregate_stage(aggregate_input{in.name, in.output_schema, in.watermark_column}, options);
+  p_->combined_ = true;
+  return stream(p_, -1);
+}
+
 void stream::to(sink_plan sink) {
   if (p_->has_sink_) throw std::invalid_argument("pipeline '" + p_->plan_.name + "' already has a sink");
   if (input_ >= 0 && p_->plan_.inputs.size() > 1 && !p_->combined_)

@@ -23,6 +23,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "actors/aggregate_stage.hpp"
 #include "actors/join_stage.hpp"
 #include "actors/query_plan.hpp"
 #include "state/generator_reader.hpp"
@@ -65,6 +66,7 @@ sink_plan kafka(kafka_sink_options options);
 }  // namespace sinks
 
 class pipeline;
+class grouped_stream;
 
 /// A stream under construction: one input (before inputs are combined) or the combined stream.
 class stream {
@@ -115,6 +117,15 @@ class stream {
   /// whose state cannot be bounded, …) are thrown here, with Spark's messages.
   stream join(const stream& right, const join_options& options);
 
+  /// Streaming aggregation (Spark's groupBy(…).agg(…)): group by columns and at most one
+  /// window or session window (keys::col / keys::window / keys::session_window), e.g.
+  ///   s.group_by({keys::col("user"), keys::window("ts", 5min)})
+  ///       .with_output_mode(output_mode::update)
+  ///       .agg({aggs::count().as("n"), aggs::sum("amount").as("total")})
+  /// Steps after it run on the aggregated rows. Refusals are thrown by agg(), with Spark's messages.
+  grouped_stream group_by(std::vector<group_key> keys);
+  stream aggregate(const aggregate_options& options);
+
   /// Ends the pipeline in a sink.
   void to(sink_plan sink);
 
@@ -124,6 +135,35 @@ class stream {
   stream add(step_ptr step);
   pipeline* p_;
   int input_;  // −1 = the combined stream
+};
+
+/// A stream between group_by and agg: the aggregation's settings.
+class grouped_stream {
+ public:
+  grouped_stream& with_output_mode(output_mode m) {
+    options_.mode = m;
+    return *this;
+  }
+  grouped_stream& with_partitions(int n) {
+    options_.partitions = n;
+    return *this;
+  }
+  /// Beyond Spark: rows dropped as late go to the dead letters with the watermark they missed.
+  grouped_stream& with_late_rows_to_dead_letters(bool on = true) {
+    options_.route_late_rows = on;
+    return *this;
+  }
+  grouped_stream& with_output_columns(std::vector<std::string> columns) {
+    options_.output_columns = std::move(columns);
+    return *this;
+  }
+  stream agg(std::vector<aggregation> aggregations);
+
+ private:
+  friend class stream;
+  grouped_stream(stream s, std::vector<group_key> keys) : stream_(std::move(s)) { options_.group_by = std::move(keys); }
+  stream stream_;
+  aggregate_options options_;
 };
 
 class pipeline {

@@ -78,6 +78,9 @@ std::string row_decoder::decode(std::string_view text, row& out) {
         if (s.event_time_index() && *s.event_time_index() == i) out.event_time_us = us;
         break;
       }
+      case column_type::json:
+        cell = json::serialize(v);
+        break;
     }
   }
   return {};
@@ -166,7 +169,10 @@ void append_json_value(std::string& out, const value& v, column_type type) {
       break;
     }
     default:
-      append_json_string(out, std::get<std::string>(v));
+      if (type == column_type::json)
+        out += std::get<std::string>(v);
+      else
+        append_json_string(out, std::get<std::string>(v));
       break;
   }
 }

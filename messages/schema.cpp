@@ -51,6 +51,8 @@ const char* to_string(column_type t) {
       return "string";
     case column_type::timestamp:
       return "timestamp";
+    case column_type::json:
+      return "json";
   }
   return "?";
 }
@@ -62,6 +64,7 @@ std::optional<column_type> parse_column_type(std::string_view n) {
   if (n == "bool" || n == "boolean") return column_type::boolean;
   if (n == "timestamp") return column_type::timestamp;
   if (n == "null") return column_type::null;
+  if (n == "json") return column_type::json;
   return std::nullopt;
 }
 

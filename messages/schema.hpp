@@ -15,7 +15,9 @@
 
 namespace sluice {
 
-enum class column_type : uint8_t { null, boolean, int64, float64, string, timestamp };
+/// `json`: a JSON value (array, object, …) held as its text in a string cell and written as
+/// JSON, not as a string — collect_list's arrays, nested input fields.
+enum class column_type : uint8_t { null, boolean, int64, float64, string, timestamp, json };
 
 enum class time_unit : uint8_t { seconds, millis, micros };
 

@@ -181,4 +181,17 @@ std::optional<int64_t> parse_duration_us(std::string_view t) {
   return static_cast<int64_t>(std::llround(n * mult));
 }
 
+std::string format_duration(int64_t us) {
+  struct unit {
+    int64_t us;
+    const char* name;
+  };
+  static const unit units[] = {
+      {86'400'000'000, "d"}, {3'600'000'000, "h"}, {60'000'000, "m"}, {1'000'000, "s"}, {1'000, "ms"}};
+  if (us != 0)
+    for (const auto& u : units)
+      if (us % u.us == 0) return std::to_string(us / u.us) + u.name;
+  return std::to_string(us) + "us";
+}
+
 }  // namespace sluice

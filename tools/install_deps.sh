@@ -4,7 +4,7 @@
 # Boost 1.74 and would remove the 1.81 packages (../shared/spec/platform-notes.md §1).
 set -euo pipefail
 pkgs=(cmake g++ make pkg-config
-      libcaf-dev librdkafka-dev libleveldb-dev libsnappy-dev
+      libcaf-dev librdkafka-dev libleveldb-dev libsnappy-dev libxxhash-dev
       libboost-json1.81-dev libboost-test1.81-dev libboost-program-options1.81-dev
       kcat)
 missing=()

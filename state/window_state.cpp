@@ -1,0 +1,209 @@
+#include "state/window_state.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace sluice {
+namespace {
+constexpr int64_t never = std::numeric_limits<int64_t>::max();
+constexpr char state_version = 0x01;
+
+int64_t floor_mod(int64_t a, int64_t b) {
+  int64_t m = a % b;
+  return m < 0 ? m + b : m;
+}
+}  // namespace
+
+std::vector<int64_t> window_starts(int64_t t, int64_t size, int64_t slide, int64_t offset) {
+  std::vector<int64_t> starts;
+  int64_t last = t - floor_mod(t - offset, slide);
+  for (int64_t s = last; s > t - size; s -= slide) starts.push_back(s);
+  std::reverse(starts.begin(), starts.end());
+  return starts;
+}
+
+window_state::window_state(window_grouping g) : g_(std::move(g)) {}
+
+window_state::group& window_state::find_or_add(const std::string& bytes, const row& r, int64_t start, int64_t end,
+                                               int64_t expires) {
+  auto it = groups_.find(bytes);
+  if (it == groups_.end()) {
+    group ng;
+    ng.key.reserve(g_.key_columns.size());
+    for (size_t k : g_.key_columns) ng.key.push_back(r.values[k]);
+    ng.start = start;
+    ng.end = end;
+    ng.expires = expires;
+    ng.acc.reserve(g_.aggregations.size());
+    for (const auto& a : g_.aggregations) ng.acc.push_back(make_accumulator(a));
+    int64_t bytes_used = static_cast<int64_t>(sizeof(group) + 2 * bytes.size() + 64);
+    for (const auto& a : ng.acc) bytes_used += static_cast<int64_t>(memory_bytes(a));
+    memory_ += bytes_used;
+    it = groups_.emplace(bytes, std::move(ng)).first;
+    if (expires != never) expiry_.emplace(expires, bytes);
+  }
+  return it->second;
+}
+
+void window_state::process(const std::vector<row>& rows, int64_t wm, std::vector<row>* late) {
+  bool drop_late = g_.watermarked && g_.mode != output_mode::complete;
+  counters_.input_rows += static_cast<int64_t>(rows.size());
+  for (const auto& r : rows) {
+    scratch_.clear();
+    for (size_t k : g_.key_columns) append_key_bytes(r.values[k], scratch_);
+    size_t key_len = scratch_.size();
+    auto add_to = [&](int64_t start, int64_t end, int64_t expires) {
+      if (drop_late && expires <= wm) {
+        if (late_groups_.insert(scratch_).second) ++counters_.dropped_late;
+        return false;
+      }
+      group& grp = find_or_add(scratch_, r, start, end, expires);
+      for (size_t a = 0; a < g_.aggregations.size(); ++a) {
+        if (g_.aggregations[a].fn == aggregate_fn::collect_list) memory_ += static_cast<int64_t>(sizeof(value));
+        update(g_.aggregations[a], grp.acc[a], r);
+      }
+      if (!grp.dirty) {
+        grp.dirty = true;
+        dirty_.push_back(scratch_);
+      }
+      return true;
+    };
+    bool used = false;
+    if (g_.window) {
+      const auto& w = *g_.window;
+      const value& tv = r.values[w.time_column];
+      if (tv.index() != 2) continue;  // a null time belongs to no window (Spark drops it)
+      int64_t t = std::get<int64_t>(tv);
+      for (int64_t s : window_starts(t, w.size_us, w.slide_us, w.offset_us)) {
+        scratch_.resize(key_len);
+        put_i64(scratch_, s);
+        used |= add_to(s, s + w.size_us, g_.watermarked ? s + w.size_us : never);
+      }
+    } else {
+      int64_t expires = never;
+      if (g_.time_key && g_.watermarked) {
+        const value& tv = r.values[g_.key_columns[*g_.time_key]];
+        if (tv.index() == 2) expires = std::get<int64_t>(tv);
+      }
+      used = add_to(0, 0, expires);
+    }
+    if (!used) {
+      ++counters_.late_input_rows;
+      if (late) late->push_back(r);
+    }
+  }
+}
+
+row window_state::output(const group& grp) const {
+  row o;
+  o.values.reserve(grp.key.size() + 2 + grp.acc.size());
+  o.values.insert(o.values.end(), grp.key.begin(), grp.key.end());
+  if (g_.window) {
+    o.values.emplace_back(grp.start);
+    o.values.emplace_back(grp.end);
+  }
+  for (size_t a = 0; a < grp.acc.size(); ++a) o.values.push_back(result(g_.aggregations[a], grp.acc[a]));
+  o.event_time_us = g_.window ? grp.end - 1 : 0;  // Spark's window_time: end − 1 µs
+  return o;
+}
+
+void window_state::remove_expired(int64_t wm, std::vector<row>* out) {
+  while (!expiry_.empty() && expiry_.begin()->first <= wm) {
+    auto it = groups_.find(expiry_.begin()->second);
+    if (it != groups_.end()) {
+      if (out) {
+        out->push_back(output(it->second));
+        ++counters_.emitted;
+      }
+      int64_t bytes_used = static_cast<int64_t>(sizeof(group) + 2 * it->first.size() + 64);
+      for (const auto& a : it->second.acc) bytes_used += static_cast<int64_t>(memory_bytes(a));
+      memory_ -= bytes_used;
+      groups_.erase(it);
+      ++counters_.removed;
+    }
+    expiry_.erase(expiry_.begin());
+  }
+  if (groups_.empty()) memory_ = 0;
+}
+
+void window_state::emit(int64_t wm, bool had_data, std::vector<row>& out) {
+  counters_.updated += static_cast<int64_t>(dirty_.size());
+  if (had_data) {
+    switch (g_.mode) {
+      case output_mode::append:
+        remove_expired(wm, &out);
+        break;
+      case output_mode::update:
+        for (const auto& k : dirty_) {
+          auto it = groups_.find(k);
+          if (it != groups_.end()) {
+            out.push_back(output(it->second));
+            ++counters_.emitted;
+          }
+        }
+        remove_expired(wm, nullptr);
+        break;
+      case output_mode::complete:
+        for (const auto& [k, grp] : groups_) out.push_back(output(grp));
+        counters_.emitted += static_cast<int64_t>(groups_.size());
+        break;
+    }
+  }
+  for (const auto& k : dirty_)
+    if (auto it = groups_.find(k); it != groups_.end()) it->second.dirty = false;
+  dirty_.clear();
+  late_groups_.clear();
+}
+
+void window_state::evict(int64_t wm, std::vector<row>& out) {
+  if (g_.mode == output_mode::append)
+    remove_expired(wm, &out);
+  else if (g_.mode == output_mode::update)
+    remove_expired(wm, nullptr);
+}
+
+// Savepoint value (docs/formats/aggregate-state.md, version 1): 0x01, start, end, expires,
+// the key cells (JSON array, length-prefixed), then each aggregation's accumulator.
+void window_state::save(const std::function<void(std::string, std::string)>& put) const {
+  for (const auto& [k, grp] : groups_) {
+    std::string v;
+    v.push_back(state_version);
+    put_i64(v, grp.start);
+    put_i64(v, grp.end);
+    put_i64(v, grp.expires);
+    put_bytes(v, encode_cells(grp.key));
+    for (size_t a = 0; a < grp.acc.size(); ++a) encode(g_.aggregations[a], grp.acc[a], v);
+    put(k, std::move(v));
+  }
+}
+
+status window_state::load(std::string_view key, std::string_view v) {
+  if (v.empty() || v[0] != state_version)
+    return status::corruption("window state row has format version " +
+                              std::to_string(v.empty() ? -1 : static_cast<int>(v[0])) +
+                              "; this sluice reads version 1");
+  v.remove_prefix(1);
+  group grp;
+  std::string_view cells;
+  if (!get_i64(v, grp.start) || !get_i64(v, grp.end) || !get_i64(v, grp.expires) || !get_bytes(v, cells) ||
+      !decode_cells(std::string(cells), grp.key))
+    return status::corruption("window state row is truncated");
+  if (grp.key.size() != g_.key_columns.size())
+    return status::corruption("window state row has " + std::to_string(grp.key.size()) + " key columns, the query " +
+                              std::to_string(g_.key_columns.size()));
+  for (const auto& a : g_.aggregations) {
+    grp.acc.emplace_back();
+    auto s = decode(a, v, grp.acc.back());
+    if (!s.is_ok()) return s;
+  }
+  if (!v.empty()) return status::corruption("window state row has trailing bytes (another query's state?)");
+  std::string k(key);
+  int64_t bytes_used = static_cast<int64_t>(sizeof(group) + 2 * k.size() + 64);
+  for (const auto& a : grp.acc) bytes_used += static_cast<int64_t>(memory_bytes(a));
+  memory_ += bytes_used;
+  if (grp.expires != never) expiry_.emplace(grp.expires, k);
+  groups_[k] = std::move(grp);
+  return status::ok();
+}
+
+}  // namespace sluice
