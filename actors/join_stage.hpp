@@ -32,8 +32,8 @@ struct join_options {
   };
   std::optional<window> window_key;
   struct range {
-    std::string column;  // "left.x" or "right.y": S.c
-    std::string other;   // the other side's column: O.o
+    std::string column;                      // "left.x" or "right.y": S.c
+    std::string other;                       // the other side's column: O.o
     std::optional<time_bound> lower, upper;  // O.o + a <(=) S.c <(=) O.o + b
   };
   std::optional<range> time_range;

@@ -210,6 +210,23 @@ stream stream::aggregate(const aggregate_options& options) {
   return stream(p_, -1);
 }
 
+stream stream::process_by_key(const std::string& column, std::function<std::unique_ptr<keyed_processor_base>()> make,
+                              std::vector<sluice::column> output, keyed_process_options options,
+                              std::string description) {
+  if (p_->plan_.stage)
+    throw std::invalid_argument("process: the query already has a stateful operator (" + p_->plan_.stage->explain() +
+                                "); one per query");
+  if (input_ < 0 && !p_->plan_.steps.empty())
+    throw std::invalid_argument("process: key the combined stream before adding steps to it");
+  if (input_ >= 0 && p_->plan_.inputs.size() > 1)
+    throw std::invalid_argument("process: the pipeline has several inputs; combine them (union_with) first");
+  const auto& in = p_->plan_.inputs[input_ < 0 ? 0 : static_cast<size_t>(input_)];
+  p_->plan_.stage = make_keyed_process_stage(column, in.output_schema, in.watermark_column.has_value(), std::move(make),
+                                             std::move(output), std::move(options), std::move(description));
+  p_->combined_ = true;
+  return stream(p_, -1);
+}
+
 void stream::to(sink_plan sink) {
   if (p_->has_sink_) throw std::invalid_argument("pipeline '" + p_->plan_.name + "' already has a sink");
   if (input_ >= 0 && p_->plan_.inputs.size() > 1 && !p_->combined_)

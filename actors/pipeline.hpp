@@ -21,10 +21,12 @@
 #include <memory>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <vector>
 
 #include "actors/aggregate_stage.hpp"
 #include "actors/join_stage.hpp"
+#include "actors/keyed_process_actor.hpp"
 #include "actors/query_plan.hpp"
 #include "state/generator_reader.hpp"
 #include "state/kafka_reader.hpp"
@@ -67,6 +69,8 @@ sink_plan kafka(kafka_sink_options options);
 
 class pipeline;
 class grouped_stream;
+template <class K>
+class keyed_stream;
 
 /// A stream under construction: one input (before inputs are combined) or the combined stream.
 class stream {
@@ -126,6 +130,14 @@ class stream {
   grouped_stream group_by(std::vector<group_key> keys);
   stream aggregate(const aggregate_options& options);
 
+  /// Custom per-key logic (Spark's transformWithState, Flink's KeyedProcessFunction): the
+  /// stream keyed by `column`, whose type must be K (std::string for string columns, int64_t
+  /// for int64 ones); then .process<P>(output columns) with P a sluice::keyed_processor<K>.
+  template <class K>
+  keyed_stream<K> key_by(const std::string& column);
+  stream process_by_key(const std::string& column, std::function<std::unique_ptr<keyed_processor_base>()> make,
+                        std::vector<sluice::column> output, keyed_process_options options, std::string description);
+
   /// Ends the pipeline in a sink.
   void to(sink_plan sink);
 
@@ -165,6 +177,60 @@ class grouped_stream {
   stream stream_;
   aggregate_options options_;
 };
+
+/// A stream keyed by a column of type K, before .process<P>().
+template <class K>
+class keyed_stream {
+  static_assert(std::is_same_v<K, std::string> || std::is_same_v<K, int64_t>,
+                "sluice::stream::key_by<K>: K is std::string (string column) or int64_t (int64 column)");
+
+ public:
+  /// State `state` expires `ttl` of processing time after its last write.
+  template <class Rep, class Period>
+  keyed_stream& with_ttl(const std::string& state, std::chrono::duration<Rep, Period> ttl) {
+    options_.ttl_us[state] = std::chrono::duration_cast<std::chrono::microseconds>(ttl).count();
+    return *this;
+  }
+  keyed_stream& with_partitions(int n) {
+    options_.partitions = n;
+    return *this;
+  }
+  /// The processing-time clock (µs); tests pass a fixed one.
+  keyed_stream& with_clock(std::function<int64_t()> clock) {
+    options_.clock = std::move(clock);
+    return *this;
+  }
+  /// Runs P (constructed from `args`, once per partition and restart) for every key.
+  template <class P, class... Args>
+  stream process(std::vector<column> output, Args... args) {
+    static_assert(std::is_base_of_v<keyed_processor<K>, P>,
+                  "sluice::keyed_stream<K>::process<P>: P must derive from sluice::keyed_processor<K>, with K the "
+                  "type given to key_by<K>");
+    return stream_.process_by_key(
+        column_, [args...]() -> std::unique_ptr<keyed_processor_base> { return std::make_unique<P>(args...); },
+        std::move(output), options_, typeid(P).name());
+  }
+
+ private:
+  friend class stream;
+  keyed_stream(stream s, std::string column) : stream_(std::move(s)), column_(std::move(column)) {}
+  stream stream_;
+  std::string column_;
+  keyed_process_options options_;
+};
+
+template <class K>
+keyed_stream<K> stream::key_by(const std::string& column) {
+  auto s = schema();
+  auto i = s->index_of(column);
+  if (!i) throw std::invalid_argument("key_by: no column '" + column + "' (the stream has " + s->describe() + ")");
+  column_type want = std::is_same_v<K, std::string> ? column_type::string : column_type::int64;
+  if (s->at(*i).type != want)
+    throw std::invalid_argument("key_by<" + std::string(std::is_same_v<K, std::string> ? "std::string" : "int64_t") +
+                                ">: column '" + column + "' is " + to_string(s->at(*i).type) + "; use key_by<" +
+                                (s->at(*i).type == column_type::string ? "std::string" : "int64_t") + ">");
+  return keyed_stream<K>(*this, column);
+}
 
 class pipeline {
  public:
