@@ -103,6 +103,8 @@ schema_ptr stream::schema() const {
 
 stream stream::add(step_ptr step) {
   if (p_->has_sink_) throw std::invalid_argument("pipeline '" + p_->plan_.name + "': a step was added after to(sink)");
+  if (p_->plan_.alerts)
+    throw std::invalid_argument("pipeline '" + p_->plan_.name + "': only to(sink) may follow alerts()");
   if (input_ >= 0 && p_->combined_)
     throw std::invalid_argument("pipeline '" + p_->plan_.name +
                                 "': this input was already combined with union_with; add steps to the combined stream");
@@ -223,6 +225,32 @@ stream stream::process_by_key(const std::string& column, std::function<std::uniq
   const auto& in = p_->plan_.inputs[input_ < 0 ? 0 : static_cast<size_t>(input_)];
   p_->plan_.stage = make_keyed_process_stage(column, in.output_schema, in.watermark_column.has_value(), std::move(make),
                                              std::move(output), std::move(options), std::move(description));
+  p_->combined_ = true;
+  return stream(p_, -1);
+}
+
+stream stream::alerts(std::vector<alert_rule> rules, const sink_plan& output, alert_limits limits,
+                      std::string state_dir) {
+  if (p_->plan_.alerts) throw std::invalid_argument("alerts: the query already has an alert emitter");
+  if (input_ >= 0 && p_->plan_.inputs.size() > 1 && !p_->combined_)
+    throw std::invalid_argument("alerts: combine the inputs first");
+  auto in = schema();
+  auto problem = alert_state::check(rules, *in);
+  if (!problem.empty()) throw std::invalid_argument(problem);
+  if (limits.max_per_key < 0 || limits.per_us <= 0 || limits.retention_us <= 0)
+    throw std::invalid_argument("alerts: the rate limit needs max ≥ 0 and a positive interval and retention");
+  auto plan = std::make_shared<alert_plan>();
+  plan->rules = std::move(rules);
+  plan->limits = limits;
+  plan->state_dir = std::move(state_dir);
+  plan->input_schema = in;
+  for (const auto& c : output.required_columns)
+    if (!alert_schema()->index_of(c))
+      throw std::invalid_argument("alerts: " + output.description + " reads column '" + c +
+                                  "', which alert rows do not have (" + alert_schema()->describe() + ")");
+  plan->make_output = output.make;
+  plan->output_description = output.description;
+  p_->plan_.alerts = plan;
   p_->combined_ = true;
   return stream(p_, -1);
 }

@@ -138,6 +138,14 @@ class stream {
   stream process_by_key(const std::string& column, std::function<std::unique_ptr<keyed_processor_base>()> make,
                         std::vector<sluice::column> output, keyed_process_options options, std::string description);
 
+  /// The alert emitter (actors/alert_actor.hpp): rows meeting a rule become alert rows
+  /// (alert_schema()) written to `output` (sinks::kafka / jsonl / console), each (rule, key,
+  /// window) once — across restarts when `state_dir` is given — and at most
+  /// `limits.max_per_key` per key per `limits.per_us`. The stream's rows pass on unchanged;
+  /// only to() may follow.
+  stream alerts(std::vector<alert_rule> rules, const sink_plan& output, alert_limits limits = {},
+                std::string state_dir = {});
+
   /// Ends the pipeline in a sink.
   void to(sink_plan sink);
 

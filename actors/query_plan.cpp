@@ -12,6 +12,10 @@ std::string query_plan::explain() const {
          std::to_string(restart.initial_backoff_us / 1000) + " ms\n";
   out += "Sink " + sink.description + "  (" + output_schema->describe() + ")\n";
   std::string indent = "+- ";
+  if (alerts) {
+    out += indent + alerts->explain() + "\n";
+    indent = "   " + indent;
+  }
   for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
     out += indent + (*it)->explain() + "\n";
     indent = "   " + indent;

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/alert_actor.hpp"
 #include "actors/source_actor.hpp"
 #include "actors/stage.hpp"
 #include "actors/transform.hpp"
@@ -55,8 +56,9 @@ struct sink_plan {
 struct query_plan {
   std::string name;
   std::vector<input_plan> inputs;
-  stage_ptr stage;              // the stateful operator after the tracker (a join), if any
-  std::vector<step_ptr> steps;  // on the combined stream (after the stage)
+  stage_ptr stage;                           // the stateful operator after the tracker (a join), if any
+  std::vector<step_ptr> steps;               // on the combined stream (after the stage)
+  std::shared_ptr<const alert_plan> alerts;  // the alert emitter in front of the sink, if any
   schema_ptr output_schema;
   sink_plan sink;
   std::string dead_letter_dir;

@@ -138,6 +138,13 @@ void launch(self_ptr self) {
   bool sink_blocking = skc.sink->blocking();
   auto sink = watch(self, spawn_operator(self, sink_blocking, sink_actor_impl, std::move(skc)), "sink");
   operator_actor downstream = sink;
+  if (plan.alerts) {
+    alert_actor_config ac{
+        "alerts", plan.alerts, downstream, st.cfg.faults, nullptr, upstream, plan.alerts->make_output()};
+    ac.output->set_warning_handler(warn);
+    bool blocking = ac.output->blocking();
+    downstream = watch(self, spawn_operator(self, blocking, alert_actor_impl, std::move(ac)), "alerts");
+  }
   if (!plan.steps.empty())
     downstream = watch(self,
                        self->spawn(transform_actor_impl,

@@ -1,0 +1,102 @@
+#include "actors/alert_actor.hpp"
+
+#include <chrono>
+#include <map>
+
+namespace sluice {
+
+std::string alert_plan::explain() const {
+  std::string d = "AlertEmitter → " + output_description + " [";
+  for (size_t i = 0; i < rules.size(); ++i)
+    d += (i ? "; " : "") + rules[i].name + " when " + rules[i].when_description + " per " + rules[i].key_column +
+         (rules[i].window_start_column.empty() ? "" : " and window");
+  d += "], once per (rule, key, window)";
+  d += state_dir.empty() ? " within the process" : " across restarts (" + state_dir + ")";
+  if (limits.max_per_key > 0)
+    d += ", at most " + std::to_string(limits.max_per_key) + " per key per " + std::to_string(limits.per_us / 1000000) +
+         " s";
+  return d;
+}
+
+operator_actor::behavior_type alert_actor_impl(operator_actor::pointer self, alert_actor_config cfg) {
+  report_failures_as(self, cfg.name);
+  std::shared_ptr<state_store> store;
+  if (!cfg.plan->state_dir.empty()) {
+    std::lock_guard<std::mutex> g(cfg.plan->memory->mu);
+    if (!cfg.plan->memory->store) {
+      std::unique_ptr<state_store> s;
+      auto st = state_store::open(cfg.plan->state_dir, {}, s);
+      if (!st.is_ok())
+        throw std::runtime_error("alerts: cannot open the alert memory at " + cfg.plan->state_dir + ": " +
+                                 st.to_string());
+      cfg.plan->memory->store = std::move(s);
+    }
+    store = cfg.plan->memory->store;
+  }
+  struct state {
+    alert_actor_config cfg;
+    alert_state alerts;
+    std::shared_ptr<row_sink> output;
+    std::map<int64_t, int> watermarks;  // per trigger, until all upstream ones arrived
+    state(alert_actor_config c, std::shared_ptr<state_store> s)
+        : cfg(std::move(c)), alerts(cfg.plan->rules, cfg.plan->limits, std::move(s)), output(cfg.output) {}
+    int64_t now() const {
+      if (cfg.clock) return cfg.clock();
+      return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    }
+  };
+  auto st = std::make_shared<state>(std::move(cfg), std::move(store));
+  auto s = st->output->open();
+  if (!s.is_ok()) throw std::runtime_error("alerts: cannot open " + st->output->description() + ": " + s.to_string());
+  return {
+      [=](batch& b) {
+        batch out;
+        out.schema = alert_schema();
+        out.trigger = b.trigger;
+        st->alerts.evaluate(*b.schema, b.rows, st->now(), out.rows);
+        if (!out.rows.empty()) {
+          auto ws = st->output->write(out);
+          if (!ws.is_ok())
+            throw std::runtime_error("alerts: writing to " + st->output->description() + ": " + ws.to_string());
+        }
+        self->send(st->cfg.downstream, std::move(b));
+      },
+      [=](watermark& w) {
+        if (++st->watermarks[w.trigger] < st->cfg.upstream) {
+          self->send(st->cfg.downstream, std::move(w));
+          return;
+        }
+        st->watermarks.erase(w.trigger);
+        int64_t rows = 0;
+        auto fs = st->output->finish(w.trigger, rows);
+        if (!fs.is_ok())
+          throw std::runtime_error("alerts: publishing to " + st->output->description() + ": " + fs.to_string());
+        if (st->cfg.faults && st->cfg.faults->hit("crash:" + st->cfg.name))
+          throw std::runtime_error("fault injected at crash:" + st->cfg.name);
+        auto s = st->alerts.flush(w.value_us == no_watermark ? 0 : w.value_us);
+        if (!s.is_ok()) throw std::runtime_error("alerts: remembering sent alerts failed: " + s.to_string());
+        auto c = st->alerts.take_counters();
+        state_operator_progress p;
+        p.operator_name = "alerts";
+        p.num_rows_total = static_cast<int64_t>(st->alerts.remembered());
+        p.num_rows_updated = c.emitted;
+        p.num_rows_removed = c.forgotten;
+        p.custom_metrics["alertsEmitted"] = c.emitted;
+        p.custom_metrics["duplicatesSkipped"] = c.duplicates;
+        p.custom_metrics["suppressedByRateLimit"] = c.suppressed;
+        w.report.operators.push_back(std::move(p));
+        self->send(st->cfg.downstream, std::move(w));
+      },
+      [=](barrier& b) { self->send(st->cfg.downstream, std::move(b)); },
+      [=](end_of_input& e) { self->send(st->cfg.downstream, std::move(e)); },
+      [=](stats_atom) {
+        state_operator_progress p;
+        p.operator_name = "alerts";
+        p.num_rows_total = static_cast<int64_t>(st->alerts.remembered());
+        return p;
+      },
+  };
+}
+
+}  // namespace sluice
