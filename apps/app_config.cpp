@@ -168,4 +168,56 @@ void apply_common_settings(pipeline& p, const app_config& c) {
   p.with_restart_strategy(r);
 }
 
+std::vector<app_setting> generator_settings(const std::string& p, const std::string& what, const std::string& count,
+                                            const std::string& keys, const std::string& spacing) {
+  return {
+      {p + ".count", count, "generated " + what + " (0 = unbounded, until Ctrl-C)"},
+      {p + ".rate", "0", what + " per second (0 = as fast as the pipeline takes them)"},
+      {p + ".seed", "42", "generator seed (same seed, same input)"},
+      {p + ".keys", keys, "distinct keys (users, devices)"},
+      {p + ".spacing", spacing, "event time between consecutive records"},
+      {p + ".late", "0", "share of records arriving 10 min of event time late"},
+      {p + ".disorder", "0", "share of records moved up to 5 s back in event time"},
+      {p + ".malformed", "0", "share of malformed records (they go to the dead letters)"},
+  };
+}
+
+generator_spec generator_from(const app_config& c, const std::string& p, const std::string& kind) {
+  generator_spec g;
+  g.kind = kind;
+  g.count = static_cast<uint64_t>(c.integer(p + ".count", 0, INT64_MAX));
+  g.rate = c.number(p + ".rate", 0, 1e9);
+  g.seed = static_cast<uint64_t>(c.integer(p + ".seed", 0, INT64_MAX));
+  g.keys = static_cast<uint64_t>(c.integer(p + ".keys", 1, 1'000'000'000));
+  g.spacing_us = c.duration_us(p + ".spacing");
+  if (g.spacing_us <= 0) throw config_error("setting '" + p + ".spacing' must be positive");
+  g.late_fraction = c.number(p + ".late", 0, 1);
+  g.disorder_fraction = c.number(p + ".disorder", 0, 1);
+  g.malformed_fraction = c.number(p + ".malformed", 0, 1);
+  return g;
+}
+
+app_setting alert_output_setting() {
+  return {"alerts.to", "file", "where alerts go: file (JSONL under output/alerts), stdout, or kafka:TOPIC"};
+}
+
+sink_plan alert_output(const app_config& c, const std::string& dir) {
+  std::string to = c.str("alerts.to");
+  if (to == "file") return sinks::jsonl(dir);
+  if (to == "stdout") return sinks::console(1000);
+  if (to.rfind("kafka:", 0) == 0 && to.size() > 6) {
+    kafka_sink_options k;
+    k.topic = to.substr(6);
+    k.key_column = "key";
+    if (c.runtime) {
+      k.brokers = c.runtime->brokers();
+      if (c.runtime->create_topic) c.runtime->create_topic(k.topic, 1);
+    } else {
+      k.brokers = "localhost:9092";  // explain only: nothing connects
+    }
+    return sinks::kafka(k);
+  }
+  throw config_error("setting 'alerts.to' = '" + to + "': expected file, stdout or kafka:TOPIC");
+}
+
 }  // namespace sluice

@@ -74,6 +74,17 @@ class app_config {
   std::map<std::string, std::string> values_;
 };
 
+/// A generated input's settings under `prefix`: count, rate, seed, keys, spacing, late,
+/// disorder, malformed — with the given defaults for count, keys and spacing.
+std::vector<app_setting> generator_settings(const std::string& prefix, const std::string& what,
+                                            const std::string& count, const std::string& keys,
+                                            const std::string& spacing);
+generator_spec generator_from(const app_config& c, const std::string& prefix, const std::string& kind);
+
+/// Setting `alerts.to`: file (JSONL under `dir`), stdout, or kafka:TOPIC (on the run's brokers).
+app_setting alert_output_setting();
+sink_plan alert_output(const app_config& c, const std::string& dir);
+
 /// The settings every app has: trigger, records per trigger, restart strategy.
 std::vector<app_setting> common_settings();
 /// Applies the common settings to a pipeline.

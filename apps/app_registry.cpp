@@ -1,12 +1,13 @@
 #include "apps/app_registry.hpp"
 
+#include "apps/iot.hpp"
 #include "apps/medallion.hpp"
 #include "apps/orders_payments.hpp"
 
 namespace sluice {
 
 const std::vector<app_definition>& registered_apps() {
-  static const std::vector<app_definition> apps = {orders_payments_app(), medallion_app()};
+  static const std::vector<app_definition> apps = {orders_payments_app(), medallion_app(), iot_app()};
   return apps;
 }
 

@@ -79,8 +79,8 @@ app_definition orders_payments_app() {
     pipeline p("orders-payments");
     apply_common_settings(p, c);
     p.with_dead_letters(out + "/late_rows");
-    auto in = app_inputs(c, {{"orders", "orders", orders, orders_schema()},
-                             {"payments", "payments", payments, payments_schema()}});
+    auto in = app_inputs(
+        c, {{"orders", "orders", orders, orders_schema()}, {"payments", "payments", payments, payments_schema()}});
     auto o = p.source(std::move(in[0])).with_watermark("order_time", delay);
     auto pay = p.source(std::move(in[1])).with_watermark("pay_time", delay);
     join_options j;
