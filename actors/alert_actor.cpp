@@ -1,6 +1,7 @@
 #include "actors/alert_actor.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 
 namespace sluice {
@@ -25,6 +26,8 @@ operator_actor::behavior_type alert_actor_impl(operator_actor::pointer self, ale
     std::lock_guard<std::mutex> g(cfg.plan->memory->mu);
     if (!cfg.plan->memory->store) {
       std::unique_ptr<state_store> s;
+      std::error_code ec;
+      std::filesystem::create_directories(cfg.plan->state_dir, ec);
       auto st = state_store::open(cfg.plan->state_dir, {}, s);
       if (!st.is_ok())
         throw std::runtime_error("alerts: cannot open the alert memory at " + cfg.plan->state_dir + ": " +
@@ -37,7 +40,8 @@ operator_actor::behavior_type alert_actor_impl(operator_actor::pointer self, ale
     alert_actor_config cfg;
     alert_state alerts;
     std::shared_ptr<row_sink> output;
-    std::map<int64_t, int> watermarks;  // per trigger, until all upstream ones arrived
+    std::map<int64_t, int> watermarks;            // per trigger, until all upstream ones arrived
+    std::map<int64_t, std::vector<row>> pending;  // alert rows per trigger (triggers overlap)
     state(alert_actor_config c, std::shared_ptr<state_store> s)
         : cfg(std::move(c)), alerts(cfg.plan->rules, cfg.plan->limits, std::move(s)), output(cfg.output) {}
     int64_t now() const {
@@ -51,15 +55,7 @@ operator_actor::behavior_type alert_actor_impl(operator_actor::pointer self, ale
   if (!s.is_ok()) throw std::runtime_error("alerts: cannot open " + st->output->description() + ": " + s.to_string());
   return {
       [=](batch& b) {
-        batch out;
-        out.schema = alert_schema();
-        out.trigger = b.trigger;
-        st->alerts.evaluate(*b.schema, b.rows, st->now(), out.rows);
-        if (!out.rows.empty()) {
-          auto ws = st->output->write(out);
-          if (!ws.is_ok())
-            throw std::runtime_error("alerts: writing to " + st->output->description() + ": " + ws.to_string());
-        }
+        st->alerts.evaluate(*b.schema, b.rows, st->now(), st->pending[b.trigger]);
         self->send(st->cfg.downstream, std::move(b));
       },
       [=](watermark& w) {
@@ -68,6 +64,16 @@ operator_actor::behavior_type alert_actor_impl(operator_actor::pointer self, ale
           return;
         }
         st->watermarks.erase(w.trigger);
+        if (auto it = st->pending.find(w.trigger); it != st->pending.end()) {
+          batch out;
+          out.schema = alert_schema();
+          out.trigger = w.trigger;
+          out.rows = std::move(it->second);
+          st->pending.erase(it);
+          auto ws = out.rows.empty() ? status::ok() : st->output->write(out);
+          if (!ws.is_ok())
+            throw std::runtime_error("alerts: writing to " + st->output->description() + ": " + ws.to_string());
+        }
         int64_t rows = 0;
         auto fs = st->output->finish(w.trigger, rows);
         if (!fs.is_ok())

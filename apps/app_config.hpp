@@ -7,6 +7,7 @@
 // `config_error`; the CLI prints them and exits 2.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -36,6 +37,9 @@ struct app_runtime {
   /// Asked after the queries ended: "" or why background work failed.
   std::vector<std::function<std::string()>> checks;
   std::function<void(std::string)> warn;
+  /// Topics already fed by this run, with the feed's end signal (null: unbounded): an app
+  /// whose queries share an input feeds it once.
+  std::map<std::string, std::shared_ptr<std::atomic<bool>>> fed_topics;
 };
 
 struct app_setting {

@@ -1,5 +1,6 @@
 #include "apps/app_registry.hpp"
 
+#include "apps/fraud.hpp"
 #include "apps/iot.hpp"
 #include "apps/medallion.hpp"
 #include "apps/orders_payments.hpp"
@@ -7,7 +8,7 @@
 namespace sluice {
 
 const std::vector<app_definition>& registered_apps() {
-  static const std::vector<app_definition> apps = {orders_payments_app(), medallion_app(), iot_app()};
+  static const std::vector<app_definition> apps = {orders_payments_app(), medallion_app(), iot_app(), fraud_app()};
   return apps;
 }
 

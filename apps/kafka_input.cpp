@@ -15,7 +15,8 @@ std::vector<app_setting> kafka_input_settings() {
   };
 }
 
-std::vector<source_spec> app_inputs(const app_config& c, const std::vector<app_input>& inputs) {
+std::vector<source_spec> app_inputs(const app_config& c, const std::vector<app_input>& inputs,
+                                    const std::string& query) {
   std::vector<source_spec> out;
   std::string input = c.str("input");
   if (input == "generator") {
@@ -41,7 +42,11 @@ std::vector<source_spec> app_inputs(const app_config& c, const std::vector<app_i
   bool feeding = feed == "true" || (feed == "auto" && embedded);
   int partitions = static_cast<int>(c.integer("kafka.partitions", 1, 1024));
   std::shared_ptr<std::atomic<bool>> end;
-  if (feeding && rt) {
+  bool fed_already = rt && !inputs.empty();
+  for (const auto& in : inputs) fed_already &= rt && rt->fed_topics.count(in.topic) > 0;
+  if (fed_already) {
+    end = rt->fed_topics[inputs.front().topic];
+  } else if (feeding && rt) {
     std::vector<feed_topic> topics;
     bool bounded = true;
     for (const auto& in : inputs) {
@@ -51,6 +56,7 @@ std::vector<source_spec> app_inputs(const app_config& c, const std::vector<app_i
     }
     auto f = std::make_shared<kafka_feed>(brokers, std::move(topics), inputs.front().spec.rate, rt->warn);
     if (bounded) end = f->done();
+    for (const auto& in : inputs) rt->fed_topics[in.topic] = end;
     rt->keep_alive.push_back(f);
     rt->checks.push_back([f] { return f->error(); });
   }
@@ -59,7 +65,10 @@ std::vector<source_spec> app_inputs(const app_config& c, const std::vector<app_i
     k.brokers = brokers;
     k.topics = {in.topic};
     k.group_id = c.str("kafka.group");
-    if (k.group_id.empty()) k.group_id = "sluice-" + c.app_name() + "-" + in.name;
+    if (k.group_id.empty())
+      k.group_id = "sluice-" + c.app_name() + "-" + (query.empty() ? "" : query + "-") + in.name;
+    else if (!query.empty())
+      k.group_id += "-" + query;
     k.starting_offsets = c.str("kafka.starting_offsets");
     k.end_signal = end;
     out.push_back(sources::kafka(in.name, std::move(k), in.schema));

@@ -25,7 +25,10 @@ struct app_input {
 
 std::vector<app_setting> kafka_input_settings();
 
-/// One source per input, all fed together (record n of each before record n+1 of any).
-std::vector<source_spec> app_inputs(const app_config& c, const std::vector<app_input>& inputs);
+/// One source per input, all fed together (record n of each before record n+1 of any). An app
+/// whose queries read the same topics passes each query's name: each gets its own consumer
+/// group (`<group>-<query>`), and the topics are fed once.
+std::vector<source_spec> app_inputs(const app_config& c, const std::vector<app_input>& inputs,
+                                    const std::string& query = {});
 
 }  // namespace sluice
