@@ -1,5 +1,6 @@
 #include "apps/app_registry.hpp"
 
+#include "apps/clickstream.hpp"
 #include "apps/fraud.hpp"
 #include "apps/iot.hpp"
 #include "apps/medallion.hpp"
@@ -8,7 +9,8 @@
 namespace sluice {
 
 const std::vector<app_definition>& registered_apps() {
-  static const std::vector<app_definition> apps = {orders_payments_app(), medallion_app(), iot_app(), fraud_app()};
+  static const std::vector<app_definition> apps = {orders_payments_app(), medallion_app(), iot_app(), fraud_app(),
+                                                   clickstream_app()};
   return apps;
 }
 

@@ -22,12 +22,26 @@ void session_state::insert(key_sessions& ks, session s) {
   auto it = std::upper_bound(v.begin(), v.end(), s.end, [](int64_t e, const session& x) { return e < x.start; });
   auto first = it;
   while (first != v.begin() && std::prev(first)->end >= s.start) --first;
-  for (auto m = first; m != it; ++m) {
-    s.start = std::min(s.start, m->start);
-    s.end = std::max(s.end, m->end);
-    for (size_t a = 0; a < g_.aggregations.size(); ++a) merge(g_.aggregations[a], s.acc[a], m->acc[a]);
-    memory_ -= session_bytes(*m);
-    --sessions_;
+  if (first != it) {
+    // Fold in start order, so order-sensitive aggregations (collect_list) read in event time.
+    session merged{std::min(s.start, first->start), s.end, {}};
+    for (const auto& a : g_.aggregations) merged.acc.push_back(make_accumulator(a));
+    auto fold = [&](const session& x) {
+      merged.end = std::max(merged.end, x.end);
+      for (size_t a = 0; a < g_.aggregations.size(); ++a) merge(g_.aggregations[a], merged.acc[a], x.acc[a]);
+    };
+    bool placed = false;
+    for (auto m = first; m != it; ++m) {
+      if (!placed && s.start < m->start) {
+        fold(s);
+        placed = true;
+      }
+      fold(*m);
+      memory_ -= session_bytes(*m);
+      --sessions_;
+    }
+    if (!placed) fold(s);
+    s = std::move(merged);
   }
   auto pos = v.erase(first, it);
   memory_ += session_bytes(s);
