@@ -5,12 +5,13 @@
 #include "apps/iot.hpp"
 #include "apps/medallion.hpp"
 #include "apps/orders_payments.hpp"
+#include "apps/revenue.hpp"
 
 namespace sluice {
 
 const std::vector<app_definition>& registered_apps() {
-  static const std::vector<app_definition> apps = {orders_payments_app(), medallion_app(), iot_app(), fraud_app(),
-                                                   clickstream_app()};
+  static const std::vector<app_definition> apps = {orders_payments_app(), medallion_app(),   iot_app(),
+                                                   fraud_app(),           clickstream_app(), revenue_app()};
   return apps;
 }
 
