@@ -32,8 +32,15 @@ aggregate_partition_actor::behavior_type aggregate_partition_impl(aggregate_part
     batch b;
     b.schema = st->cfg.output_schema;
     b.trigger = trigger;
-    b.rows.reserve(st->out.size());
     const auto& proj = st->cfg.projection;
+    bool identity = !st->out.empty() && proj.size() == st->out.front().values.size();
+    for (size_t i = 0; identity && i < proj.size(); ++i) identity = proj[i] == static_cast<int>(i);
+    if (identity) {
+      b.rows.swap(st->out);
+      self->send(st->cfg.downstream, std::move(b));
+      return;
+    }
+    b.rows.reserve(st->out.size());
     size_t si = st->cfg.start_index;
     for (auto& r : st->out) {
       row o;

@@ -40,7 +40,7 @@ window_state::group& window_state::find_or_add(const std::string& bytes, const r
     for (const auto& a : ng.acc) bytes_used += static_cast<int64_t>(memory_bytes(a));
     memory_ += bytes_used;
     it = groups_.emplace(bytes, std::move(ng)).first;
-    if (expires != never) expiry_.emplace(expires, bytes);
+    if (expires != never) expiry_[expires].push_back(&it->first);
   }
   return it->second;
 }
@@ -64,7 +64,7 @@ void window_state::process(const std::vector<row>& rows, int64_t wm, std::vector
       }
       if (!grp.dirty) {
         grp.dirty = true;
-        dirty_.push_back(scratch_);
+        dirty_.push_back(&grp);
       }
       return true;
     };
@@ -74,7 +74,9 @@ void window_state::process(const std::vector<row>& rows, int64_t wm, std::vector
       const value& tv = r.values[w.time_column];
       if (tv.index() != 2) continue;  // a null time belongs to no window (Spark drops it)
       int64_t t = std::get<int64_t>(tv);
-      for (int64_t s : window_starts(t, w.size_us, w.slide_us, w.offset_us)) {
+      int64_t m = (t - w.offset_us) % w.slide_us;
+      int64_t last = t - (m < 0 ? m + w.slide_us : m);
+      for (int64_t s = last; s > t - w.size_us; s -= w.slide_us) {  // window_starts(), without a vector
         scratch_.resize(key_len);
         put_i64(scratch_, s);
         used |= add_to(s, s + w.size_us, g_.watermarked ? s + w.size_us : never);
@@ -109,8 +111,9 @@ row window_state::output(const group& grp) const {
 
 void window_state::remove_expired(int64_t wm, std::vector<row>* out) {
   while (!expiry_.empty() && expiry_.begin()->first <= wm) {
-    auto it = groups_.find(expiry_.begin()->second);
-    if (it != groups_.end()) {
+    for (const std::string* key : expiry_.begin()->second) {
+      auto it = groups_.find(*key);
+      if (it == groups_.end()) continue;
       if (out) {
         out->push_back(output(it->second));
         ++counters_.emitted;
@@ -126,33 +129,32 @@ void window_state::remove_expired(int64_t wm, std::vector<row>* out) {
   if (groups_.empty()) memory_ = 0;
 }
 
-void window_state::emit(int64_t wm, bool had_data, std::vector<row>& out) {
-  counters_.updated += static_cast<int64_t>(dirty_.size());
-  if (had_data) {
-    switch (g_.mode) {
-      case output_mode::append:
-        remove_expired(wm, &out);
-        break;
-      case output_mode::update:
-        for (const auto& k : dirty_) {
-          auto it = groups_.find(k);
-          if (it != groups_.end()) {
-            out.push_back(output(it->second));
-            ++counters_.emitted;
-          }
-        }
-        remove_expired(wm, nullptr);
-        break;
-      case output_mode::complete:
-        for (const auto& [k, grp] : groups_) out.push_back(output(grp));
-        counters_.emitted += static_cast<int64_t>(groups_.size());
-        break;
-    }
-  }
-  for (const auto& k : dirty_)
-    if (auto it = groups_.find(k); it != groups_.end()) it->second.dirty = false;
+void window_state::clear_dirty() {
+  for (group* g : dirty_) g->dirty = false;
   dirty_.clear();
   late_groups_.clear();
+}
+
+void window_state::emit(int64_t wm, bool had_data, std::vector<row>& out) {
+  counters_.updated += static_cast<int64_t>(dirty_.size());
+  if (had_data && g_.mode == output_mode::update) {
+    for (const group* g : dirty_) out.push_back(output(*g));
+    counters_.emitted += static_cast<int64_t>(dirty_.size());
+  }
+  clear_dirty();  // before removals: dirty_ points into groups_
+  if (!had_data) return;
+  switch (g_.mode) {
+    case output_mode::append:
+      remove_expired(wm, &out);
+      break;
+    case output_mode::update:
+      remove_expired(wm, nullptr);
+      break;
+    case output_mode::complete:
+      for (const auto& [k, grp] : groups_) out.push_back(output(grp));
+      counters_.emitted += static_cast<int64_t>(groups_.size());
+      break;
+  }
 }
 
 void window_state::evict(int64_t wm, std::vector<row>& out) {
@@ -201,8 +203,9 @@ status window_state::load(std::string_view key, std::string_view v) {
   int64_t bytes_used = static_cast<int64_t>(sizeof(group) + 2 * k.size() + 64);
   for (const auto& a : grp.acc) bytes_used += static_cast<int64_t>(memory_bytes(a));
   memory_ += bytes_used;
-  if (grp.expires != never) expiry_.emplace(grp.expires, k);
-  groups_[k] = std::move(grp);
+  int64_t expires = grp.expires;
+  auto [it, fresh] = groups_.insert_or_assign(k, std::move(grp));
+  if (fresh && expires != never) expiry_[expires].push_back(&it->first);
   return status::ok();
 }
 

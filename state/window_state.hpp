@@ -64,13 +64,15 @@ class window_state final : public aggregate_state {
     bool dirty = false;
   };
   group& find_or_add(const std::string& bytes, const row& r, int64_t start, int64_t end, int64_t expires);
+  void clear_dirty();
   row output(const group& g) const;
   void remove_expired(int64_t watermark_us, std::vector<row>* out);
 
   window_grouping g_;
   std::unordered_map<std::string, group> groups_;
-  std::multimap<int64_t, std::string> expiry_;
-  std::vector<std::string> dirty_;               // groups changed this trigger, first touch first
+  // Keys point into groups_ (node keys do not move on rehash); one entry per live group.
+  std::map<int64_t, std::vector<const std::string*>> expiry_;
+  std::vector<group*> dirty_;                    // groups changed this trigger, first touch first
   std::unordered_set<std::string> late_groups_;  // this trigger's late (key, window)s
   std::string scratch_;
   int64_t memory_ = 0;

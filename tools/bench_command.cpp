@@ -16,28 +16,12 @@
 #include "actors/pipeline.hpp"
 #include "actors/query_runner.hpp"
 #include "messages/json_codec.hpp"
+#include "tools/bench_support.hpp"
 #include "tools/commands.hpp"
 
 namespace sluice::cli {
 namespace po = boost::program_options;
 namespace {
-
-class counting_sink final : public row_sink {
- public:
-  explicit counting_sink(std::shared_ptr<std::atomic<int64_t>> n) : n_(std::move(n)) {}
-  status write(const batch& b) override {
-    *n_ += static_cast<int64_t>(b.rows.size());
-    return status::ok();
-  }
-  status finish(int64_t, int64_t& rows) override {
-    rows = 0;
-    return status::ok();
-  }
-  std::string description() const override { return "CountingSink"; }
-
- private:
-  std::shared_ptr<std::atomic<int64_t>> n_;
-};
 
 constexpr double amount_threshold = 100.0;
 
@@ -84,25 +68,6 @@ double baseline_run(uint64_t count, int64_t& kept) {
 
 constexpr int64_t join_range_us = 10'000'000;  // right.ts BETWEEN left.ts − 10 s AND left.ts + 10 s
 constexpr int64_t join_delay_us = 5'000'000;   // watermark delay on both sides
-
-schema_ptr keyed_schema() {
-  static const schema_ptr s =
-      std::make_shared<const schema>(std::vector<column>{{"key", column_type::int64, true, time_unit::millis},
-                                                         {"ts", column_type::timestamp, true, time_unit::millis},
-                                                         {"v", column_type::int64, true, time_unit::millis}},
-                                     "ts");
-  return s;
-}
-
-generator_spec keyed_spec(uint64_t count, uint64_t seed) {
-  generator_spec g;
-  g.kind = "keyed";
-  g.count = count;
-  g.seed = seed;
-  g.keys = 10'000;
-  g.spacing_us = 1000;  // 1,000 records per second of event time per side
-  return g;
-}
 
 struct join_run {
   double events_per_s = 0;
@@ -245,7 +210,7 @@ int bench_command(const std::vector<std::string>& args) {
       "batch", po::value<int64_t>()->default_value(4096), "records per trigger (batch size)")(
       "credits", po::value<int>()->default_value(4), "triggers in flight")("runs", po::value<int>()->default_value(3),
                                                                            "runs of each side (median reported)")(
-      "partitions", po::value<int>()->default_value(2), "join: partitions");
+      "partitions", po::value<int>()->default_value(2), "join, window: partitions");
   po::options_description all;
   all.add(d).add_options()("what", po::value<std::string>(), "");
   po::positional_options_description pos;
@@ -259,12 +224,13 @@ int bench_command(const std::vector<std::string>& args) {
     return 2;
   }
   if (vm.count("help") || !vm.count("what")) {
-    std::cout << "usage: sluice bench passthrough|join|kafka [options]\n\n" << d << "\n";
+    std::cout << "usage: sluice bench passthrough|join|window|kafka [options]\n\n" << d << "\n";
     return vm.count("help") ? 0 : 2;
   }
   std::string what = vm["what"].as<std::string>();
-  if (what != "passthrough" && what != "join" && what != "kafka") {
-    std::fprintf(stderr, "sluice bench: unknown benchmark '%s'; accepted: passthrough, join, kafka\n", what.c_str());
+  if (what != "passthrough" && what != "join" && what != "window" && what != "kafka") {
+    std::fprintf(stderr, "sluice bench: unknown benchmark '%s'; accepted: passthrough, join, window, kafka\n",
+                 what.c_str());
     return 2;
   }
   uint64_t records = vm["records"].as<uint64_t>();
@@ -276,12 +242,13 @@ int bench_command(const std::vector<std::string>& args) {
     return 2;
   }
   if (what == "kafka") return bench_kafka(records, runs);
-  if (what == "join") {
+  if (what == "join" || what == "window") {
     int partitions = vm["partitions"].as<int>();
     if (partitions < 1) {
       std::fprintf(stderr, "sluice bench: --partitions must be ≥ 1\n");
       return 2;
     }
+    if (what == "window") return bench_window(records, runs, batch, credits, partitions);
     return bench_join(records / 2, runs, batch, credits, partitions);
   }
   std::vector<double> engine, base;
