@@ -222,6 +222,135 @@ source_spec parse_source(const std::string& name, const json::object& o, const s
   fail(path + ".type", "unknown source type '" + type + "'; accepted: generator, file, kafka");
 }
 
+// "aggregate": {"group_by": ["user", {"window": {"column", "size", "slide", "offset"}} |
+//   {"session_window": {"column", "gap"}}], "aggregations": [{"fn", "column", "as", "rsd"}],
+//   "output_mode", "output_columns", "partitions", "late_rows"}
+stream parse_aggregate(const json::object& a, stream in) {
+  check_fields(a, "aggregate",
+               {"group_by", "aggregations", "output_mode", "output_columns", "partitions", "late_rows"});
+  aggregate_options o;
+  auto* g = a.if_contains("group_by");
+  if (!g || !g->is_array()) fail("aggregate.group_by", "expected a list of columns and at most one window");
+  for (const auto& k : g->get_array()) {
+    if (k.is_string()) {
+      o.group_by.push_back(keys::col(std::string(k.get_string())));
+      continue;
+    }
+    const auto& ko = as_object(k, "aggregate.group_by");
+    if (auto* w = ko.if_contains("window")) {
+      const auto& wo = as_object(*w, "aggregate.group_by.window");
+      check_fields(wo, "aggregate.group_by.window", {"column", "size", "slide", "offset"});
+      auto d = [&](const char* f) {
+        auto* v = wo.if_contains(f);
+        return std::chrono::microseconds(v ? get_duration(*v, std::string("aggregate.group_by.window.") + f) : 0);
+      };
+      o.group_by.push_back(
+          keys::window(get_string(wo, "column", "aggregate.group_by.window"), d("size"), d("slide"), d("offset")));
+    } else if (auto* s = ko.if_contains("session_window")) {
+      const auto& so = as_object(*s, "aggregate.group_by.session_window");
+      check_fields(so, "aggregate.group_by.session_window", {"column", "gap"});
+      auto* gap = so.if_contains("gap");
+      if (!gap) fail("aggregate.group_by.session_window.gap", "a session window needs a gap, e.g. \"30m\"");
+      o.group_by.push_back(
+          keys::session_window(get_string(so, "column", "aggregate.group_by.session_window"),
+                               std::chrono::microseconds(get_duration(*gap, "aggregate.group_by.session_window.gap"))));
+    } else {
+      fail("aggregate.group_by", "expected a column name, {\"window\": …} or {\"session_window\": …}");
+    }
+  }
+  auto* ags = a.if_contains("aggregations");
+  if (!ags || !ags->is_array() || ags->get_array().empty())
+    fail("aggregate.aggregations", "expected a list such as [{\"fn\": \"count\", \"as\": \"n\"}]");
+  for (const auto& x : ags->get_array()) {
+    const auto& xo = as_object(x, "aggregate.aggregations");
+    check_fields(xo, "aggregate.aggregations", {"fn", "column", "as", "rsd", "distinct"});
+    std::string fn = get_string(xo, "fn", "aggregate.aggregations");
+    auto f = parse_aggregate_fn(fn);
+    if (!f)
+      fail("aggregate.aggregations.fn",
+           "unknown function '" + fn + "'; accepted: count, sum, avg, min, max, collect_list, approx_count_distinct");
+    aggregation ag;
+    ag.fn = *f;
+    ag.column = get_string(xo, "column", "aggregate.aggregations");
+    ag.name = get_string(xo, "as", "aggregate.aggregations", ag.column.empty() ? fn : fn + "(" + ag.column + ")");
+    ag.rsd = get_number(xo, "rsd", "aggregate.aggregations", 0.05, 0, 1);
+    if (auto* d = xo.if_contains("distinct")) ag.distinct = d->is_bool() && d->get_bool();
+    o.aggregations.push_back(ag);
+  }
+  std::string mode = get_string(a, "output_mode", "aggregate", "append");
+  auto m = parse_output_mode(mode);
+  if (!m) fail("aggregate.output_mode", "expected append, update or complete");
+  o.mode = *m;
+  if (auto* oc = a.if_contains("output_columns")) {
+    if (!oc->is_array()) fail("aggregate.output_columns", "expected a list of column names");
+    for (const auto& c : oc->get_array()) o.output_columns.emplace_back(c.is_string() ? c.get_string() : "");
+  }
+  o.partitions = static_cast<int>(get_number(a, "partitions", "aggregate", 1, 1, 64));
+  if (auto* lr = a.if_contains("late_rows")) o.route_late_rows = lr->is_bool() && lr->get_bool();
+  try {
+    return in.aggregate(o);
+  } catch (const std::invalid_argument& e) {
+    fail("aggregate", e.what());
+  }
+  return in;
+}
+
+// "alerts": {"rules": [{"name", "when": expr, "key", "window": true, "severity", "message"}],
+//   "to": sink block, "max_per_key", "per", "memory": directory}
+stream parse_alerts(const json::object& a, stream in, const pipeline_json_context& ctx) {
+  check_fields(a, "alerts", {"rules", "to", "max_per_key", "per", "memory"});
+  auto* rs = a.if_contains("rules");
+  if (!rs || !rs->is_array() || rs->get_array().empty()) fail("alerts.rules", "expected a list of rules");
+  auto sch = in.schema();
+  std::vector<alert_rule> rules;
+  for (const auto& r : rs->get_array()) {
+    const auto& ro = as_object(r, "alerts.rules");
+    check_fields(ro, "alerts.rules", {"name", "when", "key", "window", "severity", "message"});
+    alert_rule rule;
+    rule.name = get_string(ro, "name", "alerts.rules");
+    std::string path = "alerts.rules." + rule.name;
+    auto* when = ro.if_contains("when");
+    if (!when) fail(path + ".when", "a rule needs a condition, e.g. [\">\", \"count\", 5]");
+    try {
+      auto e = std::make_shared<expression>(expression::compile(*when, *sch));
+      rule.when = [e](const record& rec) { return e->test(rec.raw()); };
+    } catch (const std::invalid_argument& e) {
+      fail(path + ".when", e.what());
+    }
+    rule.when_description = json::serialize(*when);
+    rule.key_column = get_string(ro, "key", path);
+    if (auto* w = ro.if_contains("window"); w && w->is_bool() && w->get_bool()) {
+      rule.window_start_column = sch->index_of("window_start") ? "window_start" : "session_start";
+      rule.window_end_column = sch->index_of("window_end") ? "window_end" : "session_end";
+    }
+    rule.severity = get_string(ro, "severity", path, "warning");
+    rule.message = get_string(ro, "message", path, rule.name + " for {" + rule.key_column + "}");
+    rules.push_back(std::move(rule));
+  }
+  sink_plan to = sinks::console(1000);
+  if (auto* t = a.if_contains("to")) {
+    const auto& to_o = as_object(*t, "alerts.to");
+    std::string type = get_string(to_o, "type", "alerts.to", "console");
+    if (type == "file") {
+      check_fields(to_o, "alerts.to", {"type", "path"});
+      to = sinks::jsonl(get_string(to_o, "path", "alerts.to"));
+    } else if (type == "kafka") {
+      to = sinks::kafka(parse_kafka_sink(to_o, "alerts.to", ctx));
+    } else if (type != "console") {
+      fail("alerts.to.type", "unknown sink type '" + type + "'; accepted: file, console, kafka");
+    }
+  }
+  alert_limits limits;
+  limits.max_per_key = static_cast<int64_t>(get_number(a, "max_per_key", "alerts", 0, 0, 1e9));
+  if (auto* per = a.if_contains("per")) limits.per_us = get_duration(*per, "alerts.per");
+  try {
+    return in.alerts(rules, to, limits, get_string(a, "memory", "alerts"));
+  } catch (const std::invalid_argument& e) {
+    fail("alerts", e.what());
+  }
+  return in;
+}
+
 }  // namespace
 
 query_plan_ptr pipeline_from_json(const json::value& spec, const pipeline_json_context& ctx) {
@@ -229,7 +358,7 @@ query_plan_ptr pipeline_from_json(const json::value& spec, const pipeline_json_c
   check_fields(root, "",
                {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy", "idle_timeout",
                 "inputs", "filter", "with_columns", "output_columns", "sink", "dead_letters", "restart", "description",
-                "join", "no_data_batches"});
+                "join", "aggregate", "alerts", "no_data_batches"});
   std::string name = get_string(root, "name", "name", "pipeline");
   pipeline p(name);
   trigger_policy trig;
@@ -416,6 +545,10 @@ query_plan_ptr pipeline_from_json(const json::value& spec, const pipeline_json_c
       fail("inputs", e.what());
     }
   }
+  if (auto* a = root.if_contains("aggregate")) {
+    if (join_o) fail("aggregate", "a query has one stateful operator: a join or an aggregate, not both");
+    out = parse_aggregate(as_object(*a, "aggregate"), out);
+  }
   try {
     if (auto* f = root.if_contains("filter")) out = out.where(*f);
   } catch (const std::invalid_argument& e) {
@@ -474,6 +607,7 @@ query_plan_ptr pipeline_from_json(const json::value& spec, const pipeline_json_c
       p.with_dead_letters(std::string(d->get_string()));
     }
   }
+  if (auto* al = root.if_contains("alerts")) out = parse_alerts(as_object(*al, "alerts"), out, ctx);
   out.to(std::move(sink));
   return p.build();
 }

@@ -87,6 +87,37 @@ BOOST_AUTO_TEST_CASE(json_pipeline_runs_and_bad_fields_are_named) {
   BOOST_TEST(out.find("output_columns: select: unknown column 'usr'") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(json_pipeline_with_an_aggregate_and_alerts) {
+  // docs/examples/velocity-alerts.json: windows with more than 5 transactions, each alerted once.
+  test::temp_dir dir("json-aggregate");
+  std::string out;
+  std::string example = std::string(SLUICE_SOURCE_DIR) + "/docs/examples/velocity-alerts.json";
+  BOOST_REQUIRE_EQUAL(test::run_sluice("run " + example, out, dir.str()), 0);
+  auto windows = test::read_lines(dir.str("sluice-output/velocity-alerts/windows"));
+  auto alerts = test::read_lines(dir.str("sluice-output/velocity-alerts/alerts"));
+  BOOST_TEST(windows.size() > 100u, out);
+  BOOST_TEST(alerts.size() == windows.size());
+  for (const auto& w : windows) {
+    auto pos = w.find("\"n\":");
+    BOOST_REQUIRE(pos != std::string::npos);
+    BOOST_TEST(std::atoi(w.c_str() + pos + 4) > 5, w);
+  }
+  // Running again remembers the alerts: none is sent twice.
+  BOOST_REQUIRE_EQUAL(test::run_sluice("run " + example, out, dir.str()), 0);
+  BOOST_TEST(test::read_lines(dir.str("sluice-output/velocity-alerts/alerts")).size() == alerts.size());
+  // Refusals name the field.
+  std::ofstream(dir.str("bad.json")) << R"({"inputs": {"e": {"source": {"type": "generator", "count": 10}}},
+             "aggregate": {"group_by": [{"window": {"column": "ts", "size": "1m"}}],
+                           "aggregations": [{"fn": "median", "column": "amount"}]}})";
+  BOOST_TEST(test::run_sluice("run " + dir.str("bad.json"), out) == 2);
+  BOOST_TEST(out.find("aggregate.aggregations.fn") != std::string::npos, out);
+  std::ofstream(dir.str("bad2.json")) << R"({"inputs": {"e": {"source": {"type": "generator", "count": 10}}},
+             "aggregate": {"group_by": [{"window": {"column": "ts", "size": "1m"}}],
+                           "aggregations": [{"fn": "count"}]}})";
+  BOOST_TEST(test::run_sluice("run " + dir.str("bad2.json"), out) == 2);
+  BOOST_TEST(out.find("Append output mode not supported") != std::string::npos, out);
+}
+
 BOOST_AUTO_TEST_CASE(crash_restart_then_escalation_with_exit_code) {
   test::temp_dir dir("cli-crash");
   std::string out;
