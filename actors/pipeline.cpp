@@ -1,6 +1,10 @@
 #include "actors/pipeline.hpp"
 
+#include <cxxabi.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 
 #include "messages/expression.hpp"
@@ -183,6 +187,16 @@ stream stream::join(const stream& right, const join_options& options) {
                                     join_input{r.name, r.output_schema, r.watermark_column}, options);
   p_->combined_ = true;
   return stream(p_, -1);
+}
+
+std::string type_name(const char* mangled) {
+  int status = 0;
+  char* d = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);
+  std::string out = status == 0 && d ? d : mangled;
+  std::free(d);
+  for (const char* anon : {"(anonymous namespace)::", "sluice::"})
+    for (size_t p; (p = out.find(anon)) != std::string::npos;) out.erase(p, std::strlen(anon));
+  return out;
 }
 
 grouped_stream stream::group_by(std::vector<group_key> keys) {

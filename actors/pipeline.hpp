@@ -186,6 +186,9 @@ class grouped_stream {
   aggregate_options options_;
 };
 
+/// A readable C++ type name ("fraud::spend_spike") from typeid(…).name().
+std::string type_name(const char* mangled);
+
 /// A stream keyed by a column of type K, before .process<P>().
 template <class K>
 class keyed_stream {
@@ -216,7 +219,7 @@ class keyed_stream {
                   "type given to key_by<K>");
     return stream_.process_by_key(
         column_, [args...]() -> std::unique_ptr<keyed_processor_base> { return std::make_unique<P>(args...); },
-        std::move(output), options_, typeid(P).name());
+        std::move(output), options_, type_name(typeid(P).name()));
   }
 
  private:
