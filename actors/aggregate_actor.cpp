@@ -108,18 +108,13 @@ aggregate_partition_actor::behavior_type aggregate_partition_impl(aggregate_part
       [=](savepoint_atom) -> int64_t {
         auto& store = st->cfg.store;
         if (!store) throw std::runtime_error(st->cfg.name + ": savepoint without a state store");
-        leveldb::WriteBatch wb;
-        auto s = store->scan(st->cfg.name, key_kind::committed, "", [&](std::string_view k, std::string_view) {
-          wb.Delete(encode_state_key(st->cfg.name, key_kind::committed, k));
-          return true;
-        });
-        if (!s.is_ok()) throw std::runtime_error(st->cfg.name + ": " + s.to_string());
         int64_t rows = 0;
-        st->agg->save([&](std::string k, std::string v) {
-          wb.Put(encode_state_key(st->cfg.name, key_kind::committed, k), v);
-          ++rows;
-        });
-        s = store->write(wb, true);
+        auto s = store->replace_committed(
+            st->cfg.name,
+            [&](const state_store::row_writer& put) {
+              st->agg->save([&](std::string k, std::string v) { put(k, v); });
+            },
+            rows);
         if (!s.is_ok()) throw std::runtime_error(st->cfg.name + ": savepoint failed: " + s.to_string());
         return rows;
       },

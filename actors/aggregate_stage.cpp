@@ -74,29 +74,20 @@ class aggregate_stage final : public stateful_stage {
   int partitions() const override { return partitions_; }
 
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
-    partition_router_config rc;
-    rc.name = "aggregate-router";
-    rc.key_columns = {keys_};
-    for (int p = 0; p < partitions_; ++p) {
-      aggregate_partition_config pc = proto_;
-      pc.name = partitions_ == 1 ? "aggregate" : "aggregate/" + std::to_string(p);
-      pc.no_data_batches = ctx.no_data_batches;
-      pc.watermark_us = ctx.restored_watermark_us;
-      pc.partitions = partitions_;
-      pc.downstream = downstream;
-      pc.dead_letters = ctx.dead_letters;
-      pc.faults = ctx.faults;
-      pc.store = ctx.store;
-      pc.restore = ctx.restore;
-      auto name = pc.name;
-      auto a = ctx.spawner->spawn(aggregate_partition_impl, std::move(pc));
-      ctx.watch(caf::actor_cast<caf::actor>(a), name);
-      rc.partitions.push_back(a);
-      if (ctx.partitions) ctx.partitions->push_back(a);
-    }
-    auto router = ctx.spawner->spawn(partition_router_impl, std::move(rc));
-    ctx.watch(caf::actor_cast<caf::actor>(router), "aggregate-router");
-    return router;
+    return spawn_partitioned(ctx, "aggregate", partitions_, {keys_}, aggregate_partition_impl,
+                             [&](const std::string& name) {
+                               aggregate_partition_config pc = proto_;
+                               pc.name = name;
+                               pc.no_data_batches = ctx.no_data_batches;
+                               pc.watermark_us = ctx.restored_watermark_us;
+                               pc.partitions = partitions_;
+                               pc.downstream = downstream;
+                               pc.dead_letters = ctx.dead_letters;
+                               pc.faults = ctx.faults;
+                               pc.store = ctx.store;
+                               pc.restore = ctx.restore;
+                               return pc;
+                             });
   }
 
  private:

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <map>
 
+#include "messages/time.hpp"
+
 namespace sluice {
 
 std::string alert_plan::explain() const {
@@ -44,11 +46,7 @@ operator_actor::behavior_type alert_actor_impl(operator_actor::pointer self, ale
     std::map<int64_t, std::vector<row>> pending;  // alert rows per trigger (triggers overlap)
     state(alert_actor_config c, std::shared_ptr<state_store> s)
         : cfg(std::move(c)), alerts(cfg.plan->rules, cfg.plan->limits, std::move(s)), output(cfg.output) {}
-    int64_t now() const {
-      if (cfg.clock) return cfg.clock();
-      return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    }
+    int64_t now() const { return processing_time_us(cfg.clock); }
   };
   auto st = std::make_shared<state>(std::move(cfg), std::move(store));
   auto s = st->output->open();

@@ -134,23 +134,21 @@ join_partition_actor::behavior_type join_partition_impl(join_partition_actor::po
       [=](savepoint_atom) -> int64_t {
         auto& store = st->cfg.store;
         if (!store) throw std::runtime_error(st->cfg.name + ": savepoint without a state store");
-        leveldb::WriteBatch wb;
-        auto s = store->scan(st->cfg.name, key_kind::committed, "", [&](std::string_view k, std::string_view) {
-          wb.Delete(encode_state_key(st->cfg.name, key_kind::committed, k));
-          return true;
-        });
-        if (!s.is_ok()) throw std::runtime_error(st->cfg.name + ": " + s.to_string());
-        uint64_t seq = 0;
-        st->join.for_each([&](join_side side, const row& r, bool matched) {
-          char key[8];
-          for (int i = 0; i < 8; ++i) key[i] = static_cast<char>(seq >> (56 - 8 * i));
-          ++seq;
-          wb.Put(encode_state_key(st->cfg.name, key_kind::committed, std::string_view(key, 8)),
-                 encode_join_row(side, r, matched));
-        });
-        s = store->write(wb, true);
+        int64_t rows = 0;
+        auto s = store->replace_committed(
+            st->cfg.name,
+            [&](const state_store::row_writer& put) {
+              uint64_t seq = 0;
+              st->join.for_each([&](join_side side, const row& r, bool matched) {
+                char key[8];
+                for (int i = 0; i < 8; ++i) key[i] = static_cast<char>(seq >> (56 - 8 * i));
+                ++seq;
+                put(std::string_view(key, 8), encode_join_row(side, r, matched));
+              });
+            },
+            rows);
         if (!s.is_ok()) throw std::runtime_error(st->cfg.name + ": savepoint failed: " + s.to_string());
-        return static_cast<int64_t>(seq);
+        return rows;
       },
   };
 }

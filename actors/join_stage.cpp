@@ -47,34 +47,25 @@ class join_stage final : public stateful_stage {
   int partitions() const override { return opts_.partitions; }
 
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
-    partition_router_config rc;
-    rc.name = "join-router";
-    rc.key_columns = {keys_[0], keys_[1]};
-    for (int p = 0; p < opts_.partitions; ++p) {
-      join_partition_config pc;
-      pc.name = opts_.partitions == 1 ? "join" : "join/" + std::to_string(p);
-      pc.spec = spec_;
-      pc.output_schema = out_;
-      pc.input_names[0] = names_[0];
-      pc.input_names[1] = names_[1];
-      pc.route_late_rows = opts_.route_late_rows;
-      pc.no_data_batches = ctx.no_data_batches;
-      pc.watermark_us = ctx.restored_watermark_us;
-      pc.partitions = opts_.partitions;
-      pc.downstream = downstream;
-      pc.dead_letters = ctx.dead_letters;
-      pc.faults = ctx.faults;
-      pc.store = ctx.store;
-      pc.restore = ctx.restore;
-      auto name = pc.name;
-      auto a = ctx.spawner->spawn(join_partition_impl, std::move(pc));
-      ctx.watch(caf::actor_cast<caf::actor>(a), name);
-      rc.partitions.push_back(a);
-      if (ctx.partitions) ctx.partitions->push_back(a);
-    }
-    auto router = ctx.spawner->spawn(partition_router_impl, std::move(rc));
-    ctx.watch(caf::actor_cast<caf::actor>(router), "join-router");
-    return router;
+    return spawn_partitioned(ctx, "join", opts_.partitions, {keys_[0], keys_[1]}, join_partition_impl,
+                             [&](const std::string& name) {
+                               join_partition_config pc;
+                               pc.name = name;
+                               pc.spec = spec_;
+                               pc.output_schema = out_;
+                               pc.input_names[0] = names_[0];
+                               pc.input_names[1] = names_[1];
+                               pc.route_late_rows = opts_.route_late_rows;
+                               pc.no_data_batches = ctx.no_data_batches;
+                               pc.watermark_us = ctx.restored_watermark_us;
+                               pc.partitions = opts_.partitions;
+                               pc.downstream = downstream;
+                               pc.dead_letters = ctx.dead_letters;
+                               pc.faults = ctx.faults;
+                               pc.store = ctx.store;
+                               pc.restore = ctx.restore;
+                               return pc;
+                             });
   }
 
  private:

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "actors/partition_router.hpp"
+#include "messages/time.hpp"
 #include "state/process_state.hpp"
 
 namespace sluice {
@@ -19,11 +20,7 @@ keyed_process_partition_actor::behavior_type keyed_process_partition_impl(keyed_
     std::vector<row> pending;
     explicit state(keyed_process_config c)
         : cfg(std::move(c)), processor(cfg.make_processor()), ps(cfg.options.ttl_us), watermark_us(cfg.watermark_us) {}
-    int64_t now() const {
-      if (cfg.options.clock) return cfg.options.clock();
-      return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
-    }
+    int64_t now() const { return processing_time_us(cfg.options.clock); }
   };
   auto st = std::make_shared<state>(std::move(cfg));
   if (st->cfg.restore && st->cfg.store) {
@@ -99,18 +96,11 @@ keyed_process_partition_actor::behavior_type keyed_process_partition_impl(keyed_
       [=](savepoint_atom) -> int64_t {
         auto& store = st->cfg.store;
         if (!store) throw std::runtime_error(st->cfg.name + ": savepoint without a state store");
-        leveldb::WriteBatch wb;
-        auto s = store->scan(st->cfg.name, key_kind::committed, "", [&](std::string_view k, std::string_view) {
-          wb.Delete(encode_state_key(st->cfg.name, key_kind::committed, k));
-          return true;
-        });
-        if (!s.is_ok()) throw std::runtime_error(st->cfg.name + ": " + s.to_string());
         int64_t rows = 0;
-        st->ps.save([&](std::string k, std::string v) {
-          wb.Put(encode_state_key(st->cfg.name, key_kind::committed, k), v);
-          ++rows;
-        });
-        s = store->write(wb, true);
+        auto s = store->replace_committed(
+            st->cfg.name,
+            [&](const state_store::row_writer& put) { st->ps.save([&](std::string k, std::string v) { put(k, v); }); },
+            rows);
         if (!s.is_ok()) throw std::runtime_error(st->cfg.name + ": savepoint failed: " + s.to_string());
         return rows;
       },
@@ -128,28 +118,18 @@ class keyed_process_stage final : public stateful_stage {
   int partitions() const override { return proto_.options.partitions; }
 
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
-    partition_router_config rc;
-    rc.name = "process-router";
-    rc.key_columns = {{proto_.key_column}};
-    int n = proto_.options.partitions;
-    for (int p = 0; p < n; ++p) {
-      keyed_process_config pc = proto_;
-      pc.name = n == 1 ? "process" : "process/" + std::to_string(p);
-      pc.no_data_batches = ctx.no_data_batches;
-      pc.watermark_us = ctx.restored_watermark_us;
-      pc.downstream = downstream;
-      pc.faults = ctx.faults;
-      pc.store = ctx.store;
-      pc.restore = ctx.restore;
-      auto name = pc.name;
-      auto a = ctx.spawner->spawn(keyed_process_partition_impl, std::move(pc));
-      ctx.watch(caf::actor_cast<caf::actor>(a), name);
-      rc.partitions.push_back(a);
-      if (ctx.partitions) ctx.partitions->push_back(a);
-    }
-    auto router = ctx.spawner->spawn(partition_router_impl, std::move(rc));
-    ctx.watch(caf::actor_cast<caf::actor>(router), "process-router");
-    return router;
+    return spawn_partitioned(ctx, "process", proto_.options.partitions, {{proto_.key_column}},
+                             keyed_process_partition_impl, [&](const std::string& name) {
+                               keyed_process_config pc = proto_;
+                               pc.name = name;
+                               pc.no_data_batches = ctx.no_data_batches;
+                               pc.watermark_us = ctx.restored_watermark_us;
+                               pc.downstream = downstream;
+                               pc.faults = ctx.faults;
+                               pc.store = ctx.store;
+                               pc.restore = ctx.restore;
+                               return pc;
+                             });
   }
 
  private:

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actors/operator_interface.hpp"
+#include "actors/stage.hpp"
 
 namespace sluice {
 
@@ -23,5 +24,27 @@ struct partition_router_config {
 };
 
 operator_actor::behavior_type partition_router_impl(operator_actor::pointer self, partition_router_config cfg);
+
+/// What every keyed stage does in `spawn`: `n` partitions named `base` (or `base/p`), each from
+/// `impl` and the config `make(name)`, watched as children of the query and listed in the
+/// context, behind a router (`base-router`) keyed by `keys`. Returns the router.
+template <class Impl, class MakeConfig>
+operator_actor spawn_partitioned(stage_context& ctx, const std::string& base, int n,
+                                 std::vector<std::vector<size_t>> keys, Impl impl, MakeConfig make) {
+  partition_router_config rc;
+  rc.name = base + "-router";
+  rc.key_columns = std::move(keys);
+  for (int p = 0; p < n; ++p) {
+    std::string name = n == 1 ? base : base + "/" + std::to_string(p);
+    auto a = ctx.spawner->spawn(impl, make(name));
+    ctx.watch(caf::actor_cast<caf::actor>(a), name);
+    rc.partitions.push_back(a);
+    if (ctx.partitions) ctx.partitions->push_back(a);
+  }
+  std::string router_name = rc.name;
+  auto router = ctx.spawner->spawn(partition_router_impl, std::move(rc));
+  ctx.watch(caf::actor_cast<caf::actor>(router), router_name);
+  return router;
+}
 
 }  // namespace sluice

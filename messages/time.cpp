@@ -1,5 +1,6 @@
 #include "messages/time.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -192,6 +193,12 @@ std::string format_duration(int64_t us) {
     for (const auto& u : units)
       if (us % u.us == 0) return std::to_string(us / u.us) + u.name;
   return std::to_string(us) + "us";
+}
+
+int64_t processing_time_us(const std::function<int64_t()>& clock) {
+  if (clock) return clock();
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace sluice

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,8 @@ std::string format_iso8601(int64_t us);
 int64_t to_micros(double number, time_unit unit);
 /// Durations in config and flags: `500ms`, `10s`, `5m`, `1h`, `2d`, or a bare number of seconds.
 std::optional<int64_t> parse_duration_us(std::string_view text);
+/// Processing time now, µs: `clock()` when given (tests' seam), else the system clock.
+int64_t processing_time_us(const std::function<int64_t()>& clock = nullptr);
 /// The inverse for printing: the largest unit that divides it (`5m`, `90s`, `250ms`, `7us`).
 std::string format_duration(int64_t us);
 

@@ -140,6 +140,22 @@ status state_store::write(leveldb::WriteBatch& batch, bool sync) {
   return from_leveldb(db_->Write(wo, &batch));
 }
 
+status state_store::replace_committed(std::string_view ns, const std::function<void(const row_writer&)>& fill,
+                                      int64_t& rows) {
+  leveldb::WriteBatch wb;
+  auto s = scan(ns, key_kind::committed, "", [&](std::string_view k, std::string_view) {
+    wb.Delete(encode_state_key(ns, key_kind::committed, k));
+    return true;
+  });
+  if (!s.is_ok()) return s;
+  rows = 0;
+  fill([&](std::string_view k, std::string_view v) {
+    wb.Put(encode_state_key(ns, key_kind::committed, k), leveldb::Slice(v.data(), v.size()));
+    ++rows;
+  });
+  return write(wb, true);
+}
+
 status state_store::get_raw(std::string_view key, std::string& value) const {
   return from_leveldb(db_->Get(leveldb::ReadOptions{}, leveldb::Slice(key.data(), key.size()), &value));
 }

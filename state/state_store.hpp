@@ -54,6 +54,10 @@ class state_store {
               const std::function<bool(std::string_view, std::string_view)>& fn) const;
   /// Applies a batch atomically; `sync` makes it survive an OS crash (platform-notes §4).
   status write(leveldb::WriteBatch& batch, bool sync);
+  /// A savepoint of one operator partition: replaces every committed row of `ns` by the rows
+  /// `fill` puts, in one synced batch; `rows` = how many were put.
+  using row_writer = std::function<void(std::string_view key, std::string_view value)>;
+  status replace_committed(std::string_view ns, const std::function<void(const row_writer&)>& fill, int64_t& rows);
   /// Raw key/value access for metadata outside the state namespaces (checkpoint records).
   status get_raw(std::string_view key, std::string& value) const;
 
