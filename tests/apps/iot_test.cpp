@@ -10,6 +10,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "messages/time.hpp"
 #include "state/generator_reader.hpp"
@@ -32,14 +33,14 @@ struct expected {
   int64_t late = 0;
 };
 
-expected derive() {
+expected derive(double offline = 0.02) {
   generator_spec g;
   g.kind = "iot";
   g.count = count;
   g.seed = 7;
   g.keys = 10;
   g.spacing_us = 100'000;
-  g.late_fraction = 0.02;
+  g.late_fraction = offline;
   expected e;
   std::map<std::pair<std::string, int64_t>, window_agg> all;
   int64_t max_seen = INT64_MIN, wm = 0;
@@ -121,6 +122,37 @@ BOOST_AUTO_TEST_CASE(windows_alerts_and_late_readings_match_an_independent_compu
   test::shell("cat " + dir.str("progress.jsonl"), progress);
   BOOST_TEST(progress.find("\"duplicatesSkipped\":") != std::string::npos);
   BOOST_TEST(!std::regex_search(progress, std::regex("\"alertsEmitted\":[1-9]")), progress);
+}
+
+// Alerts to a Kafka topic of `sluice broker`, read back with kcat: keyed by device, each once.
+// No offline devices here, so the answer does not depend on how Kafka paces the triggers.
+BOOST_AUTO_TEST_CASE(alerts_to_kafka) {
+  auto e = derive(0);
+  test::temp_dir dir("iot-kafka");
+  test::background_process broker(std::string(SLUICE_BINARY) + " broker --topic iot-readings:1", dir.str("broker.log"));
+  std::string address, log;
+  for (int i = 0; i < 100 && address.empty(); ++i) {
+    test::shell("cat " + dir.str("broker.log"), log);
+    if (log.rfind("127.0.0.1:", 0) == 0 && log.find('\n') != std::string::npos) address = log.substr(0, log.find('\n'));
+    if (address.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  BOOST_REQUIRE(!address.empty());
+  std::string out;
+  BOOST_REQUIRE_EQUAL(test::run_sluice("run iot --brokers " + address +
+                                           " --set kafka.feed=true --set alerts.to=kafka:iot-alerts"
+                                           " --set readings.count=6000 --set readings.keys=10 --set readings.seed=7"
+                                           " --set readings.offline=0 --set trigger=100ms --set output=" +
+                                           dir.str("out"),
+                                       out),
+                      0);
+  std::set<std::string> ids;
+  for (const auto& rec : test::kcat_consume(address, "iot-alerts", "%k\t%s\n")) {
+    auto tab = rec.find('\t');
+    auto o = boost::json::parse(rec.substr(tab + 1)).as_object();
+    BOOST_TEST(rec.substr(0, tab) == std::string(o["key"].as_string()));  // keyed by device
+    BOOST_TEST(ids.insert(std::string(o["alert_id"].as_string())).second, rec);
+  }
+  BOOST_TEST((ids == e.alerts), out);
 }
 
 BOOST_AUTO_TEST_CASE(bad_settings_name_the_setting) {
