@@ -15,6 +15,8 @@ int explain_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
 int gen_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
+int cdc_command(const std::vector<std::string>& args);
+int table_command(const std::vector<std::string>& args);
 int bench_kafka(uint64_t records, int runs);
 int broker_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
 

@@ -32,7 +32,9 @@ void usage(std::FILE* out) {
       "  gen KIND                 generate records (deterministic from a seed) to a file, stdout or Kafka\n"
       "  broker                   start an embedded Kafka broker (in memory; development and tests)\n"
       "  replay CASE.json…        replay Spark-semantics cases (shared/spec/replay-format.md) through the engine\n"
-      "  bench passthrough        measure events/s through generator → filter → sink vs a plain loop\n\n"
+      "  cdc replay SCENARIO.json  feed a Debezium scenario through the CDC applier into a table and check it\n"
+      "  table dump|get DIR       print a CDC table (one JSON object) or one row\n"
+      "  bench passthrough|join|window|kafka  events/s through the actors vs a plain loop, same run\n\n"
       "prebuilt apps:\n");
   for (const auto& a : sluice::registered_apps()) std::fprintf(out, "  %-24s %s\n", a.name.c_str(), a.summary.c_str());
   std::fprintf(out, "\n`sluice VERB --help` for a verb's options; `sluice run APP --help` for an app's settings.\n");
@@ -66,12 +68,15 @@ int main(int argc, char** argv) {
     if (verb == "bench") return sluice::cli::bench_command(args);
     if (verb == "gen") return sluice::cli::gen_command(args);
     if (verb == "replay") return sluice::cli::replay_command(args);
+    if (verb == "cdc") return sluice::cli::cdc_command(args);
+    if (verb == "table") return sluice::cli::table_command(args);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sluice %s: %s\n", verb.c_str(), e.what());
     return 2;
   }
-  std::fprintf(stderr,
-               "sluice: unknown verb '%s'; accepted: run, explain, gen, broker, replay, bench (see sluice --help)\n",
-               verb.c_str());
+  std::fprintf(
+      stderr,
+      "sluice: unknown verb '%s'; accepted: run, explain, gen, broker, replay, cdc, table, bench (see sluice --help)\n",
+      verb.c_str());
   return 2;
 }

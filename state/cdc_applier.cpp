@@ -1,0 +1,304 @@
+#include "state/cdc_applier.hpp"
+
+#include <algorithm>
+
+#include "state/aggregation.hpp"
+
+namespace sluice {
+namespace json = boost::json;
+
+namespace {
+constexpr std::string_view ns = "cdc";
+constexpr char version = 0x01;
+constexpr std::string_view toast = "__debezium_unavailable_value";
+
+std::string encode_position(const cdc_position& p) {
+  std::string v(1, version);
+  for (int64_t x : p) put_i64(v, x);
+  return v;
+}
+
+std::optional<cdc_position> decode_position(std::string_view v) {
+  if (v.size() != 33 || v[0] != version) return std::nullopt;
+  v.remove_prefix(1);
+  cdc_position p{};
+  for (auto& x : p) get_i64(v, x);
+  return p;
+}
+}  // namespace
+
+// Reads through the batch being built: a transaction may touch one key several times.
+struct cdc_applier::batch_view {
+  state_store& store;
+  leveldb::WriteBatch wb;
+  std::map<std::string, std::optional<std::string>> pending;  // user key → value (nullopt = deleted)
+  status get(const std::string& key, std::optional<std::string>& out) {
+    if (auto it = pending.find(key); it != pending.end()) {
+      out = it->second;
+      return status::ok();
+    }
+    std::string v;
+    auto s = store.get(ns, key_kind::committed, key, v);
+    if (s.is_not_found()) {
+      out.reset();
+      return status::ok();
+    }
+    if (!s.is_ok()) return s;
+    out = std::move(v);
+    return status::ok();
+  }
+  void put(const std::string& key, std::string value) {
+    wb.Put(encode_state_key(ns, key_kind::committed, key), value);
+    pending[key] = std::move(value);
+  }
+  void erase(const std::string& key) {
+    wb.Delete(encode_state_key(ns, key_kind::committed, key));
+    pending[key] = std::nullopt;
+  }
+};
+
+cdc_applier::cdc_applier(cdc_options options, std::shared_ptr<state_store> store)
+    : options_(std::move(options)), store_(std::move(store)) {}
+
+std::string cdc_applier::offset_key(const std::string& topic, int32_t partition) const {
+  std::string k = "o" + topic;
+  k.push_back('\0');
+  put_i64(k, partition);
+  return k;
+}
+
+status cdc_applier::open() {
+  status bad;
+  auto s = store_->scan(ns, key_kind::committed, "o", [&](std::string_view k, std::string_view v) {
+    int64_t off;
+    if (!get_i64(v, off)) {
+      bad = status::corruption("cdc table: an offset record is truncated");
+      return false;
+    }
+    consumed_[std::string(k)] = off;
+    return true;
+  });
+  if (!s.is_ok()) return s;
+  if (!bad.is_ok()) return bad;
+  std::string f;
+  s = store_->get(ns, key_kind::committed, "f", f);
+  if (s.is_ok()) {
+    floor_ = decode_position(f);
+    if (!floor_) return status::corruption("cdc table: the truncate floor has an unknown format (version 1 expected)");
+  } else if (!s.is_not_found()) {
+    return s;
+  }
+  return status::ok();
+}
+
+status cdc_applier::apply_change(const cdc_change& c, batch_view& view, std::vector<cdc_row_change>* changes) {
+  if (c.kind == cdc_change::ignore) {
+    ++counters_.ignored;
+    return status::ok();
+  }
+  if (c.kind == cdc_change::truncate) {
+    const cdc_position& t = *c.position;
+    std::vector<std::string> doomed;
+    auto s = store_->scan(ns, key_kind::committed, "p", [&](std::string_view k, std::string_view v) {
+      auto p = decode_position(v);
+      if (p && *p < t) doomed.emplace_back(k.substr(1));
+      return true;
+    });
+    if (!s.is_ok()) return s;
+    for (auto& [k, v] : view.pending)  // positions written earlier in this batch
+      if (k[0] == 'p' && v) {
+        auto p = decode_position(*v);
+        if (p && *p < t && std::find(doomed.begin(), doomed.end(), k.substr(1)) == doomed.end())
+          doomed.push_back(k.substr(1));
+      }
+    for (const auto& pk : doomed) {
+      std::optional<std::string> row;
+      view.get("r" + pk, row);
+      if (row) {
+        view.erase("r" + pk);
+        ++counters_.truncated_rows;
+        if (changes) changes->push_back({pk, std::nullopt});
+      }
+    }
+    if (!floor_ || *floor_ < t) floor_ = t;
+    view.put("f", encode_position(*floor_));
+    ++counters_.applied;
+    return status::ok();
+  }
+  std::optional<std::string> row;
+  auto s = view.get("r" + c.pk, row);
+  if (!s.is_ok()) return s;
+  if (c.kind == cdc_change::tombstone) {
+    if (row) {
+      view.erase("r" + c.pk);
+      if (changes) changes->push_back({c.pk, std::nullopt});
+    }
+    ++counters_.applied;
+    return status::ok();
+  }
+  if (c.position) {
+    if (floor_ && *c.position < *floor_) {
+      ++counters_.stale;
+      return status::ok();
+    }
+    std::optional<std::string> stored;
+    s = view.get("p" + c.pk, stored);
+    if (!s.is_ok()) return s;
+    if (stored) {
+      auto p = decode_position(*stored);
+      if (!p) return status::corruption("cdc table: key '" + c.pk + "' has a position of an unknown format");
+      if (*c.position < *p) {
+        ++counters_.stale;
+        return status::ok();
+      }
+    }
+    view.put("p" + c.pk, encode_position(*c.position));
+  }
+  if (c.kind == cdc_change::erase) {
+    if (row) {
+      view.erase("r" + c.pk);
+      if (changes) changes->push_back({c.pk, std::nullopt});
+    }
+    ++counters_.applied;
+    return status::ok();
+  }
+  json::object next = c.row;
+  json::object previous;
+  if (row) {
+    if (row->empty() || (*row)[0] != version)
+      return status::corruption("cdc table: row '" + c.pk + "' has an unknown format (version 1 expected)");
+    boost::system::error_code ec;
+    auto v = json::parse(std::string_view(*row).substr(1), ec);
+    if (!ec && v.is_object()) previous = std::move(v.get_object());
+  }
+  for (auto& kv : next)
+    if (kv.value().is_string() && kv.value().get_string() == toast) {
+      auto* old = previous.if_contains(kv.key());
+      kv.value() = old ? *old : json::value(nullptr);
+    }
+  view.put("r" + c.pk, std::string(1, version) + json::serialize(next));
+  if (changes) changes->push_back({c.pk, next});
+  ++counters_.applied;
+  return status::ok();
+}
+
+status cdc_applier::try_complete(const std::string& id, batch_view& view, std::vector<cdc_row_change>* changes) {
+  auto it = transactions_.find(id);
+  if (it == transactions_.end() || !it->second.event_count ||
+      static_cast<int64_t>(it->second.changes.size()) != *it->second.event_count)
+    return status::ok();
+  auto& cs = it->second.changes;
+  std::stable_sort(cs.begin(), cs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [order, c] : cs) {
+    auto s = apply_change(c, view, changes);
+    if (!s.is_ok()) return s;
+  }
+  transactions_.erase(it);
+  return status::ok();
+}
+
+status cdc_applier::apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead,
+                          std::vector<cdc_row_change>* changes) {
+  std::string ok = offset_key(e.topic, e.partition);
+  if (auto it = consumed_.find(ok); it != consumed_.end() && e.offset <= it->second) {
+    ++counters_.duplicates;
+    return status::ok();
+  }
+  batch_view view{*store_, {}, {}};
+  std::string off;
+  put_i64(off, e.offset);
+  view.put(ok, off);
+  bool is_txn_topic =
+      options_.transaction_metadata && !options_.transaction_topic.empty() && e.topic == options_.transaction_topic;
+  if (is_txn_topic) {
+    const json::value& v = cdc_unwrap(e.value);
+    if (v.is_object()) {
+      const auto& o = v.get_object();
+      std::string id = o.contains("id") && o.at("id").is_string() ? std::string(o.at("id").get_string()) : "";
+      id = id.substr(0, id.find(':'));
+      std::string st =
+          o.contains("status") && o.at("status").is_string() ? std::string(o.at("status").get_string()) : "";
+      if (!id.empty()) {
+        auto& t = transactions_[id];
+        if (st == "END") {
+          const auto* n = o.if_contains("event_count");
+          t.event_count = n && n->is_number() ? n->to_number<int64_t>() : 0;
+          auto s = try_complete(id, view, changes);
+          if (!s.is_ok()) return s;
+        }
+      }
+    }
+  } else if (e.topic != options_.data_topic) {
+    ++counters_.ignored;  // another topic: no effect, not a dead letter (rule 2)
+  } else {
+    cdc_change c;
+    std::string reason = decode_cdc_change(e, options_.flattened, c);
+    if (!reason.empty()) {
+      dead.push_back({e.topic, e.partition, e.offset, reason});
+      ++counters_.dead_letters;
+    } else if (options_.transaction_metadata && c.transaction && c.kind != cdc_change::tombstone) {
+      int64_t order = static_cast<int64_t>(transactions_[*c.transaction].changes.size());
+      const json::value& v = cdc_unwrap(e.value);
+      if (auto* t = v.get_object().if_contains("transaction"); t && t->is_object())
+        if (auto* to = t->get_object().if_contains("total_order"); to && to->is_number())
+          order = to->to_number<int64_t>();
+      std::string id = *c.transaction;
+      transactions_[id].changes.emplace_back(order, std::move(c));
+      auto s = try_complete(id, view, changes);
+      if (!s.is_ok()) return s;
+    } else {
+      auto s = apply_change(c, view, changes);
+      if (!s.is_ok()) return s;
+    }
+  }
+  auto s = store_->write(view.wb, false);
+  if (!s.is_ok()) return s;
+  consumed_[ok] = e.offset;
+  return status::ok();
+}
+
+std::vector<std::string> cdc_applier::pending_transactions() const {
+  std::vector<std::string> out;
+  for (const auto& [id, t] : transactions_) out.push_back(id);
+  return out;
+}
+
+status cdc_applier::get(const std::string& pk, std::optional<json::object>& row) const {
+  std::string v;
+  auto s = store_->get(ns, key_kind::committed, "r" + pk, v);
+  row.reset();
+  if (s.is_not_found()) return status::ok();
+  if (!s.is_ok()) return s;
+  if (v.empty() || v[0] != version) return status::corruption("cdc table: row '" + pk + "' has an unknown format");
+  boost::system::error_code ec;
+  auto parsed = json::parse(std::string_view(v).substr(1), ec);
+  if (ec || !parsed.is_object()) return status::corruption("cdc table: row '" + pk + "' is not a JSON object");
+  row = std::move(parsed.get_object());
+  return status::ok();
+}
+
+status cdc_applier::rows(std::map<std::string, json::object>& out) const {
+  status bad;
+  auto s = store_->scan(ns, key_kind::committed, "r", [&](std::string_view k, std::string_view v) {
+    if (v.empty() || v[0] != version) {
+      bad = status::corruption("cdc table: row '" + std::string(k.substr(1)) + "' has an unknown format");
+      return false;
+    }
+    boost::system::error_code ec;
+    auto parsed = json::parse(v.substr(1), ec);
+    if (ec || !parsed.is_object()) {
+      bad = status::corruption("cdc table: row '" + std::string(k.substr(1)) + "' is not a JSON object");
+      return false;
+    }
+    out[std::string(k.substr(1))] = std::move(parsed.get_object());
+    return true;
+  });
+  return s.is_ok() ? bad : s;
+}
+
+status cdc_applier::sync() {
+  leveldb::WriteBatch empty;
+  return store_->write(empty, true);
+}
+
+}  // namespace sluice

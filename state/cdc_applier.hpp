@@ -1,0 +1,92 @@
+// cdc_applier: applies Debezium change records to a keyed table in LevelDB with MERGE
+// semantics, exactly as the source database ended up — ../shared/spec/cdc-format.md is the
+// contract (rules 1–9 below refer to it).
+//
+//   record ──consumed already? (offset ≤ the partition's last)──▶ ignored          (rule 1)
+//          ──transaction topic──▶ BEGIN/END bookkeeping; other topics: no effect    (rule 2)
+//          ──decode (state/cdc_record)──▶ dead letter with the reason               (rules 3–4)
+//          ──in a transaction (metadata on)──▶ buffered until END and all its
+//                                              records are in, then applied in
+//                                              total_order in one WriteBatch        (rule 9)
+//          ──▶ apply: position ≥ the key's last and ≥ the truncate floor, else stale (6–7)
+//                     c/u/r upsert (TOAST placeholders keep the stored value), d and
+//                     tombstones delete, t truncates below its position, m nothing (5, 8)
+//
+// Layout (docs/formats/cdc-table.md, version 1), namespace "cdc" of a state_store:
+//   'r' pk → 0x01 + the row as a JSON object     'p' pk → 0x01 + position (4 × 8 bytes)
+//   'o' topic 0x00 partition → last consumed offset   'f' → truncate floor
+// Every record's effects and its consumed offset go in one WriteBatch, so a crash leaves the
+// table at a record boundary; `sync()` makes the writes durable.
+// Owner: one CDC applier actor (or `sluice cdc replay`); single-threaded, no CAF.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "state/cdc_record.hpp"
+#include "state/state_store.hpp"
+#include "state/status.hpp"
+
+namespace sluice {
+
+struct cdc_options {
+  std::string data_topic;
+  std::string transaction_topic;
+  bool flattened = false;             // value_format "flattened" (the unwrap SMT)
+  bool transaction_metadata = false;  // provide.transaction.metadata
+};
+
+struct cdc_dead_letter {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string reason;
+};
+
+/// One row change of the table, for a changelog stream: the new row, or none (deleted).
+struct cdc_row_change {
+  std::string pk;
+  std::optional<boost::json::object> row;
+};
+
+struct cdc_counters {
+  int64_t applied = 0, stale = 0, duplicates = 0, dead_letters = 0, ignored = 0, truncated_rows = 0;
+};
+
+class cdc_applier {
+ public:
+  cdc_applier(cdc_options options, std::shared_ptr<state_store> store);
+  /// Reads the consumed offsets and the truncate floor back.
+  status open();
+  status apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead, std::vector<cdc_row_change>* changes = nullptr);
+  /// Transactions seen (BEGIN or data) and not yet complete.
+  std::vector<std::string> pending_transactions() const;
+  status get(const std::string& pk, std::optional<boost::json::object>& row) const;
+  /// Every row, by primary key (sorted).
+  status rows(std::map<std::string, boost::json::object>& out) const;
+  status sync();
+  const cdc_counters& counters() const { return counters_; }
+
+ private:
+  struct txn {
+    std::vector<std::pair<int64_t, cdc_change>> changes;  // (total_order, change)
+    std::optional<int64_t> event_count;
+  };
+  struct batch_view;
+  status apply_change(const cdc_change& c, batch_view& view, std::vector<cdc_row_change>* changes);
+  status try_complete(const std::string& id, batch_view& view, std::vector<cdc_row_change>* changes);
+  std::string offset_key(const std::string& topic, int32_t partition) const;
+
+  cdc_options options_;
+  std::shared_ptr<state_store> store_;
+  std::map<std::string, int64_t> consumed_;  // offset_key → last offset
+  std::optional<cdc_position> floor_;
+  std::map<std::string, txn> transactions_;
+  cdc_counters counters_;
+};
+
+}  // namespace sluice
