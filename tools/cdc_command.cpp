@@ -86,6 +86,17 @@ int replay_one(const std::string& path, const std::string& table_dir, const std:
     if (auto* m = co.if_contains("provide.transaction.metadata"); m && m->is_bool())
       opts.transaction_metadata = m->get_bool();
   }
+  // A replay shows the table a scenario ends with: it starts from an empty table. An earlier
+  // table in DIR is replaced; a directory holding anything else is refused.
+  std::error_code ec;
+  if (std::filesystem::exists(table_dir) && !std::filesystem::is_empty(table_dir, ec)) {
+    if (!std::filesystem::exists(std::filesystem::path(table_dir) / "CURRENT")) {
+      std::fprintf(stderr, "sluice cdc replay: %s is not empty and not a table; give an empty or new directory\n",
+                   table_dir.c_str());
+      return 2;
+    }
+    std::filesystem::remove_all(table_dir, ec);
+  }
   std::shared_ptr<state_store> store;
   if (int rc = open_table(table_dir, true, store)) return rc;
   cdc_applier applier(opts, store);
