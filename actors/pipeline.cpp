@@ -243,6 +243,17 @@ stream stream::process_by_key(const std::string& column, std::function<std::uniq
   return stream(p_, -1);
 }
 
+stream stream::apply_cdc(const cdc_table_options& options) {
+  if (p_->plan_.stage) throw std::invalid_argument("apply_cdc: the query already has a stateful operator");
+  if (input_ < 0 && !p_->plan_.steps.empty())
+    throw std::invalid_argument("apply_cdc: apply the changes before adding steps to the combined stream");
+  if (input_ >= 0 && p_->plan_.inputs.size() > 1)
+    throw std::invalid_argument("apply_cdc: the pipeline has several inputs; combine them (union_with) first");
+  p_->plan_.stage = make_cdc_stage(schema(), options);
+  p_->combined_ = true;
+  return stream(p_, -1);
+}
+
 stream stream::alerts(std::vector<alert_rule> rules, const sink_plan& output, alert_limits limits,
                       std::string state_dir) {
   if (p_->plan_.alerts) throw std::invalid_argument("alerts: the query already has an alert emitter");

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "actors/aggregate_stage.hpp"
+#include "actors/cdc_actor.hpp"
 #include "actors/join_stage.hpp"
 #include "actors/keyed_process_actor.hpp"
 #include "actors/query_plan.hpp"
@@ -137,6 +138,10 @@ class stream {
   keyed_stream<K> key_by(const std::string& column);
   stream process_by_key(const std::string& column, std::function<std::unique_ptr<keyed_processor_base>()> make,
                         std::vector<sluice::column> output, keyed_process_options options, std::string description);
+
+  /// Debezium change records (a Kafka source read with Spark's Kafka columns) applied to a
+  /// LevelDB table (actors/cdc_actor.hpp); the stream becomes the table's changelog.
+  stream apply_cdc(const cdc_table_options& options);
 
   /// The alert emitter (actors/alert_actor.hpp): rows meeting a rule become alert rows
   /// (alert_schema()) written to `output` (sinks::kafka / jsonl / console), each (rule, key,

@@ -1,5 +1,6 @@
 #include "apps/app_registry.hpp"
 
+#include "apps/cdc.hpp"
 #include "apps/clickstream.hpp"
 #include "apps/fraud.hpp"
 #include "apps/iot.hpp"
@@ -11,7 +12,7 @@ namespace sluice {
 
 const std::vector<app_definition>& registered_apps() {
   static const std::vector<app_definition> apps = {orders_payments_app(), medallion_app(),   iot_app(),
-                                                   fraud_app(),           clickstream_app(), revenue_app()};
+                                                   fraud_app(),           clickstream_app(), revenue_app(), cdc_app()};
   return apps;
 }
 

@@ -1,0 +1,60 @@
+#include "apps/cdc.hpp"
+
+#include "apps/kafka_input.hpp"
+
+namespace sluice {
+
+app_definition cdc_app() {
+  app_definition app;
+  app.name = "cdc";
+  app.summary =
+      "CDC: Debezium change events from Kafka applied to a LevelDB table (MERGE semantics, idempotent "
+      "replays, stale changes skipped), with a changelog stream";
+  app.settings = {
+      {"output", "sluice-output/cdc", "directory for table/, changelog/ and dead_letters/"},
+      {"topic", "shop.public.customers", "the Debezium data topic"},
+      {"transaction_topic", "", "the transaction metadata topic (empty = none)"},
+      {"value_format", "envelope", "envelope (Debezium's) or flattened (the unwrap SMT)"},
+      {"output.overwrite", "true", "clear table/, changelog/ and dead_letters/ before running"},
+  };
+  for (auto& s : generator_settings("changes", "change events", "20000", "1000", "10ms")) app.settings.push_back(s);
+  for (auto& s : kafka_input_settings()) app.settings.push_back(s);
+  for (auto& s : common_settings()) app.settings.push_back(s);
+  app.outputs = [](const app_config& c) {
+    auto out = c.str("output");
+    return "table: " + out + "/table/ (sluice table dump " + out + "/table)  changelog: " + out + "/changelog/";
+  };
+  app.prepare = [](const app_config& c) { return clear_outputs(c, {"table", "changelog", "dead_letters"}); };
+  app.build = [](const app_config& c) {
+    std::string out = c.str("output");
+    if (c.str("input") != "kafka")
+      throw config_error("setting 'input' = '" + c.str("input") + "': the cdc app reads Debezium topics (kafka)");
+    auto spec = generator_from(c, "changes", "cdc");
+    std::string format = c.str("value_format");
+    if (format != "envelope" && format != "flattened")
+      throw config_error("setting 'value_format' = '" + format + "': expected envelope or flattened");
+    cdc_table_options t;
+    t.table_dir = out + "/table";
+    t.cdc.data_topic = c.str("topic");
+    t.cdc.transaction_topic = c.str("transaction_topic");
+    t.cdc.transaction_metadata = !t.cdc.transaction_topic.empty();
+    t.cdc.flattened = format == "flattened";
+    std::vector<app_input> inputs = {{"changes", t.cdc.data_topic, spec, nullptr}};
+    pipeline p("cdc");
+    apply_common_settings(p, c);
+    p.with_dead_letters(out + "/dead_letters");
+    auto in = app_inputs(c, inputs);
+    auto s = p.source(std::move(in[0]));
+    if (t.cdc.transaction_metadata) {
+      generator_spec none = spec;
+      none.count = 0;
+      auto tx = app_inputs(c, {{"transactions", t.cdc.transaction_topic, none, nullptr}}, "transactions");
+      s = s.union_with(p.source(std::move(tx[0])));
+    }
+    s.apply_cdc(t).to(sinks::jsonl(out + "/changelog"));
+    return std::vector<query_plan_ptr>{p.build()};
+  };
+  return app;
+}
+
+}  // namespace sluice

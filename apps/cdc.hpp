@@ -1,0 +1,18 @@
+// cdc: Debezium change events from Kafka into a LevelDB table, as the database ended up
+// (actors/cdc_actor.hpp, ../shared/spec/cdc-format.md).
+//
+//   topic `topic` (Debezium envelopes; on the embedded broker fed by the generator's PostgreSQL
+//   changes to customers(id, name, email): creates, updates, deletes) ─▶ CDC applier
+//       ─▶ table output/table/ (`sluice table dump`)   changelog output/changelog/ (JSONL)
+//       ─▶ undecodable records to output/dead_letters/ with the reason
+// With `--brokers` (or kafka.brokers) and kafka.feed=false it consumes a real Debezium
+// deployment's topic.
+#pragma once
+
+#include "apps/app_registry.hpp"
+
+namespace sluice {
+
+app_definition cdc_app();
+
+}  // namespace sluice
