@@ -58,7 +58,16 @@ struct cdc_applier::batch_view {
 };
 
 cdc_applier::cdc_applier(cdc_options options, std::shared_ptr<state_store> store)
-    : options_(std::move(options)), store_(std::move(store)) {}
+    : options_(std::move(options)), store_(std::move(store)), view_(new batch_view{*store_, {}, {}}) {}
+
+cdc_applier::~cdc_applier() = default;
+
+status cdc_applier::flush(bool durable) {
+  auto s = store_->write(view_->wb, durable);
+  view_->wb.Clear();
+  view_->pending.clear();
+  return s;
+}
 
 std::string cdc_applier::offset_key(const std::string& topic, int32_t partition) const {
   std::string k = "o" + topic;
@@ -104,6 +113,7 @@ status cdc_applier::apply_change(const cdc_change& c, batch_view& view, std::vec
       if (p && *p < t) doomed.emplace_back(k.substr(1));
       return true;
     });
+    positions_.clear();  // rebuilt from the store as keys come back
     if (!s.is_ok()) return s;
     for (auto& [k, v] : view.pending)  // positions written earlier in this batch
       if (k[0] == 'p' && v) {
@@ -126,8 +136,18 @@ status cdc_applier::apply_change(const cdc_change& c, batch_view& view, std::vec
     return status::ok();
   }
   std::optional<std::string> row;
-  auto s = view.get("r" + c.pk, row);
-  if (!s.is_ok()) return s;
+  status s;
+  json::object next;
+  bool toasted = false;
+  if (c.kind == cdc_change::upsert) {
+    next = c.row;
+    toasted = std::any_of(next.begin(), next.end(),
+                          [](const auto& kv) { return kv.value().is_string() && kv.value().get_string() == toast; });
+  }
+  if (c.kind != cdc_change::upsert || toasted) {  // an upsert reads the stored row only to fill TOAST columns
+    s = view.get("r" + c.pk, row);
+    if (!s.is_ok()) return s;
+  }
   if (c.kind == cdc_change::tombstone) {
     if (row) {
       view.erase("r" + c.pk);
@@ -141,17 +161,23 @@ status cdc_applier::apply_change(const cdc_change& c, batch_view& view, std::vec
       ++counters_.stale;
       return status::ok();
     }
-    std::optional<std::string> stored;
-    s = view.get("p" + c.pk, stored);
-    if (!s.is_ok()) return s;
-    if (stored) {
-      auto p = decode_position(*stored);
-      if (!p) return status::corruption("cdc table: key '" + c.pk + "' has a position of an unknown format");
-      if (*c.position < *p) {
-        ++counters_.stale;
-        return status::ok();
+    auto cached = positions_.find(c.pk);
+    if (cached == positions_.end()) {
+      std::optional<std::string> stored;
+      s = view.get("p" + c.pk, stored);
+      if (!s.is_ok()) return s;
+      std::optional<cdc_position> p;
+      if (stored) {
+        p = decode_position(*stored);
+        if (!p) return status::corruption("cdc table: key '" + c.pk + "' has a position of an unknown format");
       }
+      cached = positions_.emplace(c.pk, p).first;
     }
+    if (cached->second && *c.position < *cached->second) {
+      ++counters_.stale;
+      return status::ok();
+    }
+    cached->second = *c.position;
     view.put("p" + c.pk, encode_position(*c.position));
   }
   if (c.kind == cdc_change::erase) {
@@ -162,9 +188,8 @@ status cdc_applier::apply_change(const cdc_change& c, batch_view& view, std::vec
     ++counters_.applied;
     return status::ok();
   }
-  json::object next = c.row;
   json::object previous;
-  if (row) {
+  if (row && toasted) {
     if (row->empty() || (*row)[0] != version)
       return status::corruption("cdc table: row '" + c.pk + "' has an unknown format (version 1 expected)");
     boost::system::error_code ec;
@@ -204,7 +229,7 @@ status cdc_applier::apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead
     ++counters_.duplicates;
     return status::ok();
   }
-  batch_view view{*store_, {}, {}};
+  batch_view& view = *view_;
   std::string off;
   put_i64(off, e.offset);
   view.put(ok, off);
@@ -251,9 +276,8 @@ status cdc_applier::apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead
       if (!s.is_ok()) return s;
     }
   }
-  auto s = store_->write(view.wb, false);
-  if (!s.is_ok()) return s;
   consumed_[ok] = e.offset;
+  if (view.pending.size() >= 4096) return flush(false);
   return status::ok();
 }
 
@@ -263,7 +287,9 @@ std::vector<std::string> cdc_applier::pending_transactions() const {
   return out;
 }
 
-status cdc_applier::get(const std::string& pk, std::optional<json::object>& row) const {
+status cdc_applier::get(const std::string& pk, std::optional<json::object>& row) {
+  auto fs = flush(false);
+  if (!fs.is_ok()) return fs;
   std::string v;
   auto s = store_->get(ns, key_kind::committed, "r" + pk, v);
   row.reset();
@@ -277,7 +303,9 @@ status cdc_applier::get(const std::string& pk, std::optional<json::object>& row)
   return status::ok();
 }
 
-status cdc_applier::rows(std::map<std::string, json::object>& out) const {
+status cdc_applier::rows(std::map<std::string, json::object>& out) {
+  auto fs = flush(false);
+  if (!fs.is_ok()) return fs;
   status bad;
   auto s = store_->scan(ns, key_kind::committed, "r", [&](std::string_view k, std::string_view v) {
     if (v.empty() || v[0] != version) {
@@ -297,8 +325,7 @@ status cdc_applier::rows(std::map<std::string, json::object>& out) const {
 }
 
 status cdc_applier::sync() {
-  leveldb::WriteBatch empty;
-  return store_->write(empty, true);
+  return flush(true);
 }
 
 }  // namespace sluice

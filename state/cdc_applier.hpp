@@ -15,8 +15,9 @@
 // Layout (docs/formats/cdc-table.md, version 1), namespace "cdc" of a state_store:
 //   'r' pk → 0x01 + the row as a JSON object     'p' pk → 0x01 + position (4 × 8 bytes)
 //   'o' topic 0x00 partition → last consumed offset   'f' → truncate floor
-// Every record's effects and its consumed offset go in one WriteBatch, so a crash leaves the
-// table at a record boundary; `sync()` makes the writes durable.
+// Records' effects and their consumed offsets are buffered (reads see them) and written in one
+// WriteBatch every few thousand records and at `sync()` (the actor's end of trigger), so a crash
+// leaves the table at a record boundary, with the offsets that go with it.
 // Owner: one CDC applier actor (or `sluice cdc replay`); single-threaded, no CAF.
 #pragma once
 
@@ -25,6 +26,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "state/cdc_record.hpp"
@@ -60,14 +62,16 @@ struct cdc_counters {
 class cdc_applier {
  public:
   cdc_applier(cdc_options options, std::shared_ptr<state_store> store);
+  ~cdc_applier();
   /// Reads the consumed offsets and the truncate floor back.
   status open();
   status apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead, std::vector<cdc_row_change>* changes = nullptr);
   /// Transactions seen (BEGIN or data) and not yet complete.
   std::vector<std::string> pending_transactions() const;
-  status get(const std::string& pk, std::optional<boost::json::object>& row) const;
+  status get(const std::string& pk, std::optional<boost::json::object>& row);
   /// Every row, by primary key (sorted).
-  status rows(std::map<std::string, boost::json::object>& out) const;
+  status rows(std::map<std::string, boost::json::object>& out);
+  /// Writes what is still buffered and makes it durable.
   status sync();
   const cdc_counters& counters() const { return counters_; }
 
@@ -86,6 +90,9 @@ class cdc_applier {
   std::map<std::string, int64_t> consumed_;  // offset_key → last offset
   std::optional<cdc_position> floor_;
   std::map<std::string, txn> transactions_;
+  std::unique_ptr<batch_view> view_;  // changes not yet written, whole records only
+  std::unordered_map<std::string, std::optional<cdc_position>> positions_;  // cache of the 'p' entries
+  status flush(bool durable);
   cdc_counters counters_;
 };
 

@@ -199,9 +199,17 @@ cdc_position position_of(const json::object& env, char op) {
     return p;
   }
   if (auto* seq = src->if_contains("sequence"); seq && seq->is_string()) {
-    boost::system::error_code ec;
-    auto parsed = json::parse(seq->get_string(), ec);
-    if (!ec && parsed.is_array() && !parsed.get_array().empty()) p[1] = integer_of(&parsed.get_array()[0], -1);
+    // "[\"24009984\",\"24010112\"]": the first element, a quoted integer (or null)
+    std::string_view s = seq->get_string();
+    size_t q = s.find('"'), comma = s.find(',');
+    if (q != std::string_view::npos && (comma == std::string_view::npos || q < comma)) {
+      size_t end = s.find('"', q + 1);
+      try {
+        p[1] = std::stoll(std::string(s.substr(q + 1, end - q - 1)));
+      } catch (...) {
+        p[1] = -1;
+      }
+    }
   }
   p[2] = integer_of(src->if_contains("lsn"), 0);
   return p;

@@ -224,12 +224,12 @@ int bench_command(const std::vector<std::string>& args) {
     return 2;
   }
   if (vm.count("help") || !vm.count("what")) {
-    std::cout << "usage: sluice bench passthrough|join|window|kafka [options]\n\n" << d << "\n";
+    std::cout << "usage: sluice bench passthrough|join|window|kafka|cdc [options]\n\n" << d << "\n";
     return vm.count("help") ? 0 : 2;
   }
   std::string what = vm["what"].as<std::string>();
-  if (what != "passthrough" && what != "join" && what != "window" && what != "kafka") {
-    std::fprintf(stderr, "sluice bench: unknown benchmark '%s'; accepted: passthrough, join, window, kafka\n",
+  if (what != "passthrough" && what != "join" && what != "window" && what != "kafka" && what != "cdc") {
+    std::fprintf(stderr, "sluice bench: unknown benchmark '%s'; accepted: passthrough, join, window, kafka, cdc\n",
                  what.c_str());
     return 2;
   }
@@ -242,6 +242,7 @@ int bench_command(const std::vector<std::string>& args) {
     return 2;
   }
   if (what == "kafka") return bench_kafka(records, runs);
+  if (what == "cdc") return bench_cdc(records, runs);
   if (what == "join" || what == "window") {
     int partitions = vm["partitions"].as<int>();
     if (partitions < 1) {
