@@ -60,7 +60,10 @@ source_actor::behavior_type source_actor_impl(source_actor::pointer self, source
               out.values.emplace_back(m->key);
             else
               out.values.emplace_back();
-            out.values.emplace_back(std::move(r.payload));
+            if (m && m->null_value)
+              out.values.emplace_back();
+            else
+              out.values.emplace_back(std::move(r.payload));
             if (m) {
               out.values.emplace_back(m->topic);
               out.values.emplace_back(int64_t{m->partition});

@@ -13,7 +13,7 @@ app_definition cdc_app() {
   app.settings = {
       {"output", "sluice-output/cdc", "directory for table/, changelog/ and dead_letters/"},
       {"topic", "shop.public.customers", "the Debezium data topic"},
-      {"transaction_topic", "", "the transaction metadata topic (empty = none)"},
+      {"transaction_topic", "shop.transaction", "the transaction metadata topic (empty = no transaction metadata)"},
       {"value_format", "envelope", "envelope (Debezium's) or flattened (the unwrap SMT)"},
       {"output.overwrite", "true", "clear table/, changelog/ and dead_letters/ before running"},
   };
@@ -29,7 +29,7 @@ app_definition cdc_app() {
     std::string out = c.str("output");
     if (c.str("input") != "kafka")
       throw config_error("setting 'input' = '" + c.str("input") + "': the cdc app reads Debezium topics (kafka)");
-    auto spec = generator_from(c, "changes", "cdc");
+    auto spec = generator_from(c, "changes", "debezium");
     std::string format = c.str("value_format");
     if (format != "envelope" && format != "flattened")
       throw config_error("setting 'value_format' = '" + format + "': expected envelope or flattened");
@@ -40,17 +40,17 @@ app_definition cdc_app() {
     t.cdc.transaction_metadata = !t.cdc.transaction_topic.empty();
     t.cdc.flattened = format == "flattened";
     std::vector<app_input> inputs = {{"changes", t.cdc.data_topic, spec, nullptr}};
+    if (t.cdc.transaction_metadata) {
+      generator_spec tx = spec;
+      tx.kind = "debezium-tx";
+      inputs.push_back({"transactions", t.cdc.transaction_topic, tx, nullptr});
+    }
     pipeline p("cdc");
     apply_common_settings(p, c);
     p.with_dead_letters(out + "/dead_letters");
-    auto in = app_inputs(c, inputs);
+    auto in = app_inputs(c, inputs);  // fed together: position n of both topics before n + 1
     auto s = p.source(std::move(in[0]));
-    if (t.cdc.transaction_metadata) {
-      generator_spec none = spec;
-      none.count = 0;
-      auto tx = app_inputs(c, {{"transactions", t.cdc.transaction_topic, none, nullptr}}, "transactions");
-      s = s.union_with(p.source(std::move(tx[0])));
-    }
+    if (in.size() > 1) s = s.union_with(p.source(std::move(in[1])));
     s.apply_cdc(t).to(sinks::jsonl(out + "/changelog"));
     return std::vector<query_plan_ptr>{p.build()};
   };

@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "state/debezium_generator.hpp"
+
 namespace sluice {
 
 status produce_generated(kafka_producer& producer, const std::vector<feed_topic>& topics, double rate,
@@ -31,8 +33,11 @@ status produce_generated(kafka_producer& producer, const std::vector<feed_topic>
         if (nl == std::string::npos) nl = text.size();
         std::string rec = text.substr(begin, nl - begin);
         begin = nl + 1;
-        std::string key = generator_record_key(t.spec.kind, rec);
-        auto s = producer.produce(t.topic, rec, key.empty() ? nullptr : &key);
+        std::string key, value;
+        bool tombstone;
+        split_generated_record(t.spec.kind, rec, key, value, tombstone);
+        auto s = producer.produce(t.topic, tombstone ? std::string_view{} : std::string_view(value),
+                                  key.empty() ? nullptr : &key);
         if (!s.is_ok()) return s;
         ++produced;
       }

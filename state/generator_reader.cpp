@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "state/debezium_generator.hpp"
+
 namespace sluice {
 namespace {
 
@@ -24,8 +26,8 @@ const char* const event_types[] = {"view", "view", "view", "click", "click", "ca
 }  // namespace
 
 const std::vector<std::string>& generator_kinds() {
-  static const std::vector<std::string> kinds = {"events", "orders", "payments", "keyed", "transactions",
-                                                 "iot",    "clicks", "sales",    "cdc"};
+  static const std::vector<std::string> kinds = {"events", "orders", "payments", "keyed",    "transactions", "iot",
+                                                 "clicks", "sales",  "cdc",      "debezium", "debezium-tx"};
   return kinds;
 }
 
@@ -167,6 +169,8 @@ std::string kind_record(const generator_spec& spec, uint64_t n) {
 
 std::string generate_record(const generator_spec& spec, uint64_t n) {
   if (spec.kind == "orders" || spec.kind == "payments") return order_or_payment(spec, n);
+  if (spec.kind == "debezium") return debezium_change(spec, n, event_time_us(spec, n));
+  if (spec.kind == "debezium-tx") return debezium_transaction(spec, n, event_time_us(spec, n));
   if (spec.kind == "transactions" || spec.kind == "iot" || spec.kind == "clicks" || spec.kind == "sales" ||
       spec.kind == "cdc")
     return kind_record(spec, n);
@@ -225,7 +229,13 @@ std::string generator_record_key(const std::string& kind, const std::string& rec
   auto v = boost::json::parse(record, ec);
   if (ec || !v.is_object()) return {};
   const auto& o = v.get_object();
-  if (kind == "cdc") {
+  if (kind == "debezium-tx") {
+    const auto* id = o.if_contains("id");
+    if (!id || !id->is_string()) return {};
+    std::string s(id->get_string());
+    return "{\"id\":\"" + s.substr(0, s.find(':')) + "\"}";
+  }
+  if (kind == "cdc" || kind == "debezium") {
     for (const char* side : {"after", "before"})
       if (const auto* row = o.if_contains(side); row && row->is_object() && row->get_object().contains("id"))
         return "{\"id\":" + boost::json::serialize(row->get_object().at("id")) + "}";

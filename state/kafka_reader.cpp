@@ -389,7 +389,7 @@ status kafka_reader::handle_message(rd_kafka_message_t* m) {
   if (m->offset >= c.end) return status::ok();                     // past the end of a bounded read
   pending_record p;
   p.offset = m->offset;
-  p.record.payload.assign(static_cast<const char*>(m->payload), m->len);
+  if (m->payload) p.record.payload.assign(static_cast<const char*>(m->payload), m->len);
   p.record.ordinal = static_cast<uint64_t>(m->offset);
   if (!options_.with_metadata) {  // decoded values: the record only needs its place (for dead letters)
     p.record.meta = c.place;
@@ -402,6 +402,7 @@ status kafka_reader::handle_message(rd_kafka_message_t* m) {
   rd_kafka_timestamp_type_t tstype;
   meta->timestamp_ms = rd_kafka_message_timestamp(m, &tstype);
   meta->timestamp_type = tstype == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? 1 : 0;
+  meta->null_value = m->payload == nullptr;
   if (m->key) {
     meta->has_key = true;
     meta->key.assign(static_cast<const char*>(m->key), m->key_len);

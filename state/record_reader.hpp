@@ -22,7 +22,8 @@ namespace sluice {
 /// What a Kafka record carries besides its value (Spark's Kafka source columns).
 struct record_metadata {
   std::string key;
-  bool has_key = false;  // false: the key is null
+  bool has_key = false;     // false: the key is null
+  bool null_value = false;  // a tombstone: the value is null (not an empty string)
   std::string topic;
   int32_t partition = -1;
   int64_t offset = -1;

@@ -14,28 +14,55 @@ namespace json = boost::json;
 
 BOOST_AUTO_TEST_SUITE(apps_cdc)
 
-BOOST_AUTO_TEST_CASE(the_table_ends_as_the_database_did) {
+namespace {
+
+// The table a database would hold after positions [0, applied) of the generated stream, worked
+// out with a plain map: creates and updates set the row, deletes and tombstones remove it.
+std::map<std::string, json::value> replay(uint64_t applied, int64_t& deletes, int64_t& key_changes) {
   generator_spec g;
-  g.kind = "cdc";
-  g.count = 3000;
+  g.kind = "debezium";
+  g.count = applied;
   g.keys = 200;
   g.seed = 4;
   std::map<std::string, json::value> want;
-  int64_t deletes = 0;
-  for (uint64_t n = 0; n < g.count; ++n) {
-    auto o = json::parse(generate_record(g, n)).as_object();
-    std::string op(o["op"].as_string());
-    if (op == "d") {
-      want.erase(json::serialize(o["before"].as_object()["id"]));
-      ++deletes;
-    } else {
-      want[json::serialize(o["after"].as_object()["id"])] = o["after"];
+  for (uint64_t n = 0; n < applied; ++n) {
+    std::string text = generate_record(g, n);
+    int records = 0;
+    for (size_t begin = 0; begin < text.size();) {
+      size_t nl = text.find('\n', begin);
+      if (nl == std::string::npos) nl = text.size();
+      std::string line = text.substr(begin, nl - begin);
+      begin = nl + 1;
+      ++records;
+      if (line.rfind("tombstone ", 0) == 0) {
+        want.erase(json::serialize(json::parse(line.substr(10)).as_object()["id"]));
+        continue;
+      }
+      auto o = json::parse(line).as_object();
+      if (o["op"] == "d") {
+        want.erase(json::serialize(o["before"].as_object()["id"]));
+        ++deletes;
+      } else {
+        want[json::serialize(o["after"].as_object()["id"])] = o["after"];
+      }
     }
+    key_changes += records == 3;
   }
+  return want;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_table_ends_as_the_database_did) {
+  // 3,001 positions: transactions of 3, so the last one (position 3,000) has no END yet and
+  // none of its changes may show.
+  int64_t deletes = 0, key_changes = 0;
+  auto want = replay(3000, deletes, key_changes);
   BOOST_REQUIRE(deletes > 50);
+  BOOST_REQUIRE(key_changes > 5);
   test::temp_dir dir("cdc-app");
   std::string out;
-  BOOST_REQUIRE_EQUAL(test::run_sluice("run cdc --set changes.count=3000 --set changes.keys=200 --set changes.seed=4"
+  BOOST_REQUIRE_EQUAL(test::run_sluice("run cdc --set changes.count=3001 --set changes.keys=200 --set changes.seed=4"
                                        " --set trigger=100ms --set output=" +
                                            dir.str("out"),
                                        out),
@@ -50,11 +77,12 @@ BOOST_AUTO_TEST_CASE(the_table_ends_as_the_database_did) {
     BOOST_REQUIRE_MESSAGE(g2, "missing row " << pk);
     BOOST_TEST(*g2 == row, pk);
   }
-  // One changelog entry per applied change (every record here changes the table).
-  BOOST_TEST(test::read_lines(dir.str("out/changelog")).size() == 3000u);
+  // The changelog has an entry per row change; the run reports the waiting transaction.
+  BOOST_TEST(test::read_lines(dir.str("out/changelog")).size() > 3000u);
+  BOOST_TEST(test::read_lines(dir.str("out/dead_letters")).empty());
   // A second run into the kept table (the embedded broker is new, its topic holds the same
   // records at the same offsets): the table remembers what it consumed, so nothing changes.
-  BOOST_REQUIRE_EQUAL(test::run_sluice("run cdc --set changes.count=3000 --set changes.keys=200 --set changes.seed=4"
+  BOOST_REQUIRE_EQUAL(test::run_sluice("run cdc --set changes.count=3001 --set changes.keys=200 --set changes.seed=4"
                                        " --set trigger=100ms --set output.overwrite=false --set output=" +
                                            dir.str("out"),
                                        out),
