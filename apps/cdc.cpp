@@ -15,6 +15,7 @@ app_definition cdc_app() {
       {"topic", "shop.public.customers", "the Debezium data topic"},
       {"transaction_topic", "shop.transaction", "the transaction metadata topic (empty = no transaction metadata)"},
       {"value_format", "envelope", "envelope (Debezium's) or flattened (the unwrap SMT)"},
+      {"primary_key", "id", "the table's key columns, comma-separated (for records without a Kafka key)"},
       {"output.overwrite", "true", "clear table/, changelog/ and dead_letters/ before running"},
   };
   for (auto& s : generator_settings("changes", "change events", "20000", "1000", "10ms")) app.settings.push_back(s);
@@ -39,6 +40,11 @@ app_definition cdc_app() {
     t.cdc.transaction_topic = c.str("transaction_topic");
     t.cdc.transaction_metadata = !t.cdc.transaction_topic.empty();
     t.cdc.flattened = format == "flattened";
+    for (size_t b = 0, e; b <= c.str("primary_key").size(); b = e + 1) {
+      e = c.str("primary_key").find(',', b);
+      if (e == std::string::npos) e = c.str("primary_key").size();
+      if (e > b) t.cdc.primary_key.push_back(c.str("primary_key").substr(b, e - b));
+    }
     std::vector<app_input> inputs = {{"changes", t.cdc.data_topic, spec, nullptr}};
     if (t.cdc.transaction_metadata) {
       generator_spec tx = spec;

@@ -257,7 +257,7 @@ status cdc_applier::apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead
     ++counters_.ignored;  // another topic: no effect, not a dead letter (rule 2)
   } else {
     cdc_change c;
-    std::string reason = decode_cdc_change(e, options_.flattened, c);
+    std::string reason = decode_cdc_change(e, options_.flattened, c, options_.primary_key);
     if (!reason.empty()) {
       dead.push_back({e.topic, e.partition, e.offset, reason});
       ++counters_.dead_letters;

@@ -38,8 +38,9 @@ namespace sluice {
 struct cdc_options {
   std::string data_topic;
   std::string transaction_topic;
-  bool flattened = false;             // value_format "flattened" (the unwrap SMT)
-  bool transaction_metadata = false;  // provide.transaction.metadata
+  bool flattened = false;                // value_format "flattened" (the unwrap SMT)
+  bool transaction_metadata = false;     // provide.transaction.metadata
+  std::vector<std::string> primary_key;  // the table's key columns (for records without a key)
 };
 
 struct cdc_dead_letter {

@@ -121,7 +121,7 @@ void convert_logical(const json::value* value_schema, json::object& row) {
   for (const auto& f : fields->get_array())
     if (f.is_object() && f.get_object().contains("field") && f.get_object().at("field") == "after")
       if (auto* c = f.get_object().if_contains("fields"); c && c->is_array()) cols = &c->get_array();
-  if (!cols) return;
+  if (!cols) cols = &fields->get_array();  // a flattened row: the columns are the top-level fields
   for (const auto& c : *cols) {
     if (!c.is_object()) continue;
     const auto& co = c.get_object();
@@ -217,7 +217,27 @@ cdc_position position_of(const json::object& env, char op) {
 
 }  // namespace
 
-std::string decode_cdc_change(const cdc_event& e, bool flattened, cdc_change& out) {
+namespace {
+// The primary key string from a row image when the record has no key: its primary-key columns
+// (one: the value; several: a JSON object of them), or its first column when none are known.
+std::string key_from_row(const json::object& row, const std::vector<std::string>& primary_key) {
+  if (primary_key.size() == 1)
+    if (auto* v = row.if_contains(primary_key[0]))
+      return v->is_string() ? std::string(v->get_string()) : json::serialize(*v);
+  if (primary_key.size() > 1) {
+    json::object k;
+    for (const auto& c : primary_key)
+      if (auto* v = row.if_contains(c)) k[c] = *v;
+    return json::serialize(k);
+  }
+  if (row.empty()) return {};
+  const auto& first = row.begin()->value();
+  return first.is_string() ? std::string(first.get_string()) : json::serialize(first);
+}
+}  // namespace
+
+std::string decode_cdc_change(const cdc_event& e, bool flattened, cdc_change& out,
+                              const std::vector<std::string>& primary_key) {
   out = cdc_change{};
   if (e.value_raw) return "value is not valid JSON";
   const json::value* schema = nullptr;
@@ -246,7 +266,7 @@ std::string decode_cdc_change(const cdc_event& e, bool flattened, cdc_change& ou
       if (kv.key().starts_with("__")) continue;
       row.emplace(kv.key(), kv.value());
     }
-    out.pk = e.key.is_null() ? std::string{} : cdc_primary_key(e.key);
+    out.pk = e.key.is_null() ? key_from_row(row, primary_key) : cdc_primary_key(e.key);
     if (out.pk.empty()) return "flattened record has no key";
     out.kind = deleted ? cdc_change::erase : cdc_change::upsert;
     if (!deleted) {
@@ -282,11 +302,9 @@ std::string decode_cdc_change(const cdc_event& e, bool flattened, cdc_change& ou
     out.kind = cdc_change::erase;
     if (has_key) {
       out.pk = cdc_primary_key(e.key);
-    } else {  // no record key: the before image's key column(s) — the first column by convention
-      const auto& b = before->get_object();
-      if (b.empty()) return "op 'd' with an empty 'before' and no key";
-      const auto& first = b.begin()->value();
-      out.pk = first.is_string() ? std::string(first.get_string()) : json::serialize(first);
+    } else {  // no record key: the before image's primary-key column(s)
+      out.pk = key_from_row(before->get_object(), primary_key);
+      if (out.pk.empty()) return "op 'd' with an empty 'before' and no key";
     }
     return {};
   }
@@ -297,9 +315,8 @@ std::string decode_cdc_change(const cdc_event& e, bool flattened, cdc_change& ou
   if (!e.key.is_null() && !cdc_unwrap(e.key).is_null()) {
     out.pk = cdc_primary_key(e.key);
   } else {
-    if (out.row.empty()) return "op '" + op + "' with no key and an empty 'after'";
-    const auto& first = out.row.begin()->value();
-    out.pk = first.is_string() ? std::string(first.get_string()) : json::serialize(first);
+    out.pk = key_from_row(out.row, primary_key);
+    if (out.pk.empty()) return "op '" + op + "' with no key and an empty 'after'";
   }
   return {};
 }

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sluice {
 
@@ -43,8 +44,10 @@ struct cdc_change {
   std::optional<std::string> transaction;  // the transaction number, when the block is set
 };
 
-/// "" and the change, or the dead-letter reason. `flattened`: the unwrap-SMT format.
-std::string decode_cdc_change(const cdc_event& e, bool flattened, cdc_change& out);
+/// "" and the change, or the dead-letter reason. `flattened`: the unwrap-SMT format;
+/// `primary_key`: the table's key columns, used when a record has no key.
+std::string decode_cdc_change(const cdc_event& e, bool flattened, cdc_change& out,
+                              const std::vector<std::string>& primary_key = {});
 
 /// The primary key string of a decoded key ({"id": 42} → "42"; several columns → their JSON).
 std::string cdc_primary_key(const boost::json::value& key);

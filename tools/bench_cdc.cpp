@@ -70,7 +70,7 @@ int bench_cdc(uint64_t records, int runs) {
     }
     {  // the applier: the same records as Kafka would hand them over
       auto store = fresh(dir + "-applier");
-      cdc_applier a(cdc_options{"shop.public.customers", "", false, false}, store);
+      cdc_applier a(cdc_options{"shop.public.customers", "", false, false, {"id"}}, store);
       a.open();
       std::vector<cdc_dead_letter> dead;
       auto t0 = std::chrono::steady_clock::now();

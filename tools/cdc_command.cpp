@@ -85,6 +85,9 @@ int replay_one(const std::string& path, const std::string& table_dir, const std:
     if (auto* f = co.if_contains("value_format"); f && f->is_string()) opts.flattened = f->get_string() == "flattened";
     if (auto* m = co.if_contains("provide.transaction.metadata"); m && m->is_bool())
       opts.transaction_metadata = m->get_bool();
+    if (auto* pk = co.if_contains("primary_key"); pk && pk->is_array())
+      for (const auto& k : pk->get_array())
+        if (k.is_string()) opts.primary_key.emplace_back(k.get_string());
   }
   // A replay shows the table a scenario ends with: it starts from an empty table. An earlier
   // table in DIR is replaced; a directory holding anything else is refused.

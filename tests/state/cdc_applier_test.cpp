@@ -91,12 +91,12 @@ BOOST_AUTO_TEST_CASE(consumed_offsets_and_the_floor_survive_a_reopen) {
   };
   std::vector<cdc_dead_letter> dead;
   {
-    cdc_applier a(cdc_options{"t", "", false, false}, open());
+    cdc_applier a(cdc_options{"t", "", false, false, {"id"}}, open());
     BOOST_TEST(a.open().is_ok());
     BOOST_TEST(a.apply(change(0, 1, "A", 100), dead).is_ok());
     BOOST_TEST(a.sync().is_ok());
   }
-  cdc_applier b(cdc_options{"t", "", false, false}, open());
+  cdc_applier b(cdc_options{"t", "", false, false, {"id"}}, open());
   BOOST_TEST(b.open().is_ok());
   BOOST_TEST(b.apply(change(0, 1, "replayed", 100), dead).is_ok());  // offset 0 was consumed
   BOOST_TEST(b.apply(change(1, 1, "older", 50), dead).is_ok());      // stale position
