@@ -18,24 +18,16 @@ aggregate_partition_actor::behavior_type aggregate_partition_impl(aggregate_part
         : cfg(std::move(c)), agg(cfg.make_state()), watermark_us(cfg.watermark_us) {}
   };
   auto st = std::make_shared<state>(std::move(cfg));
-  if (st->cfg.restore && st->cfg.store) {
-    status bad;
-    auto s = st->cfg.store->scan(st->cfg.name, key_kind::committed, "", [&](std::string_view k, std::string_view v) {
-      bad = st->agg->load(k, v);
-      return bad.is_ok();
-    });
-    if (!s.is_ok()) throw std::runtime_error("restoring " + st->cfg.name + ": " + s.to_string());
-    if (!bad.is_ok()) throw std::runtime_error("restoring " + st->cfg.name + ": " + bad.message());
-  }
+  if (st->cfg.restore)
+    restore_partition(st->cfg.store, st->cfg.name,
+                      [&](std::string_view k, std::string_view v) { return st->agg->load(k, v); });
   auto emit = [self, st](int64_t trigger) {
     if (st->out.empty()) return;
     batch b;
     b.schema = st->cfg.output_schema;
     b.trigger = trigger;
     const auto& proj = st->cfg.projection;
-    bool identity = !st->out.empty() && proj.size() == st->out.front().values.size();
-    for (size_t i = 0; identity && i < proj.size(); ++i) identity = proj[i] == static_cast<int>(i);
-    if (identity) {
+    if (proj.empty()) {  // the state's rows are the output rows
       b.rows.swap(st->out);
       self->send(st->cfg.downstream, std::move(b));
       return;
@@ -106,17 +98,9 @@ aggregate_partition_actor::behavior_type aggregate_partition_impl(aggregate_part
         return p;
       },
       [=](savepoint_atom) -> int64_t {
-        auto& store = st->cfg.store;
-        if (!store) throw std::runtime_error(st->cfg.name + ": savepoint without a state store");
-        int64_t rows = 0;
-        auto s = store->replace_committed(
-            st->cfg.name,
-            [&](const state_store::row_writer& put) {
-              st->agg->save([&](std::string k, std::string v) { put(k, v); });
-            },
-            rows);
-        if (!s.is_ok()) throw std::runtime_error(st->cfg.name + ": savepoint failed: " + s.to_string());
-        return rows;
+        return save_partition(st->cfg.store, st->cfg.name, [&](const state_store::row_writer& put) {
+          st->agg->save([&](std::string k, std::string v) { put(k, v); });
+        });
       },
   };
 }

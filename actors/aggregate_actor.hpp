@@ -31,7 +31,7 @@ struct aggregate_partition_config {
   std::function<std::unique_ptr<aggregate_state>()> make_state;
   schema_ptr output_schema;  // after `projection`
   /// Output column i = the state row's cell projection[i]; −1 = (end − start) in seconds,
-  /// with start and end at `start_index` and `start_index + 1`.
+  /// with start and end at `start_index` and `start_index + 1`. Empty: the rows go out as they are.
   std::vector<int> projection;
   size_t start_index = 0;
   bool route_late_rows = false;

@@ -267,6 +267,9 @@ stage_ptr make_aggregate_stage(const aggregate_input& in, const aggregate_option
     out.push_back(raw[static_cast<size_t>(found)]);
   }
   proto.output_schema = std::make_shared<const schema>(out);
+  bool identity = proto.projection.size() == raw.size();
+  for (size_t i = 0; identity && i < raw.size(); ++i) identity = proto.projection[i] == static_cast<int>(i);
+  if (identity) proto.projection.clear();
   proto.route_late_rows = o.route_late_rows;
   d += " by [";
   for (size_t i = 0; i < key_schema.size(); ++i) d += (i ? ", " : "") + key_schema[i].name;

@@ -53,7 +53,8 @@ operator_actor::behavior_type alert_actor_impl(operator_actor::pointer self, ale
   if (!s.is_ok()) throw std::runtime_error("alerts: cannot open " + st->output->description() + ": " + s.to_string());
   return {
       [=](batch& b) {
-        st->alerts.evaluate(*b.schema, b.rows, st->now(), st->pending[b.trigger]);
+        auto es = st->alerts.evaluate(*b.schema, b.rows, st->now(), st->pending[b.trigger]);
+        if (!es.is_ok()) throw std::runtime_error("alerts: " + es.to_string());
         self->send(st->cfg.downstream, std::move(b));
       },
       [=](watermark& w) {

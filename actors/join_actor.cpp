@@ -50,19 +50,16 @@ join_partition_actor::behavior_type join_partition_impl(join_partition_actor::po
     explicit state(join_partition_config c) : cfg(std::move(c)), join(cfg.spec), watermark_us(cfg.watermark_us) {}
   };
   auto st = std::make_shared<state>(std::move(cfg));
-  if (st->cfg.restore && st->cfg.store) {
-    std::string error;
-    auto s = st->cfg.store->scan(st->cfg.name, key_kind::committed, "", [&](std::string_view, std::string_view v) {
+  if (st->cfg.restore)
+    restore_partition(st->cfg.store, st->cfg.name, [&](std::string_view, std::string_view v) {
       join_side side;
       row r;
       bool matched;
-      if (!decode_join_row(v, side, r, matched, error)) return false;
+      std::string error;
+      if (!decode_join_row(v, side, r, matched, error)) return status::corruption(error);
       st->join.restore(side, std::move(r), matched);
-      return true;
+      return status::ok();
     });
-    if (!s.is_ok()) throw std::runtime_error("restoring " + st->cfg.name + ": " + s.to_string());
-    if (!error.empty()) throw std::runtime_error("restoring " + st->cfg.name + ": " + error);
-  }
   auto emit = [self, st](int64_t trigger) {
     if (st->out.empty()) return;
     batch b;
@@ -132,23 +129,15 @@ join_partition_actor::behavior_type join_partition_impl(join_partition_actor::po
         return p;
       },
       [=](savepoint_atom) -> int64_t {
-        auto& store = st->cfg.store;
-        if (!store) throw std::runtime_error(st->cfg.name + ": savepoint without a state store");
-        int64_t rows = 0;
-        auto s = store->replace_committed(
-            st->cfg.name,
-            [&](const state_store::row_writer& put) {
-              uint64_t seq = 0;
-              st->join.for_each([&](join_side side, const row& r, bool matched) {
-                char key[8];
-                for (int i = 0; i < 8; ++i) key[i] = static_cast<char>(seq >> (56 - 8 * i));
-                ++seq;
-                put(std::string_view(key, 8), encode_join_row(side, r, matched));
-              });
-            },
-            rows);
-        if (!s.is_ok()) throw std::runtime_error(st->cfg.name + ": savepoint failed: " + s.to_string());
-        return rows;
+        return save_partition(st->cfg.store, st->cfg.name, [&](const state_store::row_writer& put) {
+          uint64_t seq = 0;
+          st->join.for_each([&](join_side side, const row& r, bool matched) {
+            char key[8];
+            for (int i = 0; i < 8; ++i) key[i] = static_cast<char>(seq >> (56 - 8 * i));
+            ++seq;
+            put(std::string_view(key, 8), encode_join_row(side, r, matched));
+          });
+        });
       },
   };
 }

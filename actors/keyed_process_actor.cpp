@@ -23,15 +23,9 @@ keyed_process_partition_actor::behavior_type keyed_process_partition_impl(keyed_
     int64_t now() const { return processing_time_us(cfg.options.clock); }
   };
   auto st = std::make_shared<state>(std::move(cfg));
-  if (st->cfg.restore && st->cfg.store) {
-    status bad;
-    auto s = st->cfg.store->scan(st->cfg.name, key_kind::committed, "", [&](std::string_view k, std::string_view v) {
-      bad = st->ps.load(k, v);
-      return bad.is_ok();
-    });
-    if (!s.is_ok()) throw std::runtime_error("restoring " + st->cfg.name + ": " + s.to_string());
-    if (!bad.is_ok()) throw std::runtime_error("restoring " + st->cfg.name + ": " + bad.message());
-  }
+  if (st->cfg.restore)
+    restore_partition(st->cfg.store, st->cfg.name,
+                      [&](std::string_view k, std::string_view v) { return st->ps.load(k, v); });
   return {
       [=](batch& b) {
         st->input_schema = b.schema;
@@ -94,15 +88,9 @@ keyed_process_partition_actor::behavior_type keyed_process_partition_impl(keyed_
         return p;
       },
       [=](savepoint_atom) -> int64_t {
-        auto& store = st->cfg.store;
-        if (!store) throw std::runtime_error(st->cfg.name + ": savepoint without a state store");
-        int64_t rows = 0;
-        auto s = store->replace_committed(
-            st->cfg.name,
-            [&](const state_store::row_writer& put) { st->ps.save([&](std::string k, std::string v) { put(k, v); }); },
-            rows);
-        if (!s.is_ok()) throw std::runtime_error(st->cfg.name + ": savepoint failed: " + s.to_string());
-        return rows;
+        return save_partition(st->cfg.store, st->cfg.name, [&](const state_store::row_writer& put) {
+          st->ps.save([&](std::string k, std::string v) { put(k, v); });
+        });
       },
   };
 }

@@ -183,10 +183,8 @@ stream stream::join(const stream& right, const join_options& options) {
     throw std::invalid_argument("join: the pipeline must have exactly two inputs, the left one added first");
   const auto& l = p_->plan_.inputs[0];
   const auto& r = p_->plan_.inputs[1];
-  p_->plan_.stage = make_join_stage(join_input{l.name, l.output_schema, l.watermark_column},
-                                    join_input{r.name, r.output_schema, r.watermark_column}, options);
-  p_->combined_ = true;
-  return stream(p_, -1);
+  return with_stage(make_join_stage(join_input{l.name, l.output_schema, l.watermark_column},
+                                    join_input{r.name, r.output_schema, r.watermark_column}, options));
 }
 
 std::string type_name(const char* mangled) {
@@ -208,50 +206,44 @@ stream grouped_stream::agg(std::vector<aggregation> aggregations) {
   return stream_.aggregate(options_);
 }
 
-stream stream::aggregate(const aggregate_options& options) {
+const input_plan& stream::stateful_input(const char* what) const {
   if (p_->plan_.stage)
-    throw std::invalid_argument("aggregate: the query already has a stateful operator (" + p_->plan_.stage->explain() +
-                                "); one per query");
+    throw std::invalid_argument(std::string(what) + ": the query already has a stateful operator (" +
+                                p_->plan_.stage->explain() + "); one per query");
   if (input_ < 0 && !p_->plan_.steps.empty())
-    throw std::invalid_argument("aggregate: group the combined stream before adding steps to it");
+    throw std::invalid_argument(std::string(what) + ": it must come before the steps on the combined stream");
   if (input_ >= 0 && p_->plan_.inputs.size() > 1)
-    throw std::invalid_argument("aggregate: the pipeline has several inputs; combine them (union_with) first");
-  const auto& in = p_->plan_.inputs[input_ < 0 ? 0 : static_cast<size_t>(input_)];
+    throw std::invalid_argument(std::string(what) +
+                                ": the pipeline has several inputs; combine them (union_with) first");
+  return p_->plan_.inputs[input_ < 0 ? 0 : static_cast<size_t>(input_)];
+}
+
+stream stream::with_stage(stage_ptr stage) {
+  p_->plan_.stage = std::move(stage);
+  p_->combined_ = true;
+  return stream(p_, -1);
+}
+
+stream stream::aggregate(const aggregate_options& options) {
+  const auto& in = stateful_input("aggregate");
   for (const auto& other : p_->plan_.inputs)
     if (other.watermark_column != in.watermark_column)
       throw std::invalid_argument("aggregate: inputs '" + in.name + "' and '" + other.name +
                                   "' have different watermark columns");
-  p_->plan_.stage = make_aggregate_stage(aggregate_input{in.name, in.output_schema, in.watermark_column}, options);
-  p_->combined_ = true;
-  return stream(p_, -1);
+  return with_stage(make_aggregate_stage(aggregate_input{in.name, in.output_schema, in.watermark_column}, options));
 }
 
 stream stream::process_by_key(const std::string& column, std::function<std::unique_ptr<keyed_processor_base>()> make,
                               std::vector<sluice::column> output, keyed_process_options options,
                               std::string description) {
-  if (p_->plan_.stage)
-    throw std::invalid_argument("process: the query already has a stateful operator (" + p_->plan_.stage->explain() +
-                                "); one per query");
-  if (input_ < 0 && !p_->plan_.steps.empty())
-    throw std::invalid_argument("process: key the combined stream before adding steps to it");
-  if (input_ >= 0 && p_->plan_.inputs.size() > 1)
-    throw std::invalid_argument("process: the pipeline has several inputs; combine them (union_with) first");
-  const auto& in = p_->plan_.inputs[input_ < 0 ? 0 : static_cast<size_t>(input_)];
-  p_->plan_.stage = make_keyed_process_stage(column, in.output_schema, in.watermark_column.has_value(), std::move(make),
-                                             std::move(output), std::move(options), std::move(description));
-  p_->combined_ = true;
-  return stream(p_, -1);
+  const auto& in = stateful_input("process");
+  return with_stage(make_keyed_process_stage(column, in.output_schema, in.watermark_column.has_value(), std::move(make),
+                                             std::move(output), std::move(options), std::move(description)));
 }
 
 stream stream::apply_cdc(const cdc_table_options& options) {
-  if (p_->plan_.stage) throw std::invalid_argument("apply_cdc: the query already has a stateful operator");
-  if (input_ < 0 && !p_->plan_.steps.empty())
-    throw std::invalid_argument("apply_cdc: apply the changes before adding steps to the combined stream");
-  if (input_ >= 0 && p_->plan_.inputs.size() > 1)
-    throw std::invalid_argument("apply_cdc: the pipeline has several inputs; combine them (union_with) first");
-  p_->plan_.stage = make_cdc_stage(schema(), options);
-  p_->combined_ = true;
-  return stream(p_, -1);
+  stateful_input("apply_cdc");
+  return with_stage(make_cdc_stage(schema(), options));
 }
 
 stream stream::alerts(std::vector<alert_rule> rules, const sink_plan& output, alert_limits limits,

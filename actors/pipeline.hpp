@@ -158,6 +158,10 @@ class stream {
   friend class pipeline;
   stream(pipeline* p, int input) : p_(p), input_(input) {}
   stream add(step_ptr step);
+  /// The input a stateful operator (aggregate, process, apply_cdc) reads; throws when the
+  /// pipeline cannot take one here.
+  const input_plan& stateful_input(const char* what) const;
+  stream with_stage(stage_ptr stage);
   pipeline* p_;
   int input_;  // −1 = the combined stream
 };

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "actors/operator_interface.hpp"
@@ -44,5 +45,30 @@ class stateful_stage {
 };
 
 using stage_ptr = std::shared_ptr<const stateful_stage>;
+
+/// What every stateful partition does on start with `restore`: hand each committed row of its
+/// namespace to `load` (a failure, or the first row `load` refuses, throws naming the partition).
+inline void restore_partition(const std::shared_ptr<state_store>& store, const std::string& name,
+                              const std::function<status(std::string_view, std::string_view)>& load) {
+  if (!store) return;
+  status bad;
+  auto s = store->scan(name, key_kind::committed, "", [&](std::string_view k, std::string_view v) {
+    bad = load(k, v);
+    return bad.is_ok();
+  });
+  if (!s.is_ok()) throw std::runtime_error("restoring " + name + ": " + s.to_string());
+  if (!bad.is_ok()) throw std::runtime_error("restoring " + name + ": " + bad.message());
+}
+
+/// What every stateful partition does on savepoint_atom: replace its namespace by the rows
+/// `fill` puts (state_store::replace_committed); returns the rows written.
+inline int64_t save_partition(const std::shared_ptr<state_store>& store, const std::string& name,
+                              const std::function<void(const state_store::row_writer&)>& fill) {
+  if (!store) throw std::runtime_error(name + ": savepoint without a state store");
+  int64_t rows = 0;
+  auto s = store->replace_committed(name, fill, rows);
+  if (!s.is_ok()) throw std::runtime_error(name + ": savepoint failed: " + s.to_string());
+  return rows;
+}
 
 }  // namespace sluice

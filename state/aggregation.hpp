@@ -61,6 +61,7 @@ value result(const aggregate_column& a, const accumulator& acc);
 /// Appends the accumulator's bytes to `out`; `decode` reads them back from the front of `in`.
 void encode(const aggregate_column& a, const accumulator& acc, std::string& out);
 status decode(const aggregate_column& a, std::string_view& in, accumulator& acc);
+/// Bytes held, O(1): string payloads inside lists and extremes are not counted.
 size_t memory_bytes(const accumulator& acc);
 
 /// Compact, order-preserving-enough bytes of a list of cells, for hash-map keys (numbers

@@ -71,26 +71,28 @@ std::string alert_state::check(const std::vector<alert_rule>& rules, const schem
   return {};
 }
 
-bool alert_state::seen(const std::string& id) {
-  if (known_.count(id)) return true;
-  if (!store_) return false;
+status alert_state::seen(const std::string& id, bool& yes) {
+  yes = known_.count(id) > 0;
+  if (yes || !store_) return status::ok();
   std::string v;
   auto s = store_->get(alert_ns, key_kind::committed, id, v);
-  if (!s.is_ok()) return false;
+  if (s.is_not_found()) return status::ok();
+  if (!s.is_ok()) return s;
   if (v.size() != 17 || v[0] != alert_version)
-    throw std::runtime_error("alert memory entry '" + id + "' has an unknown format (version " +
-                             std::to_string(v.empty() ? -1 : static_cast<int>(v[0])) +
-                             "); this sluice reads version 1");
+    return status::corruption("alert memory entry '" + id + "' has an unknown format (version " +
+                              std::to_string(v.empty() ? -1 : static_cast<int>(v[0])) +
+                              "); this sluice reads version 1");
   std::string_view sv(v);
   sv.remove_prefix(1);
   int64_t end = 0;
   get_i64(sv, end);
   known_[id] = end;
   if (end > 0) by_end_.emplace(end, id);
-  return true;
+  yes = true;
+  return status::ok();
 }
 
-void alert_state::evaluate(const schema& s, const std::vector<row>& rows, int64_t now, std::vector<row>& out) {
+status alert_state::evaluate(const schema& s, const std::vector<row>& rows, int64_t now, std::vector<row>& out) {
   for (const auto& r : rows) {
     record rec(s, r);
     for (const auto& rule : rules_) {
@@ -101,7 +103,10 @@ void alert_state::evaluate(const schema& s, const std::vector<row>& rows, int64_
       if (!rule.window_end_column.empty()) we = rec[rule.window_end_column];
       std::string id = rule.name + "|" + key;
       if (ws.index() == 2) id += "|" + format_iso8601(std::get<int64_t>(ws));
-      if (seen(id)) {
+      bool sent_before;
+      auto st = seen(id, sent_before);
+      if (!st.is_ok()) return st;
+      if (sent_before) {
         ++counters_.duplicates;
         continue;
       }
@@ -136,6 +141,7 @@ void alert_state::evaluate(const schema& s, const std::vector<row>& rows, int64_
       ++counters_.emitted;
     }
   }
+  return status::ok();
 }
 
 status alert_state::flush(int64_t watermark_us) {

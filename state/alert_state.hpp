@@ -67,14 +67,15 @@ class alert_state {
   /// Checks rules against the rows' schema; "" or what is wrong.
   static std::string check(const std::vector<alert_rule>& rules, const schema& s);
   /// Alert rows for `rows` (of schema `s`) at processing time `now_us`.
-  void evaluate(const schema& s, const std::vector<row>& rows, int64_t now_us, std::vector<row>& out);
+  /// Fails only when the alert memory cannot be read (or holds another format).
+  status evaluate(const schema& s, const std::vector<row>& rows, int64_t now_us, std::vector<row>& out);
   /// Writes the ids remembered since the last flush (synced) and forgets old ones.
   status flush(int64_t watermark_us);
   alert_counters take_counters();
   size_t remembered() const { return known_.size(); }
 
  private:
-  bool seen(const std::string& id);
+  status seen(const std::string& id, bool& yes);
   std::vector<alert_rule> rules_;
   alert_limits limits_;
   std::shared_ptr<state_store> store_;

@@ -15,7 +15,7 @@ int64_t session_state::session_bytes(const session& s) const {
   return n;
 }
 
-void session_state::insert(key_sessions& ks, session s) {
+void session_state::insert(const std::string& key, key_sessions& ks, session s) {
   auto& v = ks.sessions;
   // The first session that could touch s: the last one starting at or before s.end, walking
   // back while they still reach s.start.
@@ -46,7 +46,7 @@ void session_state::insert(key_sessions& ks, session s) {
   auto pos = v.erase(first, it);
   memory_ += session_bytes(s);
   ++sessions_;
-  ends_.emplace(s.end, scratch_);
+  ends_.emplace(s.end, key);
   v.insert(pos, std::move(s));
 }
 
@@ -79,7 +79,7 @@ void session_state::process(const std::vector<row>& rows, int64_t wm, std::vecto
       s.acc.push_back(make_accumulator(a));
       update(a, s.acc.back(), r);
     }
-    insert(it->second, std::move(s));
+    insert(it->first, it->second, std::move(s));
     touched_.insert(scratch_);
   }
 }

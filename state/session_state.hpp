@@ -58,7 +58,7 @@ class session_state final : public aggregate_state {
     std::vector<value> key;
     std::vector<session> sessions;  // sorted by start, apart
   };
-  void insert(key_sessions& ks, session s);
+  void insert(const std::string& key, key_sessions& ks, session s);
   row output(const key_sessions& ks, const session& s) const;
   void close_sessions(int64_t watermark_us, std::vector<row>* out);
   int64_t session_bytes(const session& s) const;

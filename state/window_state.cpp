@@ -7,19 +7,19 @@ namespace sluice {
 namespace {
 constexpr int64_t never = std::numeric_limits<int64_t>::max();
 constexpr char state_version = 0x01;
-
-int64_t floor_mod(int64_t a, int64_t b) {
-  int64_t m = a % b;
-  return m < 0 ? m + b : m;
-}
 }  // namespace
 
 std::vector<int64_t> window_starts(int64_t t, int64_t size, int64_t slide, int64_t offset) {
   std::vector<int64_t> starts;
-  int64_t last = t - floor_mod(t - offset, slide);
-  for (int64_t s = last; s > t - size; s -= slide) starts.push_back(s);
+  for_each_window_start(t, size, slide, offset, [&](int64_t s) { starts.push_back(s); });
   std::reverse(starts.begin(), starts.end());
   return starts;
+}
+
+int64_t window_state::footprint(const std::string& key, const group& g) {
+  int64_t n = static_cast<int64_t>(sizeof(group) + 2 * key.size() + 64);
+  for (const auto& a : g.acc) n += static_cast<int64_t>(memory_bytes(a));
+  return n;
 }
 
 window_state::window_state(window_grouping g) : g_(std::move(g)) {}
@@ -36,9 +36,7 @@ window_state::group& window_state::find_or_add(const std::string& bytes, const r
     ng.expires = expires;
     ng.acc.reserve(g_.aggregations.size());
     for (const auto& a : g_.aggregations) ng.acc.push_back(make_accumulator(a));
-    int64_t bytes_used = static_cast<int64_t>(sizeof(group) + 2 * bytes.size() + 64);
-    for (const auto& a : ng.acc) bytes_used += static_cast<int64_t>(memory_bytes(a));
-    memory_ += bytes_used;
+    memory_ += footprint(bytes, ng);
     it = groups_.emplace(bytes, std::move(ng)).first;
     if (expires != never) expiry_[expires].push_back(&it->first);
   }
@@ -59,8 +57,9 @@ void window_state::process(const std::vector<row>& rows, int64_t wm, std::vector
       }
       group& grp = find_or_add(scratch_, r, start, end, expires);
       for (size_t a = 0; a < g_.aggregations.size(); ++a) {
-        if (g_.aggregations[a].fn == aggregate_fn::collect_list) memory_ += static_cast<int64_t>(sizeof(value));
+        size_t listed = grp.acc[a].list.size();  // collect_list is the only buffer that grows
         update(g_.aggregations[a], grp.acc[a], r);
+        memory_ += static_cast<int64_t>((grp.acc[a].list.size() - listed) * sizeof(value));
       }
       if (!grp.dirty) {
         grp.dirty = true;
@@ -74,13 +73,11 @@ void window_state::process(const std::vector<row>& rows, int64_t wm, std::vector
       const value& tv = r.values[w.time_column];
       if (tv.index() != 2) continue;  // a null time belongs to no window (Spark drops it)
       int64_t t = std::get<int64_t>(tv);
-      int64_t m = (t - w.offset_us) % w.slide_us;
-      int64_t last = t - (m < 0 ? m + w.slide_us : m);
-      for (int64_t s = last; s > t - w.size_us; s -= w.slide_us) {  // window_starts(), without a vector
+      for_each_window_start(t, w.size_us, w.slide_us, w.offset_us, [&](int64_t s) {
         scratch_.resize(key_len);
         put_i64(scratch_, s);
         used |= add_to(s, s + w.size_us, g_.watermarked ? s + w.size_us : never);
-      }
+      });
     } else {
       int64_t expires = never;
       if (g_.time_key && g_.watermarked) {
@@ -118,9 +115,7 @@ void window_state::remove_expired(int64_t wm, std::vector<row>* out) {
         out->push_back(output(it->second));
         ++counters_.emitted;
       }
-      int64_t bytes_used = static_cast<int64_t>(sizeof(group) + 2 * it->first.size() + 64);
-      for (const auto& a : it->second.acc) bytes_used += static_cast<int64_t>(memory_bytes(a));
-      memory_ -= bytes_used;
+      memory_ -= footprint(it->first, it->second);
       groups_.erase(it);
       ++counters_.removed;
     }
@@ -200,9 +195,7 @@ status window_state::load(std::string_view key, std::string_view v) {
   }
   if (!v.empty()) return status::corruption("window state row has trailing bytes (another query's state?)");
   std::string k(key);
-  int64_t bytes_used = static_cast<int64_t>(sizeof(group) + 2 * k.size() + 64);
-  for (const auto& a : grp.acc) bytes_used += static_cast<int64_t>(memory_bytes(a));
-  memory_ += bytes_used;
+  memory_ += footprint(k, grp);
   int64_t expires = grp.expires;
   auto [it, fresh] = groups_.insert_or_assign(k, std::move(grp));
   if (fresh && expires != never) expiry_[expires].push_back(&it->first);

@@ -40,7 +40,14 @@ struct window_grouping {
   std::vector<aggregate_column> aggregations;
 };
 
-/// The windows containing t, as their starts (ascending).
+/// Calls fn(start) for every window containing t, latest start first (no allocation: the
+/// aggregation's per-row path).
+template <class F>
+void for_each_window_start(int64_t t, int64_t size, int64_t slide, int64_t offset, F&& fn) {
+  int64_t m = (t - offset) % slide;
+  for (int64_t s = t - (m < 0 ? m + slide : m); s > t - size; s -= slide) fn(s);
+}
+/// The same starts, ascending (for tests and explanations).
 std::vector<int64_t> window_starts(int64_t t_us, int64_t size_us, int64_t slide_us, int64_t offset_us);
 
 class window_state final : public aggregate_state {
@@ -66,6 +73,7 @@ class window_state final : public aggregate_state {
   group& find_or_add(const std::string& bytes, const row& r, int64_t start, int64_t end, int64_t expires);
   void clear_dirty();
   row output(const group& g) const;
+  static int64_t footprint(const std::string& key, const group& g);
   void remove_expired(int64_t watermark_us, std::vector<row>* out);
 
   window_grouping g_;

@@ -125,8 +125,8 @@ BOOST_AUTO_TEST_CASE(sessions_and_funnel_match_an_independent_computation) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(update_mode_for_sessions_is_refused_with_sparks_message) {
-  // The app always runs sessions in append mode; the same refusal reaches pipeline JSON users.
+BOOST_AUTO_TEST_CASE(a_session_gap_of_zero_is_refused) {
+  // (Update mode for sessions is refused too: tests/apps/replay_cases/session_update_refused.json.)
   std::string out;
   BOOST_TEST(test::run_sluice("run clickstream --set session.gap=0s --set input=generator", out) == 2);
   BOOST_TEST(out.find("session gap must be positive") != std::string::npos, out);

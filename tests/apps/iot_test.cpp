@@ -155,6 +155,21 @@ BOOST_AUTO_TEST_CASE(alerts_to_kafka) {
   BOOST_TEST((ids == e.alerts), out);
 }
 
+// The README's `alerts.to=stdout`: the same alerts, printed by the console sink.
+BOOST_AUTO_TEST_CASE(alerts_to_stdout) {
+  auto e = derive();
+  test::temp_dir dir("iot-stdout");
+  std::string out;
+  BOOST_REQUIRE_EQUAL(run_iot(dir, "--set alerts.to=stdout", out), "0");
+  std::set<std::string> ids;
+  for (size_t p = out.find("\"alert_id\":\""); p != std::string::npos; p = out.find("\"alert_id\":\"", p + 1)) {
+    size_t b = p + 12, end = out.find('"', b);
+    ids.insert(out.substr(b, end - b));
+  }
+  BOOST_TEST((ids == e.alerts), out);
+  BOOST_TEST(test::read_lines(dir.str("out/alerts")).empty());  // nothing written to files
+}
+
 BOOST_AUTO_TEST_CASE(bad_settings_name_the_setting) {
   test::temp_dir dir("iot-bad");
   std::string out;

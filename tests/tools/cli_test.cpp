@@ -251,6 +251,19 @@ BOOST_AUTO_TEST_CASE(bench_join_runs_and_agrees_with_its_baseline) {
   BOOST_TEST(out.find("bytes per buffered row") != std::string::npos);
 }
 
+// The window and cdc benchmarks exit 1 when the engine and the baseline disagree (windows
+// emitted, rows in the table), so a run is also a correctness check.
+BOOST_AUTO_TEST_CASE(bench_window_and_cdc_run_and_agree_with_their_baselines) {
+  std::string out;
+  BOOST_TEST(test::run_sluice("bench window --records 50000 --runs 1", out) == 0, out);
+  BOOST_TEST(out.find("ratio sluice / baseline:") != std::string::npos, out);
+  BOOST_TEST(out.find("peak state rows") != std::string::npos, out);
+  BOOST_TEST(test::run_sluice("bench cdc --records 20000 --runs 1", out) == 0, out);
+  BOOST_TEST(out.find("ratio applier / raw:") != std::string::npos, out);
+  BOOST_TEST(test::run_sluice("bench median", out) == 2);
+  BOOST_TEST(out.find("accepted: passthrough, join, window, kafka, cdc") != std::string::npos, out);
+}
+
 BOOST_AUTO_TEST_CASE(bench_passthrough_runs_and_reports_a_ratio) {
   std::string out;
   BOOST_TEST(test::run_sluice("bench passthrough --records 20000 --runs 1", out) == 0);
