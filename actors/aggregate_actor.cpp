@@ -14,13 +14,15 @@ aggregate_partition_actor::behavior_type aggregate_partition_impl(aggregate_part
     int64_t watermark_us;
     bool had_rows = false;
     std::vector<row> out, late;
+    delta_baseline baseline;
     explicit state(aggregate_partition_config c)
         : cfg(std::move(c)), agg(cfg.make_state()), watermark_us(cfg.watermark_us) {}
   };
   auto st = std::make_shared<state>(std::move(cfg));
   if (st->cfg.restore)
-    restore_partition(st->cfg.store, st->cfg.name,
-                      [&](std::string_view k, std::string_view v) { return st->agg->load(k, v); });
+    restore_partition(
+        st->cfg.store, st->cfg.name, [&](std::string_view k, std::string_view v) { return st->agg->load(k, v); },
+        &st->baseline);
   auto emit = [self, st](int64_t trigger) {
     if (st->out.empty()) return;
     batch b;
@@ -88,7 +90,13 @@ aggregate_partition_actor::behavior_type aggregate_partition_impl(aggregate_part
         w.report.operators.push_back(std::move(p));
         self->send(st->cfg.downstream, std::move(w));
       },
-      [=](barrier& b) { self->send(st->cfg.downstream, std::move(b)); },
+      [=](barrier& b) {
+        snapshot_partition(self, st->cfg.coordinator, st->baseline, st->cfg.name, b.epoch,
+                           [&](const state_store::row_writer& put) {
+                             st->agg->save([&](std::string k, std::string v) { put(k, v); });
+                           });
+        self->send(st->cfg.downstream, std::move(b));
+      },
       [=](end_of_input& e) { self->send(st->cfg.downstream, std::move(e)); },
       [=](stats_atom) {
         state_operator_progress p;

@@ -43,6 +43,7 @@ struct aggregate_partition_config {
   fault_plan_ptr faults;
   std::shared_ptr<state_store> store;
   bool restore = false;
+  coordinator_actor coordinator;  // epochs: where barrier N's delta goes
 };
 
 aggregate_partition_actor::behavior_type aggregate_partition_impl(aggregate_partition_actor::pointer self,

@@ -86,6 +86,7 @@ class aggregate_stage final : public stateful_stage {
                                pc.faults = ctx.faults;
                                pc.store = ctx.store;
                                pc.restore = ctx.restore;
+                               pc.coordinator = ctx.coordinator;
                                return pc;
                              });
   }

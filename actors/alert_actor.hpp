@@ -51,8 +51,16 @@ struct alert_actor_config {
   std::function<int64_t()> clock;    // processing time (µs); null = the system clock
   int upstream = 1;                  // watermarks per trigger (a stage's partitions)
   std::shared_ptr<row_sink> output;  // made from plan->make_output by the spawner
+  // Checkpointed query: the memory lives in the checkpoint (namespace "alerts") and changes
+  // with epochs; alert rows are staged until their epoch commits (exactly once).
+  std::shared_ptr<state_store> checkpoint;
+  coordinator_actor coordinator;
+  int64_t staged_after = -2;
 };
 
-operator_actor::behavior_type alert_actor_impl(operator_actor::pointer self, alert_actor_config cfg);
+/// The emitter: an operator, and an output (its alert rows) for epochs.
+using alert_actor = operator_actor::extend_with<output_actor>;
+
+alert_actor::behavior_type alert_actor_impl(alert_actor::pointer self, alert_actor_config cfg);
 
 }  // namespace sluice

@@ -14,6 +14,100 @@ int64_t now_us() {
 }
 
 void kick(self_ptr self);
+void advance_epochs(self_ptr self);
+
+bool epochs_enabled(const coordinator_state& st) {
+  return static_cast<bool>(st.cfg.checkpoint);
+}
+
+void inject_barrier(self_ptr self, int64_t after_trigger) {
+  auto& st = self->state;
+  int64_t n = st.next_epoch++;
+  st.epochs[n].trigger = after_trigger;
+  st.last_barrier_trigger = after_trigger;
+  st.last_barrier_us = now_us();
+  for (auto& s : st.sources) self->send(s, barrier{n, after_trigger});
+}
+
+void fail(self_ptr self, const std::string& why) {
+  self->quit(make_sluice_error(sluice_errc::operator_failed, "coordinator", why));
+}
+
+void published(self_ptr self, int64_t n) {
+  auto& st = self->state;
+  auto& e = st.epochs.at(n);
+  leveldb::WriteBatch wb;
+  wb.Put(published_key, encode_published(n));
+  for (const auto& p : e.prepared)
+    for (size_t i = 0; i < p.durable.size(); ++i)
+      wb.Delete(encode_state_key(staged_output_ns(p.name), key_kind::committed,
+                                 staged_output_key(n, static_cast<int64_t>(i))));
+  auto s = st.cfg.checkpoint->write(wb, false);
+  if (!s.is_ok())
+    return fail(self, "checkpoint: recording that epoch " + std::to_string(n) + " was published: " + s.to_string());
+  st.epochs.erase(n);
+  advance_epochs(self);
+  kick(self);
+}
+
+void commit_epoch(self_ptr self, int64_t n) {
+  auto& st = self->state;
+  auto& e = st.epochs.at(n);
+  if (st.cfg.faults && st.cfg.faults->hit("exit:before-commit")) st.cfg.faults->exit_process("exit:before-commit");
+  leveldb::WriteBatch wb;
+  for (const auto& d : e.deltas) add_to_batch(d, wb);
+  for (const auto& p : e.prepared)
+    for (size_t i = 0; i < p.durable.size(); ++i)
+      wb.Put(encode_state_key(staged_output_ns(p.name), key_kind::committed,
+                              staged_output_key(n, static_cast<int64_t>(i))),
+             p.durable[i]);
+  e.record.epoch = n;
+  e.record.committed_us = now_us();
+  wb.Put(epoch_key, encode_epoch(e.record));
+  auto s = st.cfg.checkpoint->write(wb, true);
+  if (!s.is_ok()) return fail(self, "checkpoint: committing epoch " + std::to_string(n) + " failed: " + s.to_string());
+  e.deltas.clear();
+  if (st.cfg.faults && st.cfg.faults->hit("exit:after-commit")) st.cfg.faults->exit_process("exit:after-commit");
+  e.publishing = true;
+  if (st.outputs.actors.empty()) return published(self, n);
+  auto pending = std::make_shared<size_t>(st.outputs.actors.size());
+  for (size_t i = 0; i < st.outputs.actors.size(); ++i) {
+    const auto& name = st.outputs.names[i];
+    publish_output msg{n, e.trigger, {}, false};
+    for (const auto& p : e.prepared)
+      if (p.name == name) msg.durable = p.durable;
+    self->request(st.outputs.actors[i], caf::infinite, std::move(msg))
+        .then(
+            [=](int64_t) {
+              if (--*pending == 0) published(self, n);
+            },
+            [=, name = name](caf::error& err) {
+              fail(self, "publishing epoch " + std::to_string(n) + " to " + name + ": " + describe_error(err));
+            });
+  }
+}
+
+/// Moves the oldest epoch on as far as it can go (one epoch at a time).
+void advance_epochs(self_ptr self) {
+  auto& st = self->state;
+  if (st.epochs.empty()) return;
+  auto n = st.epochs.begin()->first;
+  auto& e = st.epochs.begin()->second;
+  if (e.preparing || e.deltas.size() < st.cfg.stateful_actors || !e.trigger_committed) return;
+  e.preparing = true;
+  if (st.outputs.actors.empty()) return commit_epoch(self, n);
+  auto pending = std::make_shared<size_t>(st.outputs.actors.size());
+  for (size_t i = 0; i < st.outputs.actors.size(); ++i)
+    self->request(st.outputs.actors[i], caf::infinite, prepare_output{n, e.trigger})
+        .then(
+            [=](output_prepared& p) {
+              self->state.epochs.at(n).prepared.push_back(std::move(p));
+              if (--*pending == 0) commit_epoch(self, n);
+            },
+            [=, name = st.outputs.names[i]](caf::error& err) {
+              fail(self, "preparing epoch " + std::to_string(n) + " in " + name + ": " + describe_error(err));
+            });
+}
 
 void commit(self_ptr self, int64_t k) {
   self->request(self->state.cfg.dead_letters, caf::infinite, finish_atom::value, k).then([=](int64_t dead) {
@@ -58,7 +152,19 @@ void commit(self_ptr self, int64_t k) {
     st.last_watermark_us = t.report.next_watermark_us;
     self->send(st.cfg.supervisor,
                trigger_committed{k, t.end_positions, t.report.next_watermark_us, st.cfg.totals, t.report});
+    for (auto& [n, e] : st.epochs) {
+      if (e.trigger != k) continue;
+      e.trigger_committed = true;
+      e.record.trigger = k;
+      e.record.watermark_us = t.report.next_watermark_us;
+      e.record.positions = t.end_positions;
+      e.record.triggers = st.cfg.totals.triggers;
+      e.record.input_rows = st.cfg.totals.input_rows;
+      e.record.output_rows = st.cfg.totals.output_rows;
+      e.record.dead_letters = st.cfg.totals.dead_letters;
+    }
     st.triggers.erase(it);
+    advance_epochs(self);
     // Back-to-back triggers that found no data wait a polling delay first, as Spark does
     // (spark.sql.streaming.pollingDelay, 10 ms), instead of spinning.
     if (rows == 0 && st.cfg.plan->trigger.kind == trigger_kind::processing_time &&
@@ -81,6 +187,7 @@ void issue(self_ptr self, int64_t k) {
   st.issuing = true;
   auto exhausted = std::make_shared<size_t>(0);
   trigger_request req{k, t.start_us, plan.trigger.kind == trigger_kind::once ? 0 : plan.max_records_per_trigger};
+  if (st.cfg.faults && st.cfg.broker_down && st.cfg.faults->hit("broker:down")) st.cfg.broker_down();
   for (size_t i = 0; i < st.sources.size(); ++i) {
     self->request(st.sources[i], caf::infinite, req).then([=](source_progress& p) {
       auto& st = self->state;
@@ -97,6 +204,7 @@ void issue(self_ptr self, int64_t k) {
       }
     });
   }
+  if (epochs_enabled(st) && t.start_us - st.last_barrier_us >= st.cfg.checkpoint_interval_us) inject_barrier(self, k);
 }
 
 void kick(self_ptr self) {
@@ -104,6 +212,12 @@ void kick(self_ptr self) {
   auto& plan = *st.cfg.plan;
   if (st.completed) return;
   if (st.stopping || st.all_exhausted) {
+    if (st.triggers.empty() && epochs_enabled(st)) {
+      // A last epoch, so everything written so far is committed and published.
+      if (st.last_barrier_trigger < st.next_trigger - 1 && st.next_trigger > st.cfg.first_trigger)
+        inject_barrier(self, st.next_trigger - 1);
+      if (!st.epochs.empty()) return;
+    }
     if (st.triggers.empty()) {
       st.completed = true;
       self->send(st.cfg.supervisor, complete_atom::value, st.all_exhausted);
@@ -136,13 +250,36 @@ void kick(self_ptr self) {
 
 }  // namespace
 
+std::string staged_output_ns(const std::string& output) {
+  return "out/" + output;
+}
+
+std::string staged_output_key(int64_t epoch, int64_t seq) {
+  std::string k(16, '\0');
+  for (int i = 0; i < 8; ++i) {
+    k[i] = static_cast<char>(static_cast<uint64_t>(epoch) >> (56 - 8 * i));
+    k[8 + i] = static_cast<char>(static_cast<uint64_t>(seq) >> (56 - 8 * i));
+  }
+  return k;
+}
+
+int64_t staged_output_epoch(std::string_view key) {
+  uint64_t e = 0;
+  for (size_t i = 0; i < 8 && i < key.size(); ++i) e = (e << 8) | static_cast<unsigned char>(key[i]);
+  return static_cast<int64_t>(e);
+}
+
 coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_config cfg) {
   report_failures_as(self, "coordinator");
   self->state.cfg = std::move(cfg);
   self->state.next_trigger = self->state.cfg.first_trigger;
+  self->state.next_epoch = self->state.cfg.first_epoch;
+  self->state.last_barrier_us = now_us();
+  self->state.last_barrier_trigger = self->state.cfg.first_trigger - 1;
   return {
-      [=](start_atom, std::vector<source_actor>& sources) {
+      [=](start_atom, std::vector<source_actor>& sources, query_outputs& outputs) {
         self->state.sources = std::move(sources);
+        self->state.outputs = std::move(outputs);
         kick(self);
       },
       [=](trigger_done& d) {
@@ -165,6 +302,13 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
       [=](step_atom) {
         ++self->state.manual_steps;
         kick(self);
+      },
+      [=](epoch_part& p) {
+        auto it = self->state.epochs.find(p.epoch);
+        if (it == self->state.epochs.end())
+          throw std::logic_error("state for unknown epoch " + std::to_string(p.epoch));
+        it->second.deltas.push_back(std::move(p.delta));
+        advance_epochs(self);
       },
   };
 }

@@ -39,6 +39,21 @@ bool decode_join_row(std::string_view v, join_side& side, row& r, bool& matched,
   return true;
 }
 
+namespace {
+
+/// The buffered rows as state rows: key = side and buffer slot (stable while the row is
+/// buffered, so an epoch rewrites only rows that came, went or changed their matched flag).
+void save_join_rows(const join_state& join, const state_store::row_writer& put) {
+  join.for_each_slot([&](join_side side, uint32_t slot, const row& r, bool matched) {
+    char key[5];
+    key[0] = static_cast<char>(side);
+    for (int i = 0; i < 4; ++i) key[1 + i] = static_cast<char>(slot >> (24 - 8 * i));
+    put(std::string_view(key, 5), encode_join_row(side, r, matched));
+  });
+}
+
+}  // namespace
+
 join_partition_actor::behavior_type join_partition_impl(join_partition_actor::pointer self, join_partition_config cfg) {
   report_failures_as(self, cfg.name);
   struct state {
@@ -47,19 +62,23 @@ join_partition_actor::behavior_type join_partition_impl(join_partition_actor::po
     int64_t watermark_us;
     bool had_rows = false;
     std::vector<row> out, late;
+    delta_baseline baseline;
     explicit state(join_partition_config c) : cfg(std::move(c)), join(cfg.spec), watermark_us(cfg.watermark_us) {}
   };
   auto st = std::make_shared<state>(std::move(cfg));
   if (st->cfg.restore)
-    restore_partition(st->cfg.store, st->cfg.name, [&](std::string_view, std::string_view v) {
-      join_side side;
-      row r;
-      bool matched;
-      std::string error;
-      if (!decode_join_row(v, side, r, matched, error)) return status::corruption(error);
-      st->join.restore(side, std::move(r), matched);
-      return status::ok();
-    });
+    restore_partition(
+        st->cfg.store, st->cfg.name,
+        [&](std::string_view, std::string_view v) {
+          join_side side;
+          row r;
+          bool matched;
+          std::string error;
+          if (!decode_join_row(v, side, r, matched, error)) return status::corruption(error);
+          st->join.restore(side, std::move(r), matched);
+          return status::ok();
+        },
+        &st->baseline);
   auto emit = [self, st](int64_t trigger) {
     if (st->out.empty()) return;
     batch b;
@@ -119,7 +138,11 @@ join_partition_actor::behavior_type join_partition_impl(join_partition_actor::po
         w.report.operators.push_back(std::move(p));
         self->send(st->cfg.downstream, std::move(w));
       },
-      [=](barrier& b) { self->send(st->cfg.downstream, std::move(b)); },
+      [=](barrier& b) {
+        snapshot_partition(self, st->cfg.coordinator, st->baseline, st->cfg.name, b.epoch,
+                           [&](const state_store::row_writer& put) { save_join_rows(st->join, put); });
+        self->send(st->cfg.downstream, std::move(b));
+      },
       [=](end_of_input& e) { self->send(st->cfg.downstream, std::move(e)); },
       [=](stats_atom) {
         state_operator_progress p;
@@ -129,15 +152,8 @@ join_partition_actor::behavior_type join_partition_impl(join_partition_actor::po
         return p;
       },
       [=](savepoint_atom) -> int64_t {
-        return save_partition(st->cfg.store, st->cfg.name, [&](const state_store::row_writer& put) {
-          uint64_t seq = 0;
-          st->join.for_each([&](join_side side, const row& r, bool matched) {
-            char key[8];
-            for (int i = 0; i < 8; ++i) key[i] = static_cast<char>(seq >> (56 - 8 * i));
-            ++seq;
-            put(std::string_view(key, 8), encode_join_row(side, r, matched));
-          });
-        });
+        return save_partition(st->cfg.store, st->cfg.name,
+                              [&](const state_store::row_writer& put) { save_join_rows(st->join, put); });
       },
   };
 }

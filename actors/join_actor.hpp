@@ -49,6 +49,7 @@ struct join_partition_config {
   fault_plan_ptr faults;
   std::shared_ptr<state_store> store;  // savepoints go here (may be null)
   bool restore = false;                // load this partition's rows from `store` at start
+  coordinator_actor coordinator;       // epochs: where barrier N's delta goes
 };
 
 join_partition_actor::behavior_type join_partition_impl(join_partition_actor::pointer self, join_partition_config cfg);

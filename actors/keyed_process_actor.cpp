@@ -18,14 +18,16 @@ keyed_process_partition_actor::behavior_type keyed_process_partition_impl(keyed_
     int64_t watermark_us;
     schema_ptr input_schema;
     std::vector<row> pending;
+    delta_baseline baseline;
     explicit state(keyed_process_config c)
         : cfg(std::move(c)), processor(cfg.make_processor()), ps(cfg.options.ttl_us), watermark_us(cfg.watermark_us) {}
     int64_t now() const { return processing_time_us(cfg.options.clock); }
   };
   auto st = std::make_shared<state>(std::move(cfg));
   if (st->cfg.restore)
-    restore_partition(st->cfg.store, st->cfg.name,
-                      [&](std::string_view k, std::string_view v) { return st->ps.load(k, v); });
+    restore_partition(
+        st->cfg.store, st->cfg.name, [&](std::string_view k, std::string_view v) { return st->ps.load(k, v); },
+        &st->baseline);
   return {
       [=](batch& b) {
         st->input_schema = b.schema;
@@ -78,7 +80,12 @@ keyed_process_partition_actor::behavior_type keyed_process_partition_impl(keyed_
         w.report.operators.push_back(std::move(p));
         self->send(st->cfg.downstream, std::move(w));
       },
-      [=](barrier& b) { self->send(st->cfg.downstream, std::move(b)); },
+      [=](barrier& b) {
+        snapshot_partition(
+            self, st->cfg.coordinator, st->baseline, st->cfg.name, b.epoch,
+            [&](const state_store::row_writer& put) { st->ps.save([&](std::string k, std::string v) { put(k, v); }); });
+        self->send(st->cfg.downstream, std::move(b));
+      },
       [=](end_of_input& e) { self->send(st->cfg.downstream, std::move(e)); },
       [=](stats_atom) {
         state_operator_progress p;
@@ -116,6 +123,7 @@ class keyed_process_stage final : public stateful_stage {
                                pc.faults = ctx.faults;
                                pc.store = ctx.store;
                                pc.restore = ctx.restore;
+                               pc.coordinator = ctx.coordinator;
                                return pc;
                              });
   }

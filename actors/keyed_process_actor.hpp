@@ -48,6 +48,7 @@ struct keyed_process_config {
   fault_plan_ptr faults;
   std::shared_ptr<state_store> store;
   bool restore = false;
+  coordinator_actor coordinator;  // epochs: where barrier N's delta goes
 };
 
 keyed_process_partition_actor::behavior_type keyed_process_partition_impl(keyed_process_partition_actor::pointer self,

@@ -17,6 +17,7 @@
 #include "messages/batch.hpp"
 #include "messages/control.hpp"
 #include "messages/progress.hpp"
+#include "state/state_delta.hpp"
 
 namespace sluice {
 
@@ -57,11 +58,70 @@ typename Inspector::result_type inspect(Inspector& f, dead_letter_batch& x) {
   return f(x.trigger, x.letters);
 }
 
+// ---- Epochs (docs/checkpoints.md) ----
+
+/// stateful actor → coordinator, when barrier N passes it: its changes since N−1.
+struct epoch_part {
+  int64_t epoch = 0;
+  state_delta delta;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, epoch_part& x) {
+  return f(x.epoch, x.delta);
+}
+
+/// coordinator → output, once trigger `last_trigger` (epoch N's last) is committed: hand over
+/// what must be in N's WriteBatch for a publish to be repeated after a crash.
+struct prepare_output {
+  int64_t epoch = 0;
+  int64_t last_trigger = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, prepare_output& x) {
+  return f(x.epoch, x.last_trigger);
+}
+
+struct output_prepared {
+  std::string name;
+  std::vector<std::string> durable;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, output_prepared& x) {
+  return f(x.name, x.durable);
+}
+
+/// coordinator (or, on recovery, supervisor) → output: epoch N committed, make its output
+/// visible. `recovering`: an earlier process may have published part of it already.
+struct publish_output {
+  int64_t epoch = 0;
+  int64_t last_trigger = 0;
+  std::vector<std::string> durable;
+  bool recovering = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, publish_output& x) {
+  return f(x.epoch, x.last_trigger, x.durable, x.recovering);
+}
+
+/// Anything that writes a query's output (sink, alert output, dead letters): replies to
+/// prepare with its staged records and to publish with how many it made visible.
+using output_actor = caf::typed_actor<caf::replies_to<prepare_output>::with<output_prepared>,
+                                      caf::replies_to<publish_output>::with<int64_t>>;
+
 using dead_letter_actor =
-    caf::typed_actor<caf::reacts_to<dead_letter_batch>, caf::replies_to<finish_atom, int64_t>::with<int64_t>>;
+    caf::typed_actor<caf::reacts_to<dead_letter_batch>,
+                     caf::replies_to<finish_atom, int64_t>::with<int64_t>>::extend_with<output_actor>;
+
+/// The query's sink: an operator and an output.
+using sink_actor = operator_actor::extend_with<output_actor>;
 
 /// Sources answer each trigger request with what they read.
-using source_actor = caf::typed_actor<caf::replies_to<trigger_request>::with<source_progress>>;
+/// A barrier sent to a source follows the trigger requested before it (per-sender order).
+using source_actor = caf::typed_actor<caf::replies_to<trigger_request>::with<source_progress>, caf::reacts_to<barrier>>;
 
 /// A sink tells the coordinator that trigger k is fully written.
 struct trigger_done {
@@ -131,9 +191,21 @@ typename Inspector::result_type inspect(Inspector& f, query_event& x) {
 /// Whoever runs queries (the CLI, a test) listens for their events.
 using query_listener = caf::typed_actor<caf::reacts_to<query_event>>;
 
+/// A query's outputs, by name (sink, dead-letters, alerts), for epoch prepare/publish.
+struct query_outputs {
+  std::vector<std::string> names;
+  std::vector<output_actor> actors;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, query_outputs& x) {
+  return f(x.names, x.actors);
+}
+
 using coordinator_actor =
-    caf::typed_actor<caf::reacts_to<start_atom, std::vector<source_actor>>, caf::reacts_to<trigger_done>,
-                     caf::reacts_to<timer_atom>, caf::reacts_to<stop_atom>, caf::reacts_to<step_atom>>;
+    caf::typed_actor<caf::reacts_to<start_atom, std::vector<source_actor>, query_outputs>, caf::reacts_to<trigger_done>,
+                     caf::reacts_to<timer_atom>, caf::reacts_to<stop_atom>, caf::reacts_to<step_atom>,
+                     caf::reacts_to<epoch_part>>;
 
 /// Turns exceptions thrown by a handler into a `sluice_errc::operator_failed` exit reason
 /// naming the actor, so the supervisor can say which actor failed and why.

@@ -50,7 +50,12 @@ query_driver::~query_driver() {
 
 bool query_driver::start(std::string&) {
   auto listener = caf::actor_cast<query_listener>(*impl_->self);
-  supervisor_config sc{plan_, listener, faults_, "", true, impl_->store};
+  supervisor_config sc;
+  sc.plan = plan_;
+  sc.listener = listener;
+  sc.faults = faults_;
+  sc.commit_events = true;
+  sc.checkpoint = impl_->store;
   impl_->supervisor = impl_->sys->spawn(supervisor_impl, sc);
   impl_->running = true;
   return true;

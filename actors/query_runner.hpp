@@ -24,6 +24,11 @@ struct run_options {
   const std::atomic<bool>* stop_requested = nullptr;  // polled every 50 ms
   std::function<void(const query_event&)> on_event;   // restarts, ends, failures
   size_t threads = 0;                                 // 0 = hardware concurrency
+  /// Checkpoints (docs/checkpoints.md): query Q keeps its epochs in `<checkpoint_dir>/<Q>`;
+  /// "" = none.
+  std::string checkpoint_dir;
+  int64_t checkpoint_interval_us = 5'000'000;
+  std::function<void()> broker_down;  // the broker:down fault point's action (may be empty)
 };
 
 struct run_result {

@@ -7,7 +7,35 @@
 
 namespace sluice {
 
-operator_actor::behavior_type sink_actor_impl(operator_actor::pointer self, sink_actor_config cfg) {
+namespace {
+
+/// prepare/publish of one row_sink, as every output answers them.
+output_prepared prepare_sink(row_sink& sink, const std::string& name, const prepare_output& p) {
+  output_prepared r{name, {}};
+  auto s = sink.prepare(p.last_trigger, r.durable);
+  if (!s.is_ok())
+    throw std::runtime_error(sink.description() + ": staging epoch " + std::to_string(p.epoch) + ": " + s.to_string());
+  return r;
+}
+
+int64_t publish_sink(row_sink& sink, const publish_output& p) {
+  int64_t n = 0;
+  auto s = sink.publish(p.epoch, p.last_trigger, p.durable, p.recovering, n);
+  if (!s.is_ok())
+    throw std::runtime_error(sink.description() + ": publishing epoch " + std::to_string(p.epoch) + ": " +
+                             s.to_string());
+  return n;
+}
+
+void open_sink(row_sink& sink, int64_t staged_after, const std::string& what) {
+  auto s = sink.open();
+  if (s.is_ok() && staged_after >= -1) s = sink.stage(staged_after);
+  if (!s.is_ok()) throw std::runtime_error(what + sink.description() + ": " + s.to_string());
+}
+
+}  // namespace
+
+sink_actor::behavior_type sink_actor_impl(sink_actor::pointer self, sink_actor_config cfg) {
   report_failures_as(self, cfg.name, sluice_errc::sink_failed);
   struct pending_trigger {
     int arrived = 0;  // watermarks so far
@@ -22,8 +50,7 @@ operator_actor::behavior_type sink_actor_impl(operator_actor::pointer self, sink
   };
   auto st = std::make_shared<state>();
   st->c = std::move(cfg);
-  auto s0 = st->c.sink->open();
-  if (!s0.is_ok()) throw std::runtime_error(st->c.sink->description() + ": " + s0.to_string());
+  open_sink(*st->c.sink, st->c.staged_after, "");
   auto write = [st](batch& b) {
     auto s = st->c.sink->write(b);
     if (!s.is_ok()) throw std::runtime_error(st->c.sink->description() + ": " + s.to_string());
@@ -82,6 +109,8 @@ operator_actor::behavior_type sink_actor_impl(operator_actor::pointer self, sink
         p.custom_metrics["rowsWritten"] = st->total;
         return p;
       },
+      [=](prepare_output& p) { return prepare_sink(*st->c.sink, st->c.name, p); },
+      [=](publish_output& p) { return publish_sink(*st->c.sink, p); },
   };
 }
 
@@ -98,8 +127,7 @@ namespace {
 
 dead_letter_actor::behavior_type dead_letters_to_sink(dead_letter_actor_config cfg) {
   auto out = cfg.output;
-  auto st = out->open();
-  if (!st.is_ok()) throw std::runtime_error("dead-letter output " + out->description() + ": " + st.to_string());
+  open_sink(*out, cfg.staged_after, "dead-letter output ");
   auto pending = std::make_shared<std::map<int64_t, batch>>();
   return {
       [=](dead_letter_batch& d) {
@@ -123,6 +151,8 @@ dead_letter_actor::behavior_type dead_letters_to_sink(dead_letter_actor_config c
         pending->erase(it);
         return rows;
       },
+      [=, name = cfg.name](prepare_output& p) { return prepare_sink(*out, name, p); },
+      [=](publish_output& p) { return publish_sink(*out, p); },
   };
 }
 
@@ -133,6 +163,10 @@ dead_letter_actor::behavior_type dead_letter_actor_impl(dead_letter_actor::point
   if (cfg.output) return dead_letters_to_sink(std::move(cfg));
   auto writer = std::make_shared<part_file_writer>(cfg.directory, "dead");
   auto st = writer->open();
+  if (st.is_ok() && cfg.staged_after >= -1) {
+    writer->set_staged(true);
+    st = writer->discard_after(cfg.staged_after);
+  }
   if (!st.is_ok()) throw std::runtime_error("dead-letter output: " + st.to_string());
   auto pending = std::make_shared<std::map<int64_t, std::vector<std::string>>>();
   return {
@@ -161,6 +195,15 @@ dead_letter_actor::behavior_type dead_letter_actor_impl(dead_letter_actor::point
         if (!s.is_ok()) throw std::runtime_error("dead-letter output: " + s.to_string());
         pending->erase(it);
         return rows;
+      },
+      [=, name = cfg.name](prepare_output&) {
+        return output_prepared{name, {}};
+      },
+      [=](publish_output& p) -> int64_t {
+        int64_t files = 0;
+        auto s = writer->publish_up_to(p.last_trigger, files);
+        if (!s.is_ok()) throw std::runtime_error("dead-letter output: " + s.to_string());
+        return files;
       },
   };
 }

@@ -22,14 +22,19 @@ struct sink_actor_config {
   coordinator_actor coordinator;
   fault_plan_ptr faults;
   int upstream = 1;  // senders of a watermark per trigger (the partitions of a stage)
+  /// Checkpointed query: the last trigger of the last committed epoch (−1: none); output is
+  /// staged until its epoch commits (row_sink::stage). −2: not checkpointed, finish publishes.
+  int64_t staged_after = -2;
 };
 
-operator_actor::behavior_type sink_actor_impl(operator_actor::pointer self, sink_actor_config cfg);
+/// The sink answers the operator interface and, as an output, prepare/publish of epochs.
+sink_actor::behavior_type sink_actor_impl(sink_actor::pointer self, sink_actor_config cfg);
 
 struct dead_letter_actor_config {
   std::string name = "dead-letters";
   std::string directory;             // part files `dead-<trigger>.jsonl` …
   std::shared_ptr<row_sink> output;  // … or this sink (e.g. a Kafka topic), rows of dead_letter_schema()
+  int64_t staged_after = -2;         // as for the sink
 };
 
 /// record:string, reason:string, origin:string, trigger:int64 — a dead letter as a row.

@@ -119,6 +119,7 @@ source_actor::behavior_type source_actor_impl(source_actor::pointer self, source
         self->send(c.downstream, std::move(wm));
         return progress;
       },
+      [=](barrier& b) { self->send(state->downstream, std::move(b)); },
   };
 }
 

@@ -11,6 +11,7 @@
 
 #include "actors/operator_interface.hpp"
 #include "state/fault_plan.hpp"
+#include "state/state_delta.hpp"
 #include "state/state_store.hpp"
 
 namespace sluice {
@@ -31,6 +32,7 @@ struct stage_context {
   std::shared_ptr<state_store> store;                     // the query's checkpoint store, if any
   bool restore = false;                                   // partitions load their state from `store`
   std::vector<stateful_partition>* partitions = nullptr;  // filled with the stage's partitions
+  coordinator_actor coordinator;                          // set: epochs on, partitions send deltas
 };
 
 class stateful_stage {
@@ -48,11 +50,14 @@ using stage_ptr = std::shared_ptr<const stateful_stage>;
 
 /// What every stateful partition does on start with `restore`: hand each committed row of its
 /// namespace to `load` (a failure, or the first row `load` refuses, throws naming the partition).
+/// With `baseline`, each row also seeds it (epochs diff against what is committed).
 inline void restore_partition(const std::shared_ptr<state_store>& store, const std::string& name,
-                              const std::function<status(std::string_view, std::string_view)>& load) {
+                              const std::function<status(std::string_view, std::string_view)>& load,
+                              delta_baseline* baseline = nullptr) {
   if (!store) return;
   status bad;
   auto s = store->scan(name, key_kind::committed, "", [&](std::string_view k, std::string_view v) {
+    if (baseline) baseline->seed(k, v);
     bad = load(k, v);
     return bad.is_ok();
   });
@@ -69,6 +74,21 @@ inline int64_t save_partition(const std::shared_ptr<state_store>& store, const s
   auto s = store->replace_committed(name, fill, rows);
   if (!s.is_ok()) throw std::runtime_error(name + ": savepoint failed: " + s.to_string());
   return rows;
+}
+
+/// What every stateful partition does when barrier N reaches it in a checkpointed query: its
+/// state, listed by `fill` (the rows of a savepoint), diffed against the last epoch, goes to
+/// the coordinator as N's part. Without a coordinator (no checkpoint) it does nothing.
+template <class Self>
+void snapshot_partition(Self* self, const coordinator_actor& coordinator, delta_baseline& baseline,
+                        const std::string& name, int64_t epoch,
+                        const std::function<void(const state_store::row_writer&)>& fill) {
+  if (!coordinator) return;
+  epoch_part part;
+  part.epoch = epoch;
+  part.delta.ns = name;
+  baseline.diff(fill, part.delta);
+  self->send(coordinator, std::move(part));
 }
 
 }  // namespace sluice

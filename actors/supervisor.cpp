@@ -9,6 +9,7 @@
 #include "actors/source_actor.hpp"
 #include "actors/transform_actor.hpp"
 #include "actors/watermark_tracker.hpp"
+#include "state/checkpoint_record.hpp"
 
 namespace sluice {
 namespace {
@@ -98,12 +99,86 @@ auto spawn_operator(self_ptr self, bool blocking, Fn fn, Config cfg) {
   return blocking ? self->spawn<caf::detached>(fn, std::move(cfg)) : self->spawn(fn, std::move(cfg));
 }
 
+bool epoch_mode(const supervisor_state& st) {
+  return st.cfg.epochs && st.cfg.checkpoint;
+}
+
+int64_t wall_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// Checkpointed start (and restart): checks the identity, then reads the last committed epoch
+/// into `committed`. An empty store gets its identity written. "" or why it is refused.
+std::string load_checkpoint(self_ptr self) {
+  auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
+  auto& store = *st.cfg.checkpoint;
+  checkpoint_identity now;
+  now.query = plan.name;
+  now.plan = plan.stage ? plan.stage->explain() : "";
+  now.partitions = plan.stage ? plan.stage->partitions() : 0;
+  for (const auto& in : plan.inputs) now.inputs.push_back(in.name);
+  std::string text;
+  auto s = store.get_raw(identity_key, text);
+  if (s.is_not_found()) {
+    std::string other;
+    if (store.get_raw(epoch_key, other).is_ok() || store.get_raw(savepoint_key, other).is_ok())
+      return "it holds a checkpoint without an identity record: it is corrupt or not sluice's; use another directory";
+    bool empty = true;
+    store.scan_all([&](std::string_view, key_kind, std::string_view, std::string_view) { return empty = false; });
+    if (!empty) return "it holds state but no identity record: it is corrupt or not sluice's; use another directory";
+    now.id = make_uuid();
+    now.created_us = wall_us();
+    leveldb::WriteBatch wb;
+    wb.Put(identity_key, encode_identity(now));
+    s = store.write(wb, true);
+    if (!s.is_ok()) return "cannot write its identity: " + s.to_string();
+    st.query_id = now.id;
+    st.committed = trigger_committed{};
+    st.committed.trigger = -1;
+    st.restore = false;
+    return "";
+  }
+  if (!s.is_ok()) return s.to_string();
+  checkpoint_identity stored;
+  s = decode_identity(text, stored);
+  if (s.is_ok()) s = check_identity(stored, now);
+  if (!s.is_ok()) return s.message();
+  st.query_id = stored.id;
+  st.committed = trigger_committed{};
+  st.committed.trigger = -1;
+  st.restore = false;
+  s = store.get_raw(epoch_key, text);
+  if (s.is_not_found()) return "";
+  if (!s.is_ok()) return s.to_string();
+  epoch_record e;
+  s = decode_epoch(text, e);
+  if (!s.is_ok()) return s.message();
+  if (plan.inputs.size() != e.positions.size())
+    return "its epoch " + std::to_string(e.epoch) + " has positions for " + std::to_string(e.positions.size()) +
+           " inputs, the query has " + std::to_string(plan.inputs.size()) + ": it is corrupt";
+  st.committed.trigger = e.trigger;
+  st.committed.positions = e.positions;
+  st.committed.watermark_us = e.watermark_us;
+  st.committed.totals = query_summary{e.triggers, e.input_rows, e.output_rows, e.dead_letters, 0};
+  st.last_epoch = e.epoch;
+  st.restore = true;
+  st.published_epoch = 0;
+  s = store.get_raw(published_key, text);
+  if (s.is_ok()) s = decode_published(text, st.published_epoch);
+  if (!s.is_ok() && !s.is_not_found()) return s.message();
+  return "";
+}
+
 void kill_all(self_ptr self) {
   for (auto& h : *self->state.child_handles) self->send_exit(h, caf::exit_reason::user_shutdown);
   self->state.child_handles->clear();
   self->state.children.clear();
   self->state.coordinator = nullptr;
 }
+
+void finish(self_ptr self, std::string kind, std::string message);
 
 void launch(self_ptr self) {
   auto& st = self->state;
@@ -113,7 +188,9 @@ void launch(self_ptr self) {
 
   auto sup = caf::actor_cast<supervisor_actor>(self);
   auto warn = [sup](std::string w) { caf::anon_send(sup, warn_atom::value, std::move(w)); };
-  dead_letter_actor_config dc{"dead-letters", plan.dead_letter_dir, nullptr};
+  bool epochs = epoch_mode(st);
+  int64_t staged_after = epochs ? st.committed.trigger : -2;
+  dead_letter_actor_config dc{"dead-letters", plan.dead_letter_dir, nullptr, staged_after};
   if (plan.make_dead_letter_sink) {
     dc.output = plan.make_dead_letter_sink();
     dc.output->set_warning_handler(warn);
@@ -129,21 +206,45 @@ void launch(self_ptr self) {
   cc.progress_path = st.cfg.progress_path;
   cc.dead_letters = dead;
   cc.supervisor = self;
+  if (epochs) {
+    cc.checkpoint = st.cfg.checkpoint;
+    cc.checkpoint_interval_us = st.cfg.checkpoint_interval_us;
+    cc.first_epoch = st.last_epoch + 1;
+    cc.stateful_actors = (plan.stage ? static_cast<size_t>(plan.stage->partitions()) : 0) + (plan.alerts ? 1 : 0);
+    cc.faults = st.cfg.faults;
+  }
+  cc.broker_down = st.cfg.broker_down;
+  if (!cc.faults) cc.faults = st.cfg.faults;
   auto coord = watch(self, self->spawn(coordinator_impl, std::move(cc)), "coordinator");
   st.coordinator = coord;
 
   int upstream = plan.stage ? plan.stage->partitions() : 1;
-  sink_actor_config skc{"sink", plan.sink.make(), coord, st.cfg.faults, upstream};
+  sink_actor_config skc{"sink", plan.sink.make(), coord, st.cfg.faults, upstream, staged_after};
+  query_outputs outputs;
   skc.sink->set_warning_handler(warn);
   bool sink_blocking = skc.sink->blocking();
   auto sink = watch(self, spawn_operator(self, sink_blocking, sink_actor_impl, std::move(skc)), "sink");
+  outputs.names = {"sink", "dead-letters"};
+  outputs.actors = {sink, dead};
   operator_actor downstream = sink;
   if (plan.alerts) {
-    alert_actor_config ac{
-        "alerts", plan.alerts, downstream, st.cfg.faults, nullptr, upstream, plan.alerts->make_output()};
+    alert_actor_config ac;
+    ac.plan = plan.alerts;
+    ac.downstream = downstream;
+    ac.faults = st.cfg.faults;
+    ac.upstream = upstream;
+    ac.output = plan.alerts->make_output();
     ac.output->set_warning_handler(warn);
+    if (epochs) {
+      ac.checkpoint = st.cfg.checkpoint;
+      ac.coordinator = coord;
+      ac.staged_after = staged_after;
+    }
     bool blocking = ac.output->blocking();
-    downstream = watch(self, spawn_operator(self, blocking, alert_actor_impl, std::move(ac)), "alerts");
+    auto alerts = watch(self, spawn_operator(self, blocking, alert_actor_impl, std::move(ac)), "alerts");
+    outputs.names.push_back("alerts");
+    outputs.actors.push_back(alerts);
+    downstream = alerts;
   }
   if (!plan.steps.empty())
     downstream = watch(self,
@@ -162,6 +263,7 @@ void launch(self_ptr self) {
     ctx.restore = st.restore;
     st.partitions.clear();
     ctx.partitions = &st.partitions;
+    if (epochs) ctx.coordinator = coord;
     downstream = plan.stage->spawn(ctx, downstream);
   }
   watermark_tracker_config wc;
@@ -197,7 +299,51 @@ void launch(self_ptr self) {
     bool blocking = sc.reader->blocking();
     sources.push_back(watch(self, spawn_operator(self, blocking, source_actor_impl, std::move(sc)), in.name));
   }
-  self->send(coord, start_atom::value, std::move(sources));
+  if (!epochs || st.last_epoch <= st.published_epoch) {
+    self->send(coord, start_atom::value, std::move(sources), std::move(outputs));
+    return;
+  }
+  // The last process committed epoch N and died before publishing all of it: publish it now
+  // (outputs skip what was published), then record it, then start the triggers.
+  int64_t n = st.last_epoch;
+  auto pending = std::make_shared<size_t>(outputs.actors.size());
+  auto sources_ptr = std::make_shared<std::vector<source_actor>>(std::move(sources));
+  auto outputs_ptr = std::make_shared<query_outputs>(outputs);
+  int generation = st.generation;
+  for (size_t i = 0; i < outputs.actors.size(); ++i) {
+    publish_output msg{n, st.committed.trigger, {}, true};
+    auto s = st.cfg.checkpoint->scan(staged_output_ns(outputs.names[i]), key_kind::committed,
+                                     staged_output_key(n, 0).substr(0, 8), [&](std::string_view, std::string_view v) {
+                                       msg.durable.emplace_back(v);
+                                       return true;
+                                     });
+    if (!s.is_ok()) throw std::runtime_error("checkpoint: reading epoch " + std::to_string(n) + ": " + s.to_string());
+    auto name = outputs.names[i];
+    self->request(outputs.actors[i], caf::infinite, std::move(msg))
+        .then(
+            [=](int64_t) {
+              auto& st = self->state;
+              if (--*pending > 0 || st.generation != generation || st.finished) return;
+              leveldb::WriteBatch wb;
+              wb.Put(published_key, encode_published(n));
+              for (const auto& out : outputs_ptr->names)
+                st.cfg.checkpoint->scan(staged_output_ns(out), key_kind::committed,
+                                        staged_output_key(n, 0).substr(0, 8),
+                                        [&](std::string_view k, std::string_view) {
+                                          wb.Delete(encode_state_key(staged_output_ns(out), key_kind::committed, k));
+                                          return true;
+                                        });
+              auto ws = st.cfg.checkpoint->write(wb, true);
+              if (!ws.is_ok()) {
+                finish(self, "failed",
+                       "checkpoint: recording epoch " + std::to_string(n) + " as published: " + ws.to_string());
+                return;
+              }
+              st.published_epoch = n;
+              self->send(st.coordinator, start_atom::value, std::move(*sources_ptr), std::move(*outputs_ptr));
+            },
+            [=](caf::error&) {});  // the output failed: its down message restarts the query
+  }
 }
 
 void finish(self_ptr self, std::string kind, std::string message) {
@@ -219,7 +365,9 @@ void on_failure(self_ptr self, const std::string& what) {
           .count();
   auto backoff = st.intensity->on_failure(now);
   const auto& rs = st.cfg.plan->restart;
-  if (st.cfg.plan->stage) {
+  if (epoch_mode(st)) {
+    // Resumed from the checkpoint when the back-off ends (the restart handler reads it).
+  } else if (st.cfg.plan->stage) {
     // Operator state is only as recent as the savepoint this run started from (epoch
     // checkpoints come with the checkpoint issue): replay from there, part files by trigger
     // number are rewritten.
@@ -233,15 +381,16 @@ void on_failure(self_ptr self, const std::string& what) {
                " s (raise restart.max or restart.within to allow more)");
     return;
   }
-  self->send(
-      st.cfg.listener,
-      query_event{st.cfg.plan->name,
-                  "restarted",
-                  what + "; restarting from trigger " + std::to_string(st.committed.trigger + 1) + " in " +
-                      std::to_string(*backoff / 1000) + " ms (restart " + std::to_string(st.intensity->restarts()) +
-                      " of at most " + std::to_string(rs.max_restarts) + ")",
-                  st.committed.totals,
-                  {}});
+  self->send(st.cfg.listener, query_event{st.cfg.plan->name,
+                                          "restarted",
+                                          what + "; restarting from " +
+                                              (epoch_mode(st) ? std::string("the last committed epoch")
+                                                              : "trigger " + std::to_string(st.committed.trigger + 1)) +
+                                              " in " + std::to_string(*backoff / 1000) + " ms (restart " +
+                                              std::to_string(st.intensity->restarts()) + " of at most " +
+                                              std::to_string(rs.max_restarts) + ")",
+                                          st.committed.totals,
+                                          {}});
   self->delayed_send(self, std::chrono::microseconds(*backoff), restart_atom::value);
 }
 
@@ -256,7 +405,14 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
   self->attach_functor([children = st.child_handles](const caf::error&) {
     for (auto& h : *children) caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
   });
-  if (st.cfg.checkpoint) {
+  if (epoch_mode(st)) {
+    auto why = load_checkpoint(self);
+    if (!why.empty()) {
+      finish(self, "failed", "checkpoint " + st.cfg.checkpoint->directory() + " refused: " + why);
+      return {[](trigger_committed&) {}, [](complete_atom, bool) {},     [](restart_atom) {},
+              [](stop_atom) {},          [](warn_atom, std::string&) {}, [](step_atom) {}};
+    }
+  } else if (st.cfg.checkpoint) {
     std::string text;
     auto s = st.cfg.checkpoint->get_raw(savepoint_key, text);
     if (s.is_ok()) {
@@ -313,7 +469,7 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
       },
       [=](complete_atom, bool input_complete) {
         auto& st = self->state;
-        if (!input_complete && st.cfg.checkpoint && !st.finished) {
+        if (!input_complete && st.cfg.checkpoint && !epoch_mode(st) && !st.finished) {
           // Stop with savepoint: every stateful partition writes its state, then the record.
           auto pending = std::make_shared<size_t>(st.partitions.size());
           auto write_record = [self] {
@@ -348,8 +504,17 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
                    std::to_string(t.output_rows) + " output rows, " + std::to_string(t.dead_letters) + " dead letters");
       },
       [=](restart_atom) {
-        if (self->state.finished) return;
+        auto& st = self->state;
+        if (st.finished) return;
         try {
+          if (epoch_mode(st)) {
+            // A failed LevelDB write leaves the database refusing writes until reopened.
+            auto s = st.cfg.checkpoint->reopen();
+            if (!s.is_ok())
+              throw std::runtime_error("checkpoint " + st.cfg.checkpoint->directory() + ": " + s.to_string());
+            auto why = load_checkpoint(self);
+            if (!why.empty()) throw std::runtime_error("checkpoint " + st.cfg.checkpoint->directory() + ": " + why);
+          }
           launch(self);
         } catch (const std::exception& e) {
           finish(self, "failed", e.what());

@@ -10,7 +10,13 @@
 //
 // Output of a trigger that did not commit is discarded by its sink on restart (part files
 // become visible only when finished), so a restart neither loses nor doubles output.
-// Checkpoints in LevelDB (a later issue) make the same resume survive a process kill.
+//
+// Checkpointed (`epochs`, docs/checkpoints.md): on start it checks the checkpoint's identity
+// (refusing another query's, an incompatible plan, a corrupt or unknown-version record),
+// resumes from the last committed epoch — state restored in every stateful actor, sources at
+// the epoch's offsets, output of later triggers discarded, output of a committed but
+// unpublished epoch published first — and restarts a failed query the same way (reopening
+// the store, which a failed LevelDB write leaves unusable), never from scratch.
 #pragma once
 
 #include <string>
@@ -30,6 +36,10 @@ struct supervisor_config {
   bool commit_events = false;  // send the listener a "committed" event per trigger
   /// Where a graceful stop writes its savepoint and a start resumes from one (may be null).
   std::shared_ptr<state_store> checkpoint;
+  /// Aligned epochs in `checkpoint` every `checkpoint_interval_us` (instead of savepoints).
+  bool epochs = false;
+  int64_t checkpoint_interval_us = 5'000'000;
+  std::function<void()> broker_down;  // the broker:down fault point's action (may be empty)
 };
 
 /// The savepoint record (docs/formats/join-savepoint.md): JSON with "version": 1, the query's
@@ -58,6 +68,8 @@ struct supervisor_state {
   bool restore = false;       // the next launch restores stage state from the checkpoint
   std::vector<stateful_partition> partitions;
   std::vector<std::shared_ptr<record_reader>> readers;  // of the current generation, by input
+  int64_t last_epoch = 0;                               // last committed epoch (epochs)
+  int64_t published_epoch = 0;                          // last epoch whose output is published
   static inline const char* name = "supervisor";
 };
 

@@ -17,6 +17,10 @@ struct tracker_state {
   size_t cursor = 0;      // input whose turn it is in `next_trigger`
   trigger_report report;  // being assembled for `next_trigger`
   size_t ended_inputs = 0;
+  /// Barriers seen, by epoch: how many inputs sent it and the trigger it follows. Epoch N's
+  /// barrier goes downstream once every input sent it and trigger N.trigger is closed; until
+  /// then nothing of a later trigger passes (alignment, DESIGN.md "State and checkpoints").
+  std::map<int64_t, std::pair<size_t, int64_t>> barriers;
 
   explicit tracker_state(watermark_tracker_config c)
       : cfg(std::move(c)), wm(cfg.inputs, cfg.policy, cfg.idle_timeout_us), next_trigger(cfg.first_trigger) {
@@ -30,8 +34,27 @@ struct tracker_state {
   }
 };
 
+/// True while a barrier of a trigger before `trigger` waits for some of its inputs.
+bool blocked(const tracker_state& st, int64_t trigger) {
+  for (const auto& [epoch, b] : st.barriers)
+    if (b.second < trigger) return true;
+  return false;
+}
+
+/// Sends the barriers whose inputs all arrived and whose trigger is closed, in epoch order.
+void release_barriers(operator_actor::pointer self, tracker_state& st) {
+  while (!st.barriers.empty()) {
+    auto it = st.barriers.begin();
+    if (it->second.first < st.cfg.inputs.size() || it->second.second >= st.next_trigger) return;
+    self->send(st.cfg.downstream, barrier{it->first, it->second.second});
+    st.barriers.erase(it);
+  }
+}
+
 void drain(operator_actor::pointer self, tracker_state& st) {
   for (;;) {
+    release_barriers(self, st);
+    if (blocked(st, st.next_trigger)) return;
     auto it = st.pending.find(st.next_trigger);
     if (it == st.pending.end()) return;
     auto& inputs = it->second;
@@ -81,7 +104,7 @@ operator_actor::behavior_type watermark_tracker_impl(operator_actor::pointer sel
   auto st = std::make_shared<tracker_state>(std::move(cfg));
   return {
       [=](batch& b) {
-        if (b.trigger == st->next_trigger && b.input == st->cursor) {
+        if (b.trigger == st->next_trigger && b.input == st->cursor && !blocked(*st, b.trigger)) {
           self->send(st->cfg.downstream, std::move(b));  // its turn: pass at once
           return;
         }
@@ -93,7 +116,12 @@ operator_actor::behavior_type watermark_tracker_impl(operator_actor::pointer sel
         st->slot(w.trigger)[w.input].end = std::move(w);
         drain(self, *st);
       },
-      [=](barrier& b) { self->send(st->cfg.downstream, std::move(b)); },
+      [=](barrier& b) {
+        auto& entry = st->barriers[b.epoch];
+        ++entry.first;
+        entry.second = b.trigger;
+        drain(self, *st);
+      },
       [=](end_of_input&) {
         if (++st->ended_inputs == st->cfg.inputs.size()) self->send(st->cfg.downstream, end_of_input{});
       },

@@ -12,6 +12,9 @@ std::vector<app_setting> kafka_input_settings() {
       {"kafka.group", "", "consumer group (empty = sluice-<app>); processes sharing it share the partitions"},
       {"kafka.feed", "auto", "produce the generated input into the topics: auto (embedded broker only), true, false"},
       {"kafka.starting_offsets", "earliest", "where a new query starts: earliest, latest or JSON offsets"},
+      {"kafka.ending_offsets", "",
+       "where the query ends: empty = runs on; latest = the topics' end when it starts (a fixed input, as sluice "
+       "chaos uses)"},
   };
 }
 
@@ -71,6 +74,9 @@ std::vector<source_spec> app_inputs(const app_config& c, const std::vector<app_i
       k.group_id += "-" + query;
     k.starting_offsets = c.str("kafka.starting_offsets");
     k.end_signal = end;
+    k.ending_offsets = c.str("kafka.ending_offsets");
+    if (!k.ending_offsets.empty() && k.ending_offsets != "latest")
+      throw config_error("setting 'kafka.ending_offsets' = '" + k.ending_offsets + "': expected latest or empty");
     out.push_back(sources::kafka(in.name, std::move(k), in.schema));
   }
   return out;

@@ -44,13 +44,17 @@ typename Inspector::result_type inspect(Inspector& f, watermark& x) {
 }
 
 /// Checkpoint barrier for epoch N (aligned epochs, DESIGN.md "State and checkpoints").
+/// The coordinator sends it to every source right after requesting trigger `trigger`, so it
+/// follows that trigger's batch and watermark on every path. Epoch N is the state after
+/// `trigger` and everything before it.
 struct barrier {
   int64_t epoch = 0;
+  int64_t trigger = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, barrier& x) {
-  return f(x.epoch);
+  return f(x.epoch, x.trigger);
 }
 
 /// An input has nothing more to send (bounded sources: once, available-now, --count).

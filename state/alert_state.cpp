@@ -1,5 +1,8 @@
 #include "state/alert_state.hpp"
 
+#include <map>
+#include <optional>
+
 #include "messages/json_codec.hpp"
 #include "messages/time.hpp"
 #include "state/aggregation.hpp"
@@ -157,8 +160,41 @@ status alert_state::flush(int64_t watermark_us) {
     by_end_.erase(by_end_.begin());
     ++counters_.forgotten;
   }
+  if (deferred_) {
+    // Checkpointed: the changes wait for the next epoch's batch (take_deferred).
+    struct collect : leveldb::WriteBatch::Handler {
+      std::vector<std::pair<std::string, std::optional<std::string>>>* log;
+      void Put(const leveldb::Slice& k, const leveldb::Slice& v) override {
+        log->emplace_back(user_key(k), v.ToString());
+      }
+      void Delete(const leveldb::Slice& k) override { log->emplace_back(user_key(k), std::nullopt); }
+      static std::string user_key(const leveldb::Slice& k) {
+        std::string ns, user;
+        key_kind kind;
+        decode_state_key(std::string_view(k.data(), k.size()), ns, kind, user);
+        return user;
+      }
+    } h;
+    h.log = &pending_;
+    return from_leveldb(wb.Iterate(&h));
+  }
   if (!store_ || wb.ApproximateSize() <= 12) return status::ok();
   return store_->write(wb, true);
+}
+
+void alert_state::take_deferred(state_delta& d) {
+  // Puts and deletes in the order they happened, reduced to the last word per id.
+  std::map<std::string, std::optional<std::string>> last;
+  for (auto& [k, v] : pending_) last[k] = std::move(v);
+  d = state_delta{};
+  for (auto& [k, v] : last)
+    if (v)
+      d.puts.emplace_back(k, std::move(*v));
+    else
+      d.deletes.push_back(k);
+  d.ns = std::string(alert_ns);
+  d.rows = static_cast<int64_t>(known_.size());
+  pending_.clear();
 }
 
 alert_counters alert_state::take_counters() {

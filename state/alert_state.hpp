@@ -29,6 +29,7 @@
 #include "messages/record.hpp"
 #include "messages/row.hpp"
 #include "messages/schema.hpp"
+#include "state/state_delta.hpp"
 #include "state/state_store.hpp"
 #include "state/status.hpp"
 
@@ -72,6 +73,10 @@ class alert_state {
   /// Writes the ids remembered since the last flush (synced) and forgets old ones.
   status flush(int64_t watermark_us);
   alert_counters take_counters();
+  /// Checkpointed query: `flush` collects the memory's changes instead of writing them, and
+  /// `take_deferred` hands them over as the next epoch's delta (namespace "alerts").
+  void defer_writes() { deferred_ = true; }
+  void take_deferred(state_delta& d);
   size_t remembered() const { return known_.size(); }
 
  private:
@@ -87,6 +92,8 @@ class alert_state {
   };
   std::unordered_map<std::string, bucket> rate_;
   alert_counters counters_;
+  bool deferred_ = false;
+  std::vector<std::pair<std::string, std::optional<std::string>>> pending_;  // deferred puts/deletes, in order
 };
 
 /// Replaces `{column}` in `text` by the row's values.

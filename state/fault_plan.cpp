@@ -1,10 +1,17 @@
 #include "state/fault_plan.hpp"
 
+#include <stdexcept>
+
 namespace sluice {
 
 const std::vector<std::pair<std::string, std::string>>& fault_plan::known_points() {
   static const std::vector<std::pair<std::string, std::string>> points = {
-      {"crash:<actor>", "the named actor (source, watermark, transform, sink, …) throws after its K-th batch"},
+      {"crash:<actor>", "the named actor (source, watermark, join/0, sink, …) throws after its K-th batch"},
+      {"exit:before-commit",
+       "the process exits when the K-th epoch's state is written but before the epoch is committed"},
+      {"exit:after-commit", "the process exits when the K-th epoch is committed but before its output is published"},
+      {"leveldb:sync", "the K-th synced checkpoint write fails with an I/O error (through the LevelDB Env seam)"},
+      {"broker:down", "the embedded Kafka broker goes down for 2 s at the K-th trigger (sluice run, sluice chaos)"},
   };
   return points;
 }
@@ -28,10 +35,14 @@ status fault_plan::arm(const std::string& spec) {
       parts.push_back(item.substr(s, c - s));
       s = c + 1;
     }
-    if (parts.size() < 2 || parts[0] != "crash" || parts[1].empty())
+    name = parts.size() >= 2 ? parts[0] + ":" + parts[1] : item;
+    bool known = parts.size() >= 2 && parts[0] == "crash" && !parts[1].empty();
+    for (const auto& [n, help] : known_points()) known |= n == name;
+    if (!known)
       return status::invalid_argument("--fail-at '" + item +
-                                      "': expected crash:<actor>[:K[:always]], e.g. crash:filter:3");
-    name = parts[0] + ":" + parts[1];
+                                      "': unknown fault point; expected crash:<actor>, exit:before-commit, "
+                                      "exit:after-commit, leveldb:sync or broker:down, then [:K[:always]] "
+                                      "(sluice chaos --list-faults)");
     if (parts.size() >= 3) {
       try {
         p.every = std::stoll(parts[2]);
@@ -61,6 +72,21 @@ bool fault_plan::hit(const std::string& name) {
   bool fire = p.always ? p.hits % p.every == 0 : (p.fired == 0 && p.hits == p.every);
   if (fire) ++p.fired;
   return fire;
+}
+
+void fault_plan::set_process_exit(std::function<void(const std::string&)> fn) {
+  std::lock_guard<std::mutex> g(mu_);
+  exit_ = std::move(fn);
+}
+
+void fault_plan::exit_process(const std::string& point) {
+  std::function<void(const std::string&)> fn;
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    fn = exit_;
+  }
+  if (fn) fn(point);
+  throw std::runtime_error("fault injected at " + point + " (simulated process exit)");
 }
 
 std::vector<std::string> fault_plan::describe() const {

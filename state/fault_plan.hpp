@@ -5,12 +5,18 @@
 // A point is hit each time the code passes it; it fires on the K-th hit (once), or on
 // every K-th hit with `always`. Counts live in the plan, which outlives the actors, so a
 // once-only fault does not fire again after the supervisor restarts the query.
-// Points known to this version (listed by `sluice run --list-faults`):
-//   crash:<actor>        the actor throws after its K-th batch (e.g. crash:filter)
-//   crash:sink           the sink throws after writing its K-th batch
+// Points known to this version (listed by `sluice chaos --list-faults`):
+//   crash:<actor>        the actor throws after its K-th batch (e.g. crash:filter, crash:join/0)
+//   exit:before-commit   the process exits with epoch K's state written, before its commit
+//   exit:after-commit    the process exits with epoch K committed, before its output is published
+//   leveldb:sync         the K-th synced checkpoint write fails (state/fault_env.hpp)
+//   broker:down          the embedded broker goes down for 2 s at the K-th trigger
+// "Exit" points call the handler the CLI installs (`_Exit`, as a SIGKILL would); without one
+// (a test, an embedding program) they throw, and the supervisor restarts the query.
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +34,10 @@ class fault_plan {
   /// Records one hit of `name`; true when the fault must fire now.
   bool hit(const std::string& name);
   bool armed() const { return !points_.empty(); }
+  /// What an exit point does (the CLI: end the process at once); unset = throw.
+  void set_process_exit(std::function<void(const std::string&)> fn);
+  /// Called when an exit point fired: the handler, or a runtime_error if there is none.
+  [[noreturn]] void exit_process(const std::string& point);
   std::vector<std::string> describe() const;
   static const std::vector<std::pair<std::string, std::string>>& known_points();
 
@@ -40,6 +50,7 @@ class fault_plan {
   };
   mutable std::mutex mu_;
   std::map<std::string, point> points_;
+  std::function<void(const std::string&)> exit_;
 };
 
 using fault_plan_ptr = std::shared_ptr<fault_plan>;

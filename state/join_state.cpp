@@ -319,6 +319,13 @@ void join_state::for_each(const std::function<void(join_side, const row&, bool)>
       if (e.live) fn(static_cast<join_side>(s), e.r, e.matched);
 }
 
+void join_state::for_each_slot(const std::function<void(join_side, uint32_t, const row&, bool)>& fn) const {
+  for (int s = 0; s < 2; ++s)
+    for (size_t i = 0; i < sides_[s].slots.size(); ++i)
+      if (const auto& e = sides_[s].slots[i]; e.live)
+        fn(static_cast<join_side>(s), static_cast<uint32_t>(i), e.r, e.matched);
+}
+
 void join_state::restore(join_side side, row r, bool matched) {
   std::string key;
   int64_t ws = 0;

@@ -109,6 +109,8 @@ class join_state {
 
   /// Every buffered row, for snapshots (side, row, matched).
   void for_each(const std::function<void(join_side, const row&, bool)>& fn) const;
+  /// The same with each row's buffer slot (stable while the row stays buffered).
+  void for_each_slot(const std::function<void(join_side, uint32_t, const row&, bool)>& fn) const;
   /// Puts a row back as it was buffered (restore from a snapshot).
   void restore(join_side side, row r, bool matched);
 

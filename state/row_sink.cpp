@@ -14,6 +14,15 @@ status jsonl_sink::write(const batch& b) {
   return status::ok();
 }
 
+status jsonl_sink::stage(int64_t last_committed_trigger) {
+  writer_.set_staged(true);
+  return writer_.discard_after(last_committed_trigger);
+}
+
+status jsonl_sink::publish(int64_t, int64_t last_trigger, const std::vector<std::string>&, bool, int64_t& published) {
+  return writer_.publish_up_to(last_trigger, published);
+}
+
 status console_sink::write(const batch& b) {
   if (b.rows.empty()) return status::ok();
   if (header_trigger_ != b.trigger) {

@@ -30,6 +30,34 @@ class row_sink {
   virtual bool blocking() const { return false; }
   /// Where a sink reports trouble it rides out (a broker unreachable while flushing).
   virtual void set_warning_handler(std::function<void(std::string)> h) { (void)h; }
+
+  // ---- Exactly-once output of checkpointed queries (docs/checkpoints.md) ----
+  // Called by the sink's actor, in this order: open, stage(K), then per trigger write… and
+  // finish(k) (which now stages instead of publishing), and per epoch prepare and publish.
+  /// From now on `finish(k)` stages trigger k's output; K = the last trigger of the last
+  /// committed epoch (−1: none): output staged for later triggers is from an epoch that never
+  /// committed and is discarded.
+  virtual status stage(int64_t last_committed_trigger) {
+    (void)last_committed_trigger;
+    return status::ok();
+  }
+  /// Epoch N ends with trigger k: records of triggers ≤ k that must be in N's WriteBatch so
+  /// `publish` can be repeated after a crash (files need none: they are synced on disk).
+  virtual status prepare(int64_t last_trigger, std::vector<std::string>& durable) {
+    (void)last_trigger;
+    durable.clear();
+    return status::ok();
+  }
+  /// Epoch N committed: make the output of triggers ≤ k visible. `recovering`: a process that
+  /// died may have published some of it already (publish must then be idempotent).
+  virtual status publish(int64_t epoch, int64_t last_trigger, const std::vector<std::string>& durable, bool recovering,
+                         int64_t& published) {
+    (void)epoch, (void)last_trigger, (void)durable, (void)recovering;
+    published = 0;
+    return status::ok();
+  }
+  /// What a checkpointed query's crash does to this output: "exactly-once" or "at-least-once".
+  virtual const char* guarantee() const { return "at-least-once"; }
 };
 
 /// One JSONL part file per trigger in a directory (state/part_file_writer.hpp).
@@ -40,6 +68,10 @@ class jsonl_sink final : public row_sink {
   status write(const batch& b) override;
   status finish(int64_t trigger, int64_t& rows) override { return writer_.finish(trigger, rows); }
   std::string description() const override { return "FileSink[" + writer_.directory() + "]"; }
+  status stage(int64_t last_committed_trigger) override;
+  status publish(int64_t epoch, int64_t last_trigger, const std::vector<std::string>& durable, bool recovering,
+                 int64_t& published) override;
+  const char* guarantee() const override { return "exactly-once"; }
 
  private:
   part_file_writer writer_;

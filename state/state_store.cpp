@@ -77,7 +77,37 @@ status state_store::open(const std::string& dir, const options& opts, std::uniqu
   auto s = leveldb::DB::Open(o, dir, &db);
   if (!s.ok()) return from_leveldb(s);
   out.reset(new state_store(dir, db));
+  out->opts_ = opts;
   return out->drop_spilled();
+}
+
+status state_store::reopen() {
+  std::unique_lock<std::shared_mutex> g(mu_);
+  delete db_;
+  db_ = nullptr;
+  leveldb::Options o;
+  o.create_if_missing = opts_.create_if_missing;
+  if (opts_.env) o.env = opts_.env;
+  return from_leveldb(leveldb::DB::Open(o, dir_, &db_));
+}
+
+status state_store::scan_all(const std::function<bool(std::string_view ns, key_kind kind, std::string_view key,
+                                                      std::string_view value)>& fn) const {
+  std::shared_lock<std::shared_mutex> g(mu_);
+  leveldb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(ro));
+  std::string ns, user;
+  key_kind kind;
+  for (it->Seek(std::string("S") + state_key_version); it->Valid(); it->Next()) {
+    auto k = it->key();
+    if (k.size() < 2 || k[0] != 'S') break;
+    auto s = decode_state_key(std::string_view(k.data(), k.size()), ns, kind, user);
+    if (!s.is_ok()) return s;
+    auto v = it->value();
+    if (!fn(ns, kind, user, std::string_view(v.data(), v.size()))) break;
+  }
+  return from_leveldb(it->status());
 }
 
 state_store::~state_store() {
@@ -104,20 +134,24 @@ status state_store::drop_spilled() {
 }
 
 status state_store::get(std::string_view ns, key_kind kind, std::string_view key, std::string& value) const {
+  std::shared_lock<std::shared_mutex> g(mu_);
   return from_leveldb(db_->Get(leveldb::ReadOptions{}, encode_state_key(ns, kind, key), &value));
 }
 
 status state_store::put(std::string_view ns, key_kind kind, std::string_view key, std::string_view value) {
+  std::shared_lock<std::shared_mutex> g(mu_);
   return from_leveldb(
       db_->Put(leveldb::WriteOptions{}, encode_state_key(ns, kind, key), leveldb::Slice(value.data(), value.size())));
 }
 
 status state_store::erase(std::string_view ns, key_kind kind, std::string_view key) {
+  std::shared_lock<std::shared_mutex> g(mu_);
   return from_leveldb(db_->Delete(leveldb::WriteOptions{}, encode_state_key(ns, kind, key)));
 }
 
 status state_store::scan(std::string_view ns, key_kind kind, std::string_view prefix,
                          const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  std::shared_lock<std::shared_mutex> g(mu_);
   std::string start = key_prefix(ns, kind);
   size_t head = start.size();
   start.append(prefix);
@@ -135,6 +169,7 @@ status state_store::scan(std::string_view ns, key_kind kind, std::string_view pr
 }
 
 status state_store::write(leveldb::WriteBatch& batch, bool sync) {
+  std::shared_lock<std::shared_mutex> g(mu_);
   leveldb::WriteOptions wo;
   wo.sync = sync;
   return from_leveldb(db_->Write(wo, &batch));
@@ -157,6 +192,7 @@ status state_store::replace_committed(std::string_view ns, const std::function<v
 }
 
 status state_store::get_raw(std::string_view key, std::string& value) const {
+  std::shared_lock<std::shared_mutex> g(mu_);
   return from_leveldb(db_->Get(leveldb::ReadOptions{}, leveldb::Slice(key.data(), key.size()), &value));
 }
 

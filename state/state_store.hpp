@@ -17,6 +17,8 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -61,6 +63,13 @@ class state_store {
   /// Raw key/value access for metadata outside the state namespaces (checkpoint records).
   status get_raw(std::string_view key, std::string& value) const;
 
+  /// Every state row, in key order (for `sluice state`); stops when `fn` returns false.
+  status scan_all(const std::function<bool(std::string_view ns, key_kind kind, std::string_view key,
+                                           std::string_view value)>& fn) const;
+  /// Closes and opens the database again (after a failed write, LevelDB refuses every later
+  /// write until reopened). Safe while other threads use the store.
+  status reopen();
+
   const std::string& directory() const { return dir_; }
 
  private:
@@ -68,6 +77,8 @@ class state_store {
   status drop_spilled();
   std::string dir_;
   leveldb::DB* db_;
+  options opts_;
+  mutable std::shared_mutex mu_;  // shared: every operation; unique: reopen
 };
 
 status from_leveldb(const leveldb::Status& s);

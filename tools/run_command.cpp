@@ -4,10 +4,12 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <thread>
 
 #include "actors/pipeline_json.hpp"
 #include "actors/query_runner.hpp"
 #include "apps/app_registry.hpp"
+#include "messages/time.hpp"
 #include "state/embedded_broker.hpp"
 #include "tools/commands.hpp"
 
@@ -27,6 +29,10 @@ struct target {
 struct run_kafka {
   std::string given;
   std::unique_ptr<embedded_broker> broker;
+  std::vector<std::thread> outages;  // broker:down faults: each brings the broker back up
+  ~run_kafka() {
+    for (auto& t : outages) t.join();
+  }
   std::string address() {
     if (!given.empty()) return given;
     if (!broker) {
@@ -49,6 +55,11 @@ po::options_description run_options_description() {
       "fail-at", po::value<std::vector<std::string>>()->composing(),
       "arm a fault point: crash:<actor>[:K[:always]] (also SLUICE_FAIL_AT)")(
       "list-faults", "list the fault points and exit")("explain", "print the plan before running")(
+      "checkpoint", po::value<std::string>(),
+      "checkpoint directory (Spark's checkpointLocation): aligned epochs in LevelDB, exactly-once output, and a "
+      "restart resumes from the last committed epoch; query Q uses DIR/Q")(
+      "checkpoint-interval", po::value<std::string>()->default_value("5s"),
+      "time between epochs with --checkpoint (e.g. 1s, 500ms; 0 = after every trigger)")(
       "brokers", po::value<std::string>(),
       "Kafka bootstrap servers (host:port,…) for apps and pipeline blocks without their own; default: an embedded "
       "broker inside this process");
@@ -178,6 +189,34 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
   std::fprintf(stderr, "running %s (%zu quer%s); Ctrl-C stops after the triggers in flight\n", what.c_str(),
                t.plans.size(), t.plans.size() == 1 ? "y" : "ies");
   run_options ro;
+  if (vm.count("checkpoint")) {
+    ro.checkpoint_dir = vm["checkpoint"].as<std::string>();
+    auto iv = vm["checkpoint-interval"].as<std::string>();
+    auto d = parse_duration_us(iv);
+    if (!d || *d < 0) {
+      std::fprintf(stderr, "sluice run: --checkpoint-interval '%s': expected a duration such as 5s, 500ms or 0\n",
+                   iv.c_str());
+      return 2;
+    }
+    ro.checkpoint_interval_us = *d;
+  } else if (!vm["checkpoint-interval"].defaulted()) {
+    std::fprintf(stderr, "sluice run: --checkpoint-interval needs --checkpoint DIR\n");
+    return 2;
+  }
+  // Exit fault points end the process at once, as a kill would (no destructors, no flush).
+  faults->set_process_exit([](const std::string& point) {
+    std::fprintf(stderr, "fault injected at %s: exiting now\n", point.c_str());
+    std::fflush(stderr);
+    std::_Exit(86);
+  });
+  ro.broker_down = [&kafka] {
+    if (!kafka.broker) return;
+    kafka.broker->set_down(1);
+    kafka.outages.emplace_back([b = kafka.broker.get()] {
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      b->set_up(1);
+    });
+  };
   ro.progress_path = vm.count("progress") ? vm["progress"].as<std::string>() : std::string{};
   ro.faults = faults->armed() ? faults : nullptr;
   ro.stop_requested = &stop;
