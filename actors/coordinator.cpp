@@ -67,6 +67,7 @@ void commit_epoch(self_ptr self, int64_t n) {
   auto s = st.cfg.checkpoint->write(wb, true);
   if (!s.is_ok()) return fail(self, "checkpoint: committing epoch " + std::to_string(n) + " failed: " + s.to_string());
   e.deltas.clear();
+  self->send(st.cfg.supervisor, e.record);
   if (st.cfg.faults && st.cfg.faults->hit("exit:after-commit")) st.cfg.faults->exit_process("exit:after-commit");
   e.publishing = true;
   if (st.outputs.actors.empty()) return published(self, n);

@@ -17,6 +17,7 @@
 #include "messages/batch.hpp"
 #include "messages/control.hpp"
 #include "messages/progress.hpp"
+#include "state/checkpoint_record.hpp"
 #include "state/state_delta.hpp"
 
 namespace sluice {
@@ -172,12 +173,14 @@ using warn_atom = caf::atom_constant<caf::atom("warn")>;
 
 using supervisor_actor = caf::typed_actor<caf::reacts_to<trigger_committed>, caf::reacts_to<complete_atom, bool>,
                                           caf::reacts_to<restart_atom>, caf::reacts_to<stop_atom>,
-                                          caf::reacts_to<step_atom>, caf::reacts_to<warn_atom, std::string>>;
+                                          caf::reacts_to<step_atom>, caf::reacts_to<warn_atom, std::string>,
+                                          caf::reacts_to<epoch_record>>;
 
 /// supervisor → whoever runs the query (the CLI): restarts, the end, or the failure.
 struct query_event {
   std::string query;
-  std::string kind;  // "restarted", "finished", "failed", "warning", "committed" (only when asked for)
+  std::string kind;  // "restarted", "finished", "failed", "warning", "checkpoint" (an epoch committed),
+                    // "resumed" (from a checkpoint), "committed" (per trigger, only when asked for)
   std::string message;
   query_summary summary;
   trigger_committed commit;  // for "committed"

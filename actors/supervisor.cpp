@@ -299,6 +299,8 @@ void launch(self_ptr self) {
     bool blocking = sc.reader->blocking();
     sources.push_back(watch(self, spawn_operator(self, blocking, source_actor_impl, std::move(sc)), in.name));
   }
+  st.resume_from = epochs ? st.last_epoch : 0;
+  st.launch_us = wall_us();
   if (!epochs || st.last_epoch <= st.published_epoch) {
     self->send(coord, start_atom::value, std::move(sources), std::move(outputs));
     return;
@@ -409,8 +411,8 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
     auto why = load_checkpoint(self);
     if (!why.empty()) {
       finish(self, "failed", "checkpoint " + st.cfg.checkpoint->directory() + " refused: " + why);
-      return {[](trigger_committed&) {}, [](complete_atom, bool) {},     [](restart_atom) {},
-              [](stop_atom) {},          [](warn_atom, std::string&) {}, [](step_atom) {}};
+      return {[](trigger_committed&) {},      [](complete_atom, bool) {}, [](restart_atom) {}, [](stop_atom) {},
+              [](warn_atom, std::string&) {}, [](step_atom) {},           [](epoch_record&) {}};
     }
   } else if (st.cfg.checkpoint) {
     std::string text;
@@ -420,14 +422,14 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
       int parts = st.cfg.plan->stage ? st.cfg.plan->stage->partitions() : 0;
       if (!decode_savepoint(text, st.cfg.plan->name, parts, st.committed, error)) {
         finish(self, "failed", "checkpoint " + st.cfg.checkpoint->directory() + " refused: " + error);
-        return {[](trigger_committed&) {}, [](complete_atom, bool) {},     [](restart_atom) {},
-                [](stop_atom) {},          [](warn_atom, std::string&) {}, [](step_atom) {}};
+        return {[](trigger_committed&) {},      [](complete_atom, bool) {}, [](restart_atom) {}, [](stop_atom) {},
+                [](warn_atom, std::string&) {}, [](step_atom) {},           [](epoch_record&) {}};
       }
       st.restore = true;
     } else if (!s.is_not_found()) {
       finish(self, "failed", "checkpoint " + st.cfg.checkpoint->directory() + ": " + s.to_string());
-      return {[](trigger_committed&) {}, [](complete_atom, bool) {},     [](restart_atom) {},
-              [](stop_atom) {},          [](warn_atom, std::string&) {}, [](step_atom) {}};
+      return {[](trigger_committed&) {},      [](complete_atom, bool) {}, [](restart_atom) {}, [](stop_atom) {},
+              [](warn_atom, std::string&) {}, [](step_atom) {},           [](epoch_record&) {}};
     }
   }
   st.resumed = st.committed;
@@ -452,13 +454,39 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
       [=](trigger_committed& c) {
         auto& st = self->state;
         st.committed = std::move(c);
-        for (size_t i = 0; i < st.readers.size() && i < st.committed.positions.size(); ++i)
-          st.readers[i]->committed(st.committed.positions[i]);
+        if (st.resume_from > 0) {
+          // The first trigger after resuming from a checkpoint: state restored, sources rewound.
+          self->send(st.cfg.listener,
+                     query_event{st.cfg.plan->name,
+                                 "resumed",
+                                 "from epoch " + std::to_string(st.resume_from) + "; first trigger (" +
+                                     std::to_string(st.committed.trigger) + ") committed " +
+                                     std::to_string((wall_us() - st.launch_us) / 1000) + " ms after start",
+                                 st.committed.totals,
+                                 {}});
+          st.resume_from = 0;
+        }
+        // Checkpointed, the group's offsets follow epochs (a trigger's may still be replayed).
+        if (!epoch_mode(st))
+          for (size_t i = 0; i < st.readers.size() && i < st.committed.positions.size(); ++i)
+            st.readers[i]->committed(st.committed.positions[i]);
         if (st.cfg.commit_events) {
           query_event e{st.cfg.plan->name, "committed", std::to_string(st.committed.trigger), st.committed.totals,
                         st.committed};
           self->send(st.cfg.listener, std::move(e));
         }
+      },
+      [=](epoch_record& e) {
+        auto& st = self->state;
+        st.last_epoch = e.epoch;
+        for (size_t i = 0; i < st.readers.size() && i < e.positions.size(); ++i)
+          st.readers[i]->committed(e.positions[i]);
+        self->send(st.cfg.listener, query_event{st.cfg.plan->name,
+                                                "checkpoint",
+                                                "epoch " + std::to_string(e.epoch) + " committed after trigger " +
+                                                    std::to_string(e.trigger),
+                                                st.committed.totals,
+                                                {}});
       },
       [=](warn_atom, std::string& w) {
         auto& st = self->state;

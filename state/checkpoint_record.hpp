@@ -51,6 +51,12 @@ struct epoch_record {
   int64_t committed_us = 0;
 };
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, epoch_record& x) {
+  return f(x.epoch, x.trigger, x.watermark_us, x.positions, x.triggers, x.input_rows, x.output_rows, x.dead_letters,
+           x.committed_us);
+}
+
 std::string encode_epoch(const epoch_record& e);
 status decode_epoch(const std::string& text, epoch_record& e);
 

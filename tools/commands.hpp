@@ -17,6 +17,8 @@ int gen_command(const std::vector<std::string>& args);
 int replay_command(const std::vector<std::string>& args);
 int cdc_command(const std::vector<std::string>& args);
 int table_command(const std::vector<std::string>& args);
+int state_command(const std::vector<std::string>& args);
+int chaos_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
 int bench_kafka(uint64_t records, int runs);
 int broker_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
 

@@ -34,6 +34,8 @@ void usage(std::FILE* out) {
       "  replay CASE.json…        replay Spark-semantics cases (shared/spec/replay-format.md) through the engine\n"
       "  cdc replay SCENARIO.json  feed a Debezium scenario through the CDC applier into a table and check it\n"
       "  table dump|get DIR       print a CDC table (one JSON object) or one row\n"
+      "  state DIR [--dump OP]    show a checkpoint: query, last epoch, offsets, state per operator\n"
+      "  chaos APP --kills N      kill an app at random moments and at fault points; compare with a clean run\n"
       "  bench passthrough|join|window|kafka  events/s through the actors vs a plain loop, same run\n\n"
       "prebuilt apps:\n");
   for (const auto& a : sluice::registered_apps()) std::fprintf(out, "  %-24s %s\n", a.name.c_str(), a.summary.c_str());
@@ -70,6 +72,11 @@ int main(int argc, char** argv) {
     if (verb == "replay") return sluice::cli::replay_command(args);
     if (verb == "cdc") return sluice::cli::cdc_command(args);
     if (verb == "table") return sluice::cli::table_command(args);
+    if (verb == "state") return sluice::cli::state_command(args);
+    if (verb == "chaos") {
+      std::signal(SIGINT, on_signal);
+      return sluice::cli::chaos_command(args, stop_requested);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sluice %s: %s\n", verb.c_str(), e.what());
     return 2;

@@ -176,7 +176,11 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
   }
   if (vm.count("explain"))
     for (const auto& p : t.plans) std::printf("%s\n", p->explain().c_str());
-  if (t.prepare) {
+  bool resuming = vm.count("checkpoint") && std::filesystem::exists(vm["checkpoint"].as<std::string>());
+  if (t.prepare && resuming)
+    std::fprintf(stderr, "resuming from checkpoint %s: outputs are kept (not cleared)\n",
+                 vm["checkpoint"].as<std::string>().c_str());
+  if (t.prepare && !resuming) {
     try {
       auto said = t.prepare();
       if (!said.empty()) std::fprintf(stderr, "%s\n", said.c_str());
