@@ -27,6 +27,7 @@ struct cdc_actor_config {
   operator_actor downstream;
   dead_letter_actor dead_letters;
   fault_plan_ptr faults;
+  coordinator_actor coordinator;  // checkpointed: the table is in the checkpoint, changed by epochs
   size_t key = 0, value = 1, topic = 2, partition = 3, offset = 4, headers = 7;
 };
 
@@ -39,6 +40,7 @@ operator_actor::behavior_type cdc_actor_impl(operator_actor::pointer self, cdc_a
     explicit state(cdc_actor_config c) : cfg(std::move(c)), applier(cfg.options.cdc, cfg.store) {}
   };
   auto st = std::make_shared<state>(std::move(cfg));
+  if (st->cfg.coordinator) st->applier.use_epochs();
   auto s = st->applier.open();
   if (!s.is_ok())
     throw std::runtime_error("cdc: opening the table " + st->cfg.options.table_dir + ": " + s.to_string());
@@ -98,6 +100,13 @@ operator_actor::behavior_type cdc_actor_impl(operator_actor::pointer self, cdc_a
         if (!out.rows.empty()) self->send(st->cfg.downstream, std::move(out));
       },
       [=](watermark& w) {
+        if (st->cfg.coordinator) {
+          // Overlays of committed epochs can go: the store has their rows now.
+          std::string text;
+          epoch_record e;
+          if (st->cfg.store->get_raw(epoch_key, text).is_ok() && decode_epoch(text, e).is_ok())
+            st->applier.epochs_committed(e.epoch);
+        }
         auto s = st->applier.sync();
         if (!s.is_ok()) throw std::runtime_error("cdc: syncing the table: " + s.to_string());
         const auto& c = st->applier.counters();
@@ -113,7 +122,15 @@ operator_actor::behavior_type cdc_actor_impl(operator_actor::pointer self, cdc_a
         w.report.operators.push_back(std::move(p));
         self->send(st->cfg.downstream, std::move(w));
       },
-      [=](barrier& b) { self->send(st->cfg.downstream, std::move(b)); },
+      [=](barrier& b) {
+        if (st->cfg.coordinator) {
+          epoch_part part;
+          part.epoch = b.epoch;
+          st->applier.take_epoch(b.epoch, part.delta);
+          self->send(st->cfg.coordinator, std::move(part));
+        }
+        self->send(st->cfg.downstream, std::move(b));
+      },
       [=](end_of_input& e) { self->send(st->cfg.downstream, std::move(e)); },
       [=](stats_atom) {
         state_operator_progress p;
@@ -132,7 +149,11 @@ class cdc_stage final : public stateful_stage {
   int partitions() const override { return 1; }
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
     cdc_actor_config c = proto_;
-    {
+    if (ctx.coordinator && ctx.store) {
+      // Checkpointed: the table is namespace "cdc" of the checkpoint (sluice table dump DIR).
+      c.store = ctx.store;
+      c.coordinator = ctx.coordinator;
+    } else {
       std::lock_guard<std::mutex> g(table_->mu);  // one open table per run, shared by restarts
       if (!table_->store) {
         std::error_code ec;

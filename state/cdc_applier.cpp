@@ -32,11 +32,18 @@ struct cdc_applier::batch_view {
   state_store& store;
   leveldb::WriteBatch wb;
   std::map<std::string, std::optional<std::string>> pending;  // user key → value (nullopt = deleted)
+  const std::deque<std::pair<int64_t, std::map<std::string, std::optional<std::string>>>>* staged = nullptr;
   status get(const std::string& key, std::optional<std::string>& out) {
     if (auto it = pending.find(key); it != pending.end()) {
       out = it->second;
       return status::ok();
     }
+    if (staged)
+      for (auto e = staged->rbegin(); e != staged->rend(); ++e)
+        if (auto it = e->second.find(key); it != e->second.end()) {
+          out = it->second;
+          return status::ok();
+        }
     std::string v;
     auto s = store.get(ns, key_kind::committed, key, v);
     if (s.is_not_found()) {
@@ -63,6 +70,7 @@ cdc_applier::cdc_applier(cdc_options options, std::shared_ptr<state_store> store
 cdc_applier::~cdc_applier() = default;
 
 status cdc_applier::flush(bool durable) {
+  if (epochs_) return status::ok();  // the changes wait for take_epoch
   auto s = store_->write(view_->wb, durable);
   view_->wb.Clear();
   view_->pending.clear();
@@ -85,6 +93,42 @@ status cdc_applier::open() {
       return false;
     }
     consumed_[std::string(k)] = off;
+    return true;
+  });
+  if (!s.is_ok()) return s;
+  if (!bad.is_ok()) return bad;
+  // Transactions still open at the last epoch (checkpointed queries).
+  s = store_->scan(ns, key_kind::committed, "t", [&](std::string_view k, std::string_view v) {
+    std::string id(k.substr(1));
+    boost::system::error_code ec;
+    auto j = json::parse(v, ec);
+    if (ec || !j.is_object() || !j.as_object().contains("version") || j.as_object().at("version") != 1) {
+      bad =
+          status::corruption("cdc table: pending transaction '" + id + "' has an unknown format (version 1 expected)");
+      return false;
+    }
+    auto& o = j.as_object();
+    auto& t = transactions_[id];
+    if (o.at("event_count").is_int64()) t.event_count = o.at("event_count").as_int64();
+    for (const auto& r : o.at("events").as_array()) {
+      const auto& ro = r.as_object();
+      cdc_event e;
+      e.topic = std::string(ro.at("topic").as_string());
+      e.partition = static_cast<int32_t>(ro.at("partition").as_int64());
+      e.offset = ro.at("offset").as_int64();
+      e.key = ro.at("key");
+      e.value = ro.at("value");
+      cdc_change c;
+      auto reason = decode_cdc_change(e, options_.flattened, c, options_.primary_key);
+      if (!reason.empty()) {
+        bad = status::corruption("cdc table: pending transaction '" + id + "': " + reason);
+        return false;
+      }
+      int64_t order = ro.at("order").as_int64();
+      t.changes.emplace_back(order, std::move(c));
+      t.events.emplace_back(order, std::move(e));
+    }
+    txn_rows_.insert(id);
     return true;
   });
   if (!s.is_ok()) return s;
@@ -269,6 +313,7 @@ status cdc_applier::apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead
           order = to->to_number<int64_t>();
       std::string id = *c.transaction;
       transactions_[id].changes.emplace_back(order, std::move(c));
+      if (epochs_) transactions_[id].events.emplace_back(order, e);
       auto s = try_complete(id, view, changes);
       if (!s.is_ok()) return s;
     } else {
@@ -326,6 +371,64 @@ status cdc_applier::rows(std::map<std::string, json::object>& out) {
 
 status cdc_applier::sync() {
   return flush(true);
+}
+
+namespace {
+
+std::string encode_txn(const std::optional<int64_t>& event_count,
+                       const std::vector<std::pair<int64_t, cdc_event>>& events) {
+  json::object o;
+  o["version"] = 1;
+  o["event_count"] = event_count ? json::value(*event_count) : json::value(nullptr);
+  json::array a;
+  for (const auto& [order, e] : events) {
+    json::object r;
+    r["order"] = order;
+    r["topic"] = e.topic;
+    r["partition"] = e.partition;
+    r["offset"] = e.offset;
+    r["key"] = e.key;
+    r["value"] = e.value;
+    a.push_back(std::move(r));
+  }
+  o["events"] = std::move(a);
+  return json::serialize(o);
+}
+
+}  // namespace
+
+void cdc_applier::take_epoch(int64_t epoch, state_delta& out) {
+  auto& view = *view_;
+  // Pending transactions as 't' rows; finished ones lose theirs.
+  for (auto it = txn_rows_.begin(); it != txn_rows_.end();) {
+    if (!transactions_.count(*it)) {
+      view.pending["t" + *it] = std::nullopt;
+      it = txn_rows_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& [id, t] : transactions_) {
+    view.pending["t" + id] = encode_txn(t.event_count, t.events);
+    txn_rows_.insert(id);
+  }
+  out.ns = std::string(ns);
+  out.puts.clear();
+  out.deletes.clear();
+  for (const auto& [k, v] : view.pending)
+    if (v)
+      out.puts.emplace_back(k, *v);
+    else
+      out.deletes.push_back(k);
+  out.rows = static_cast<int64_t>(view.pending.size());
+  staged_.emplace_back(epoch, std::move(view.pending));
+  view.pending.clear();
+  view.wb.Clear();
+  view.staged = &staged_;
+}
+
+void cdc_applier::epochs_committed(int64_t committed) {
+  while (!staged_.empty() && staged_.front().first <= committed) staged_.pop_front();
 }
 
 }  // namespace sluice

@@ -21,6 +21,7 @@
 // Owner: one CDC applier actor (or `sluice cdc replay`); single-threaded, no CAF.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,6 +31,7 @@
 #include <vector>
 
 #include "state/cdc_record.hpp"
+#include "state/state_delta.hpp"
 #include "state/state_store.hpp"
 #include "state/status.hpp"
 
@@ -72,15 +74,30 @@ class cdc_applier {
   status get(const std::string& pk, std::optional<boost::json::object>& row);
   /// Every row, by primary key (sorted).
   status rows(std::map<std::string, boost::json::object>& out);
-  /// Writes what is still buffered and makes it durable.
+  /// Writes what is still buffered and makes it durable (checkpointed: does nothing; the
+  /// changes go with the epochs).
   status sync();
+
+  // ---- Checkpointed queries (docs/cdc.md "Checkpoints"): the table lives in the query's
+  // checkpoint store and changes only with epochs, so the table, its consumed offsets, the
+  // pending transactions ('t' rows) and the changelog commit together.
+  void use_epochs() { epochs_ = true; }
+  /// Barrier N: everything changed since N−1, pending transactions included, as N's delta.
+  /// Until N is committed the changes stay readable here (an overlay over the store).
+  void take_epoch(int64_t epoch, state_delta& out);
+  /// Drops the overlays of epochs ≤ `committed` (their rows are in the store now).
+  void epochs_committed(int64_t committed);
   const cdc_counters& counters() const { return counters_; }
 
  private:
   struct txn {
     std::vector<std::pair<int64_t, cdc_change>> changes;  // (total_order, change)
     std::optional<int64_t> event_count;
+    std::vector<std::pair<int64_t, cdc_event>> events;  // the records, for the 't' row (epochs)
   };
+  bool epochs_ = false;
+  std::deque<std::pair<int64_t, std::map<std::string, std::optional<std::string>>>> staged_;  // by epoch
+  std::set<std::string> txn_rows_;  // transactions with a 't' row in the store or staged
   struct batch_view;
   status apply_change(const cdc_change& c, batch_view& view, std::vector<cdc_row_change>* changes);
   status try_complete(const std::string& id, batch_view& view, std::vector<cdc_row_change>* changes);

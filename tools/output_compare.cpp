@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "state/state_store.hpp"
 
@@ -18,8 +19,11 @@ std::string normalise(const std::string& line) {
   auto& o = v.as_object();
   o.erase("trigger");
   o.erase("emitted_at");
+  o.erase("ingest_time");
   if (o.contains("record") && o.contains("origin")) o.erase("reason");  // a dead letter
-  return boost::json::serialize(o);
+  // A processing time quoted inside a value (a dead letter's record or origin).
+  static const std::regex quoted(R"(ingest_time(\\?"?[:=]\\?"?)[0-9TZ:.\-]+)");
+  return std::regex_replace(boost::json::serialize(o), quoted, "ingest_time$1*");
 }
 
 std::string hex(std::string_view b) {
@@ -65,6 +69,26 @@ std::string read_outputs(const std::string& root, output_records& out) {
       if (!line.empty()) ++recs[normalise(line)];
   }
   if (ec) return "reading " + root + ": " + ec.message();
+  return "";
+}
+
+std::string read_checkpoint_tables(const std::string& checkpoint_root, output_records& out) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(checkpoint_root, ec)) {
+    if (!fs::exists(e.path() / "CURRENT")) continue;
+    state_store::options o;
+    o.create_if_missing = false;
+    std::unique_ptr<state_store> store;
+    auto s = state_store::open(e.path().string(), o, store);
+    if (!s.is_ok()) return "checkpoint " + e.path().string() + ": " + s.to_string();
+    std::map<std::string, int64_t> recs;
+    s = store->scan("cdc", key_kind::committed, "", [&](std::string_view key, std::string_view value) {
+      ++recs[hex(key) + " → " + hex(value)];
+      return true;
+    });
+    if (!s.is_ok()) return "checkpoint " + e.path().string() + ": " + s.to_string();
+    if (!recs.empty()) out[e.path().filename().string() + "/table"] = std::move(recs);
+  }
   return "";
 }
 

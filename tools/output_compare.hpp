@@ -5,7 +5,7 @@
 // keyed by their directory relative to the root (joined/, late_rows/, dead_letters/, …), and
 // the rows of LevelDB tables found there (a CDC table), as "key → value" lines.
 // Normalisation (docs/checkpoints.md "Chaos"): a record's "trigger" number and an alert's
-// processing time ("emitted_at") depend on where triggers fell, and so does the watermark a
+// processing time ("emitted_at", "ingest_time") depend on where triggers fell and when, and so does the watermark a
 // late row's reason quotes; they are dropped. Everything else must match exactly.
 #pragma once
 
@@ -30,6 +30,10 @@ struct output_difference {
   std::vector<std::string> examples;  // a few differing records, with their directory
   bool clean() const { return lost == 0 && duplicated == 0 && changed == 0; }
 };
+
+/// Adds the tables kept in checkpoints under `checkpoint_root` (a checkpointed CDC query's
+/// table is namespace "cdc" of its checkpoint) as "<query>/table" records.
+std::string read_checkpoint_tables(const std::string& checkpoint_root, output_records& out);
 
 output_difference compare_outputs(const output_records& reference, const output_records& run);
 
