@@ -35,4 +35,22 @@ BOOST_AUTO_TEST_CASE(refuses_malformed_specs_with_the_fix) {
   BOOST_TEST(!f.arm("crash:filter:2:sometimes").is_ok());
 }
 
+BOOST_AUTO_TEST_CASE(knows_the_checkpoint_points_and_exits_through_its_handler) {
+  fault_plan f;
+  BOOST_TEST(f.arm("exit:before-commit:2,exit:after-commit,leveldb:sync:3,broker:down").is_ok());
+  BOOST_TEST(!f.arm("exit:whenever").is_ok());
+  BOOST_TEST(!f.hit("exit:before-commit"));
+  BOOST_TEST(f.hit("exit:before-commit"));
+  // Without a handler an exit point throws (an embedding program, a test) …
+  BOOST_CHECK_THROW(f.exit_process("exit:before-commit"), std::runtime_error);
+  // … with one, the handler decides (the CLI ends the process).
+  std::string seen;
+  f.set_process_exit([&](const std::string& p) {
+    seen = p;
+    throw std::logic_error("handled");
+  });
+  BOOST_CHECK_THROW(f.exit_process("exit:after-commit"), std::logic_error);
+  BOOST_TEST(seen == "exit:after-commit");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
