@@ -210,7 +210,8 @@ int bench_command(const std::vector<std::string>& args) {
       "batch", po::value<int64_t>()->default_value(4096), "records per trigger (batch size)")(
       "credits", po::value<int>()->default_value(4), "triggers in flight")("runs", po::value<int>()->default_value(3),
                                                                            "runs of each side (median reported)")(
-      "partitions", po::value<int>()->default_value(2), "join, window: partitions");
+      "partitions", po::value<int>()->default_value(2), "join, window, checkpoint: partitions")(
+      "state-rows", po::value<uint64_t>()->default_value(1'000'000), "checkpoint: state rows to recover");
   po::options_description all;
   all.add(d).add_options()("what", po::value<std::string>(), "");
   po::positional_options_description pos;
@@ -224,12 +225,14 @@ int bench_command(const std::vector<std::string>& args) {
     return 2;
   }
   if (vm.count("help") || !vm.count("what")) {
-    std::cout << "usage: sluice bench passthrough|join|window|kafka|cdc [options]\n\n" << d << "\n";
+    std::cout << "usage: sluice bench passthrough|join|window|kafka|cdc|checkpoint [options]\n\n" << d << "\n";
     return vm.count("help") ? 0 : 2;
   }
   std::string what = vm["what"].as<std::string>();
-  if (what != "passthrough" && what != "join" && what != "window" && what != "kafka" && what != "cdc") {
-    std::fprintf(stderr, "sluice bench: unknown benchmark '%s'; accepted: passthrough, join, window, kafka, cdc\n",
+  if (what != "passthrough" && what != "join" && what != "window" && what != "kafka" && what != "cdc" &&
+      what != "checkpoint") {
+    std::fprintf(stderr,
+                 "sluice bench: unknown benchmark '%s'; accepted: passthrough, join, window, kafka, cdc, checkpoint\n",
                  what.c_str());
     return 2;
   }
@@ -243,6 +246,8 @@ int bench_command(const std::vector<std::string>& args) {
   }
   if (what == "kafka") return bench_kafka(records, runs);
   if (what == "cdc") return bench_cdc(records, runs);
+  if (what == "checkpoint")
+    return bench_checkpoint(records, runs, std::max(1, vm["partitions"].as<int>()), vm["state-rows"].as<uint64_t>());
   if (what == "join" || what == "window") {
     int partitions = vm["partitions"].as<int>();
     if (partitions < 1) {

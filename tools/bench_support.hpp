@@ -49,5 +49,6 @@ inline generator_spec keyed_spec(uint64_t count, uint64_t seed) {
 
 int bench_window(uint64_t records, int runs, int64_t batch, int credits, int partitions);
 int bench_cdc(uint64_t records, int runs);
+int bench_checkpoint(uint64_t records, int runs, int partitions, uint64_t state_rows);
 
 }  // namespace sluice::cli

@@ -33,7 +33,10 @@ BOOST_AUTO_TEST_CASE(the_join_app_survives_kills_and_faults) {
 BOOST_AUTO_TEST_CASE(the_window_app_survives_kills_and_faults) {
   test::temp_dir work("chaos-window");
   std::string out;
-  int rc = test::run_sluice("chaos iot --kills 3 --seed 5 --set readings.count=8000 --work " + work.str("w"), out);
+  // No offline devices: which readings are late then cannot depend on how much the first
+  // trigger happened to read (on a loaded machine, two undisturbed runs could differ).
+  int rc = test::run_sluice(
+      "chaos iot --kills 3 --seed 5 --set readings.count=8000 --set readings.offline=0 --work " + work.str("w"), out);
   BOOST_TEST_INFO(out);
   BOOST_TEST(rc == 0);
   BOOST_TEST(out.find(", 0 lost, 0 duplicated, 0 changed") != std::string::npos);
