@@ -23,7 +23,13 @@ bool epochs_enabled(const coordinator_state& st) {
 void inject_barrier(self_ptr self, int64_t after_trigger) {
   auto& st = self->state;
   int64_t n = st.next_epoch++;
-  st.epochs[n].trigger = after_trigger;
+  auto& e = st.epochs[n];
+  e.trigger = after_trigger;
+  if (st.last_committed.trigger == after_trigger) {
+    // The barrier follows a trigger already committed (the last epoch at stop or end).
+    e.trigger_committed = true;
+    e.record = st.last_committed;
+  }
   st.last_barrier_trigger = after_trigger;
   st.last_barrier_us = now_us();
   for (auto& s : st.sources) self->send(s, barrier{n, after_trigger});
@@ -153,16 +159,18 @@ void commit(self_ptr self, int64_t k) {
     st.last_watermark_us = t.report.next_watermark_us;
     self->send(st.cfg.supervisor,
                trigger_committed{k, t.end_positions, t.report.next_watermark_us, st.cfg.totals, t.report});
+    auto& last = st.last_committed;
+    last.trigger = k;
+    last.watermark_us = t.report.next_watermark_us;
+    last.positions = t.end_positions;
+    last.triggers = st.cfg.totals.triggers;
+    last.input_rows = st.cfg.totals.input_rows;
+    last.output_rows = st.cfg.totals.output_rows;
+    last.dead_letters = st.cfg.totals.dead_letters;
     for (auto& [n, e] : st.epochs) {
       if (e.trigger != k) continue;
       e.trigger_committed = true;
-      e.record.trigger = k;
-      e.record.watermark_us = t.report.next_watermark_us;
-      e.record.positions = t.end_positions;
-      e.record.triggers = st.cfg.totals.triggers;
-      e.record.input_rows = st.cfg.totals.input_rows;
-      e.record.output_rows = st.cfg.totals.output_rows;
-      e.record.dead_letters = st.cfg.totals.dead_letters;
+      e.record = last;
     }
     st.triggers.erase(it);
     advance_epochs(self);

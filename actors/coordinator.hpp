@@ -99,6 +99,7 @@ struct coordinator_state {
   int64_t next_epoch = 1;
   int64_t last_barrier_us = 0;
   int64_t last_barrier_trigger = -1;  // the trigger the last barrier followed
+  epoch_record last_committed;        // positions and totals after the last committed trigger
   static inline const char* name = "coordinator";
 };
 
