@@ -5,12 +5,22 @@
 // column `key_column` (null or absent = null key); `headers_column` holds a JSON object or
 // array of {"key","value"} pairs. `finish(k)` waits for every delivery report of trigger k and
 // fails if a record was not delivered, so trigger k commits only when Kafka has all of it.
-// Delivery is at-least-once: a trigger replayed after a failure writes its records again
-// (exactly-once output arrives with the checkpoint issue).
+// Without a checkpoint, delivery is at-least-once: a trigger replayed after a failure writes
+// its records again.
+//
+// Checkpointed (staged, docs/checkpoints.md): records are kept per trigger instead of
+// produced; `prepare` hands an epoch's records to the coordinator, which commits them in the
+// epoch's WriteBatch; `publish` produces them with headers `sluice-epoch` and `sluice-seq`
+// (their number in the epoch). After a crash during a publish, the recovery publish first reads
+// the tail of every partition of the topic and skips the (epoch, seq) already there — exactly
+// once without broker transactions (the embedded broker does not enforce read_committed). The
+// tail read assumes no other query writes the same epoch numbers to the topic.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "state/kafka_producer.hpp"
 #include "state/row_sink.hpp"
@@ -35,6 +45,11 @@ class kafka_sink final : public row_sink {
   status finish(int64_t trigger, int64_t& rows) override;
   std::string description() const override { return "KafkaSink[" + options_.topic + "]"; }
   bool blocking() const override { return true; }
+  status stage(int64_t last_committed_trigger) override;
+  status prepare(int64_t last_trigger, std::vector<std::string>& durable) override;
+  status publish(int64_t epoch, int64_t last_trigger, const std::vector<std::string>& durable, bool recovering,
+                 int64_t& published) override;
+  const char* guarantee() const override { return staged_ ? "exactly-once" : "at-least-once"; }
   void set_warning_handler(std::function<void(std::string)> h) override { warn_ = std::move(h); }
 
  private:
@@ -43,6 +58,10 @@ class kafka_sink final : public row_sink {
   std::function<void(std::string)> warn_;
   int64_t rows_ = 0;
   std::string value_;
+  bool staged_ = false;
+  std::map<int64_t, std::vector<std::string>> pending_;  // staged: encoded records by trigger
+  /// The sequence numbers of `epoch` already in the topic's tail (recovery).
+  status published_seqs(int64_t epoch, size_t records, std::set<int64_t>& seen);
 };
 
 /// Parses a headers cell (JSON object of strings, or array of {"key","value"}).
