@@ -5,6 +5,7 @@
 #include <map>
 #include <variant>
 
+#include "actors/sink_actor.hpp"
 #include "messages/time.hpp"
 
 namespace sluice {
@@ -156,20 +157,8 @@ alert_actor::behavior_type alert_actor_impl(alert_actor::pointer self, alert_act
         p.num_rows_total = static_cast<int64_t>(st->alerts.remembered());
         return p;
       },
-      [=](prepare_output& p) {
-        output_prepared r{st->cfg.name, {}};
-        auto s = st->output->prepare(p.last_trigger, r.durable);
-        if (!s.is_ok())
-          throw std::runtime_error("alerts: staging epoch " + std::to_string(p.epoch) + ": " + s.to_string());
-        return r;
-      },
-      [=](publish_output& p) {
-        int64_t n = 0;
-        auto s = st->output->publish(p.epoch, p.last_trigger, p.durable, p.recovering, n);
-        if (!s.is_ok())
-          throw std::runtime_error("alerts: publishing epoch " + std::to_string(p.epoch) + ": " + s.to_string());
-        return n;
-      },
+      [=](prepare_output& p) { return prepare_sink(*st->output, st->cfg.name, p); },
+      [=](publish_output& p) { return publish_sink(*st->output, p); },
   };
 }
 

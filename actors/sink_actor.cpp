@@ -7,8 +7,6 @@
 
 namespace sluice {
 
-namespace {
-
 /// prepare/publish of one row_sink, as every output answers them.
 output_prepared prepare_sink(row_sink& sink, const std::string& name, const prepare_output& p) {
   output_prepared r{name, {}};
@@ -26,6 +24,8 @@ int64_t publish_sink(row_sink& sink, const publish_output& p) {
                              s.to_string());
   return n;
 }
+
+namespace {
 
 void open_sink(row_sink& sink, int64_t staged_after, const std::string& what) {
   auto s = sink.open();

@@ -27,6 +27,11 @@ struct sink_actor_config {
   int64_t staged_after = -2;
 };
 
+/// What every output (sink, dead letters, alert output) answers to prepare and publish for
+/// its row_sink; they throw naming the sink and the epoch.
+output_prepared prepare_sink(row_sink& sink, const std::string& name, const prepare_output& p);
+int64_t publish_sink(row_sink& sink, const publish_output& p);
+
 /// The sink answers the operator interface and, as an output, prepare/publish of epochs.
 sink_actor::behavior_type sink_actor_impl(sink_actor::pointer self, sink_actor_config cfg);
 
