@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/pipeline.hpp"
-#include "actors/query_runner.hpp"
+#include "actors/plan/pipeline.hpp"
+#include "actors/runtime/query_runner.hpp"
 
 namespace sluice::test {
 

@@ -1,0 +1,61 @@
+// stage: a stateful operator as the query plan holds it — something that spawns its actors
+// between the watermark tracker and the rest of the query (a router and P partitions, each an
+// operator host: actors/runtime/operator_host.hpp), knows its output schema, and explains
+// itself. Join, window/session aggregation, keyed process and CDC apply are stages.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "actors/api/operator_interface.hpp"
+#include "state/faults/fault_plan.hpp"
+#include "state/store/state_delta.hpp"
+#include "state/store/state_store.hpp"
+
+namespace sluice {
+
+struct stage_context {
+  caf::local_actor* spawner = nullptr;                        // the query's supervisor
+  std::function<void(const caf::actor&, std::string)> watch;  // monitor as a child of the query
+  dead_letter_actor dead_letters;
+  fault_plan_ptr faults;
+  int64_t restored_watermark_us = 0;
+  bool no_data_batches = true;
+  std::shared_ptr<state_store> store;  // the query's checkpoint, if any
+  bool restore = false;                // actors load their state from `store` (the last epoch)
+  coordinator_actor coordinator;       // set: epochs on, actors send their deltas
+};
+
+class stateful_stage {
+ public:
+  virtual ~stateful_stage() = default;
+  virtual schema_ptr output_schema() const = 0;
+  virtual std::string explain() const = 0;
+  /// Actors that send to `downstream`: how many watermarks per trigger it will receive.
+  virtual int partitions() const = 0;
+  /// Spawns the stage in front of `downstream`; returns the actor upstream sends to.
+  virtual operator_actor spawn(stage_context& ctx, operator_actor downstream) const = 0;
+};
+
+using stage_ptr = std::shared_ptr<const stateful_stage>;
+
+/// What every stateful partition does on start with `restore`: hand each committed row of its
+/// namespace to `load` (a failure, or the first row `load` refuses, throws naming the partition).
+/// With `baseline`, each row also seeds it (epochs diff against what is committed).
+inline void restore_partition(const std::shared_ptr<state_store>& store, const std::string& name,
+                              const std::function<status(std::string_view, std::string_view)>& load,
+                              delta_baseline* baseline = nullptr) {
+  if (!store) return;
+  status bad;
+  auto s = store->scan(name, key_kind::committed, "", [&](std::string_view k, std::string_view v) {
+    if (baseline) baseline->seed(k, v);
+    bad = load(k, v);
+    return bad.is_ok();
+  });
+  if (!s.is_ok()) throw std::runtime_error("restoring " + name + ": " + s.to_string());
+  if (!bad.is_ok()) throw std::runtime_error("restoring " + name + ": " + bad.message());
+}
+
+}  // namespace sluice

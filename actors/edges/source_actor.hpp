@@ -1,0 +1,51 @@
+// source_actor: reads one input's records per trigger, turns them into a batch (the
+// from_json step, or raw landing), runs the input's fused steps (filters before the
+// watermark, the watermark probe, …) and sends the batch and then its watermark downstream.
+//
+// Spawned by the query supervisor with everything it needs (`source_config`); the reader
+// has already been positioned where the query resumes. Per trigger request k:
+//
+//   read ≤ max records ─▶ decode (bad → dead letters) ─▶ steps ─▶ batch k ─▶ watermark k
+//                                                         └──▶ reply source_progress
+//
+// The watermark it sends carries no value; its report has this input's progress and the
+// event-time statistics the probe saw, from which the tracker computes the input's watermark.
+// A read error stops the actor with `sluice_errc::source_failed`.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/api/operator_interface.hpp"
+#include "actors/operators/transform/transform.hpp"
+#include "state/faults/fault_plan.hpp"
+#include "state/io/files/record_reader.hpp"
+
+namespace sluice {
+
+/// json: the value decoded by the declared schema; raw: raw_landing_schema(); kafka: Spark's
+/// Kafka source columns (kafka_record_schema()), the value unparsed (from_json it later).
+enum class record_format { json, raw, kafka };
+
+struct source_config {
+  std::string name;  // the input's name; also the actor's name in errors and fault points
+  uint32_t input = 0;
+  std::shared_ptr<record_reader> reader;
+  record_format format = record_format::json;
+  schema_ptr schema;            // json: the declared schema; raw: raw_landing_schema()
+  std::vector<step_ptr> steps;  // fused input chain
+  operator_actor downstream;
+  dead_letter_actor dead_letters;
+  fault_plan_ptr faults;
+};
+
+/// value:string, ingest_time:timestamp, source:string, position:string — raw landing rows.
+schema_ptr raw_landing_schema();
+/// key:string, value:string, topic:string, partition:int64, offset:int64, timestamp:timestamp,
+/// timestampType:int64, headers:string (JSON array of {"key","value"}) — Spark's Kafka rows.
+schema_ptr kafka_record_schema();
+
+source_actor::behavior_type source_actor_impl(source_actor::pointer self, source_config cfg);
+
+}  // namespace sluice

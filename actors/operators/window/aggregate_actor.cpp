@@ -1,0 +1,67 @@
+#include "actors/operators/window/aggregate_actor.hpp"
+
+#include "messages/codec/json_codec.hpp"
+#include "messages/data/time.hpp"
+
+namespace sluice {
+
+void aggregate_handler::on_batch(batch& b, int64_t watermark_us, host_output& out) {
+  agg_->process(b.rows, watermark_us, o_.route_late_rows ? &late_ : nullptr);
+  for (const auto& r : late_)
+    out.dead.push_back(dead_letter{
+        encode_row(*b.schema, r),
+        "late row: its window closed at or below the watermark " + format_iso8601_ms(watermark_us), "", b.trigger});
+  late_.clear();
+}
+
+state_operator_progress aggregate_handler::on_watermark(const trigger_end& end, host_output& out) {
+  agg_->emit(end.watermark_us, end.had_rows || end.input_rows > 0, state_rows_);
+  if (end.no_data_batches && end.next_watermark_us > end.watermark_us) agg_->evict(end.next_watermark_us, state_rows_);
+  project(state_rows_, out);
+  auto c = agg_->take_counters();
+  auto p = stats();
+  p.num_rows_updated = c.updated;
+  p.num_rows_removed = c.removed;
+  p.num_rows_dropped_by_watermark = c.dropped_late;
+  p.num_shuffle_partitions = o_.partitions;
+  p.custom_metrics["lateInputRows"] = c.late_input_rows;
+  p.custom_metrics["emittedRows"] = c.emitted;
+  return p;
+}
+
+state_operator_progress aggregate_handler::stats() const {
+  state_operator_progress p;
+  p.operator_name = o_.operator_name;
+  p.num_rows_total = agg_->rows_total();
+  p.memory_used_bytes = agg_->memory_used_bytes();
+  return p;
+}
+
+/// The state's rows as output rows (the identity projection was decided at build).
+void aggregate_handler::project(std::vector<row>& rows, host_output& out) const {
+  const auto& proj = o_.projection;
+  if (proj.empty()) {
+    if (out.rows.empty())
+      out.rows.swap(rows);
+    else
+      for (auto& r : rows) out.rows.push_back(std::move(r));
+    rows.clear();
+    return;
+  }
+  out.rows.reserve(out.rows.size() + rows.size());
+  size_t si = o_.start_index;
+  for (auto& r : rows) {
+    row o;
+    o.event_time_us = r.event_time_us;
+    o.values.reserve(proj.size());
+    for (int i : proj)
+      o.values.push_back(
+          i >= 0 ? std::move(r.values[static_cast<size_t>(i)])
+                 : value{static_cast<double>(std::get<int64_t>(r.values[si + 1]) - std::get<int64_t>(r.values[si])) /
+                         1e6});
+    out.rows.push_back(std::move(o));
+  }
+  rows.clear();
+}
+
+}  // namespace sluice

@@ -1,0 +1,298 @@
+// operator_host: the one actor every stateful operator runs in (join, window and session
+// aggregation, keyed process, CDC apply, the alert emitter). The host owns what is the same
+// for all of them; an operator supplies only a handler — a plain class over its state (the
+// state itself lives in state/, without CAF) — and a stage that spawns it
+// (docs/architecture.md, "Adding an operator").
+//
+// What the host does, per message, in per-sender order (messages/control/control.hpp):
+//
+//   batch k      ─▶ handler.on_batch(b, W, out)            rows judged against W = W_{k−1}
+//                   out.rows ─▶ downstream (one batch), out.dead ─▶ dead letters
+//                   fault point crash:<name> (after the batch)
+//   watermark k  ─▶ (the `upstream`-th one of trigger k) handler.on_watermark(end, out)
+//                   out ─▶ downstream, then the watermark with the handler's metrics
+//                   W := max(W, W_k)
+//   barrier N    ─▶ (aligned over `upstream` senders; later triggers wait) epoch N's delta ─▶
+//                   coordinator: handler.take_delta, or the handler's `save` rows diffed against
+//                   the last epoch (state/store/state_delta.hpp); the barrier goes on
+//   end of input ─▶ downstream
+//   stats        ─▶ handler.stats()
+//
+// On start: handler.start(ctx) if it has one (may throw: the actor fails, the supervisor
+// restarts the query), then, resuming (`restore`), every committed row of the operator's
+// namespace goes to handler.load (which also seeds the delta baseline). An exception from any
+// handler call fails the actor with `operator_failed` naming it (report_failures_as).
+//
+// Handler contract (all but the first four optional, found by name at compile time):
+//   schema_ptr output_schema() const;                         the rows it sends downstream
+//   void on_batch(batch&, int64_t watermark_us, host_output&);
+//   state_operator_progress on_watermark(const trigger_end&, host_output&);
+//   state_operator_progress stats() const;
+//   status load(std::string_view key, std::string_view value);   resume from an epoch
+//   void save(const state_store::row_writer&) const;              list the state for a delta
+//   void take_delta(int64_t epoch, state_delta&);                 a handler that tracks its own
+//   void start(const host_context&);                              open outputs, stores
+//   auto extra_handlers(Self*);                                   a tuple of more CAF handlers
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "actors/api/operator_interface.hpp"
+#include "actors/api/stage.hpp"
+#include "state/faults/fault_plan.hpp"
+#include "state/store/state_delta.hpp"
+#include "state/store/state_store.hpp"
+
+namespace sluice {
+
+/// Where a host sends, and what it resumes from; made by `host_config_for` from a stage's
+/// context, the same for every operator.
+struct host_config {
+  std::string name;  // the actor's name: its state namespace and fault point crash:<name>
+  operator_actor downstream;
+  dead_letter_actor dead_letters;
+  fault_plan_ptr faults;
+  std::shared_ptr<state_store> store;  // the checkpoint (may be null)
+  bool restore = false;                // load the namespace `name` from `store` at start
+  coordinator_actor coordinator;       // set: epochs on, barrier N's delta goes here
+  int64_t watermark_us = 0;            // the combined watermark to resume from
+  bool no_data_batches = true;
+  int upstream = 1;  // senders of each trigger's watermark and each barrier
+};
+
+/// The common part of a stateful actor's config, from the stage context.
+inline host_config host_config_for(const stage_context& ctx, std::string name, operator_actor downstream) {
+  host_config c;
+  c.name = std::move(name);
+  c.downstream = std::move(downstream);
+  c.dead_letters = ctx.dead_letters;
+  c.faults = ctx.faults;
+  c.store = ctx.store;
+  c.restore = ctx.restore;
+  c.coordinator = ctx.coordinator;
+  c.watermark_us = ctx.restored_watermark_us;
+  c.no_data_batches = ctx.no_data_batches;
+  return c;
+}
+
+/// What a handler call produces: output rows of the trigger, dead letters (the host fills in
+/// the trigger number, and its name as origin where none is given).
+struct host_output {
+  std::vector<row> rows;
+  std::vector<dead_letter> dead;
+};
+
+/// The end of trigger k, as a handler sees it.
+struct trigger_end {
+  int64_t trigger = 0;
+  int64_t watermark_us = 0;       // W: what trigger k ran with
+  int64_t next_watermark_us = 0;  // W_k: computed at its end (≥ W; W when there is none)
+  bool had_rows = false;          // this actor received rows in trigger k
+  int64_t input_rows = 0;         // rows the sources read in trigger k
+  bool no_data_batches = true;
+  const trigger_report* report = nullptr;
+};
+
+/// What a handler's start sees.
+struct host_context {
+  const std::string& name;
+  const std::shared_ptr<state_store>& store;
+  bool epochs;  // a coordinator takes deltas: the query is checkpointed
+};
+
+namespace host_detail {
+template <class H, class = void>
+struct has_load : std::false_type {};
+template <class H>
+struct has_load<H, std::void_t<decltype(std::declval<H&>().load(std::string_view{}, std::string_view{}))>>
+    : std::true_type {};
+template <class H, class = void>
+struct has_take_delta : std::false_type {};
+template <class H>
+struct has_take_delta<H, std::void_t<decltype(std::declval<H&>().take_delta(int64_t{}, std::declval<state_delta&>()))>>
+    : std::true_type {};
+template <class H, class = void>
+struct has_start : std::false_type {};
+template <class H>
+struct has_start<H, std::void_t<decltype(std::declval<H&>().start(std::declval<const host_context&>()))>>
+    : std::true_type {};
+template <class H, class Self, class = void>
+struct has_extra : std::false_type {};
+template <class H, class Self>
+struct has_extra<H, Self, std::void_t<decltype(std::declval<H&>().extra_handlers(std::declval<Self*>()))>>
+    : std::true_type {};
+
+/// The host's own state: the handler, the watermark, barrier alignment.
+template <class Handler>
+struct host_state {
+  host_config cfg;
+  std::shared_ptr<Handler> handler_ptr;
+  Handler& handler;
+  int64_t watermark_us;
+  bool had_rows = false;
+  delta_baseline baseline;
+  std::map<int64_t, int> watermarks;  // trigger → watermarks so far (upstream > 1)
+  // Barrier alignment by trigger number: epoch → (barriers so far, trigger it follows); while
+  // one is incomplete, messages of later triggers wait in `held`.
+  std::map<int64_t, std::pair<int, int64_t>> barriers;
+  std::vector<std::variant<batch, watermark>> held;
+  host_state(host_config c, std::shared_ptr<Handler> h)
+      : cfg(std::move(c)), handler_ptr(std::move(h)), handler(*handler_ptr), watermark_us(cfg.watermark_us) {}
+
+  bool waits(int64_t trigger) const { return !barriers.empty() && trigger > barriers.begin()->second.second; }
+};
+
+template <class Self, class Handler>
+void flush(Self* self, host_state<Handler>& st, int64_t trigger, host_output& out) {
+  if (!out.dead.empty()) {
+    dead_letter_batch d{trigger, std::move(out.dead)};
+    for (auto& l : d.letters) {
+      l.trigger = trigger;
+      if (l.origin.empty()) l.origin = st.cfg.name;
+    }
+    out.dead.clear();
+    self->send(st.cfg.dead_letters, std::move(d));
+  }
+  if (!out.rows.empty()) {
+    batch b;
+    b.schema = st.handler.output_schema();
+    b.trigger = trigger;
+    b.rows.swap(out.rows);
+    self->send(st.cfg.downstream, std::move(b));
+  }
+}
+
+template <class Self, class Handler>
+void on_batch(Self* self, host_state<Handler>& st, batch& b) {
+  host_output out;
+  st.had_rows |= !b.rows.empty();
+  st.handler.on_batch(b, st.watermark_us, out);
+  if (st.cfg.faults && st.cfg.faults->hit("crash:" + st.cfg.name))
+    throw std::runtime_error("fault injected at crash:" + st.cfg.name);
+  flush(self, st, b.trigger, out);
+}
+
+template <class Self, class Handler>
+void on_watermark(Self* self, host_state<Handler>& st, watermark& w) {
+  if (st.cfg.upstream > 1) {
+    if (++st.watermarks[w.trigger] < st.cfg.upstream) {
+      self->send(st.cfg.downstream, std::move(w));
+      return;
+    }
+    st.watermarks.erase(w.trigger);
+  }
+  trigger_end end;
+  end.trigger = w.trigger;
+  end.watermark_us = st.watermark_us;
+  end.next_watermark_us = w.value_us == no_watermark ? st.watermark_us : std::max(st.watermark_us, w.value_us);
+  end.had_rows = st.had_rows;
+  for (const auto& s : w.report.sources) end.input_rows += s.num_input_rows;
+  end.no_data_batches = st.cfg.no_data_batches;
+  end.report = &w.report;
+  host_output out;
+  auto metrics = st.handler.on_watermark(end, out);
+  flush(self, st, w.trigger, out);
+  st.had_rows = false;
+  if (w.value_us != no_watermark) st.watermark_us = std::max(st.watermark_us, w.value_us);
+  w.report.operators.push_back(std::move(metrics));
+  self->send(st.cfg.downstream, std::move(w));
+}
+
+template <class Self, class Handler>
+void take_epoch(Self* self, host_state<Handler>& st, int64_t epoch) {
+  if (!st.cfg.coordinator) return;
+  epoch_part part;
+  part.epoch = epoch;
+  part.delta.ns = st.cfg.name;
+  if constexpr (has_take_delta<Handler>::value) {
+    st.handler.take_delta(epoch, part.delta);
+  } else {
+    st.baseline.diff([&](const state_store::row_writer& put) { st.handler.save(put); }, part.delta);
+  }
+  self->send(st.cfg.coordinator, std::move(part));
+}
+
+template <class Self, class Handler>
+void on_barrier(Self* self, host_state<Handler>& st, barrier& b) {
+  auto& entry = st.barriers[b.epoch];
+  ++entry.first;
+  entry.second = b.trigger;
+  while (!st.barriers.empty() && st.barriers.begin()->second.first >= st.cfg.upstream) {
+    int64_t epoch = st.barriers.begin()->first;
+    int64_t trigger = st.barriers.begin()->second.second;
+    st.barriers.erase(st.barriers.begin());
+    take_epoch(self, st, epoch);
+    self->send(st.cfg.downstream, barrier{epoch, trigger});
+    auto held = std::move(st.held);
+    st.held.clear();
+    for (auto& m : held) {
+      if (auto* hb = std::get_if<batch>(&m)) {
+        if (st.waits(hb->trigger))
+          st.held.emplace_back(std::move(*hb));
+        else
+          on_batch(self, st, *hb);
+      } else {
+        auto& hw = std::get<watermark>(m);
+        if (st.waits(hw.trigger))
+          st.held.emplace_back(std::move(hw));
+        else
+          on_watermark(self, st, hw);
+      }
+    }
+  }
+}
+
+template <class Handler>
+void start(host_state<Handler>& st) {
+  if constexpr (has_start<Handler>::value)
+    st.handler.start(host_context{st.cfg.name, st.cfg.store, static_cast<bool>(st.cfg.coordinator)});
+  if constexpr (has_load<Handler>::value) {
+    if (st.cfg.restore)
+      restore_partition(
+          st.cfg.store, st.cfg.name, [&](std::string_view k, std::string_view v) { return st.handler.load(k, v); },
+          &st.baseline);
+  }
+}
+
+}  // namespace host_detail
+
+/// The host's behaviour for `Handler`, as actor type `Actor` (operator_actor, or an extension
+/// of it whose extra messages the handler's `extra_handlers(self)` answers).
+template <class Handler, class Actor = operator_actor>
+typename Actor::behavior_type operator_host(typename Actor::pointer self, host_config cfg,
+                                            std::shared_ptr<Handler> handler) {
+  using namespace host_detail;
+  report_failures_as(self, cfg.name);
+  auto st = std::make_shared<host_state<Handler>>(std::move(cfg), std::move(handler));
+  start(*st);
+  auto common = std::make_tuple(
+      [=](batch& b) {
+        if (st->waits(b.trigger))
+          st->held.emplace_back(std::move(b));
+        else
+          on_batch(self, *st, b);
+      },
+      [=](watermark& w) {
+        if (st->waits(w.trigger))
+          st->held.emplace_back(std::move(w));
+        else
+          on_watermark(self, *st, w);
+      },
+      [=](barrier& b) { on_barrier(self, *st, b); },
+      [=](end_of_input& e) { self->send(st->cfg.downstream, std::move(e)); },
+      [=](stats_atom) { return st->handler.stats(); });
+  if constexpr (has_extra<Handler, std::remove_pointer_t<typename Actor::pointer>>::value) {
+    auto all = std::tuple_cat(common, st->handler.extra_handlers(self));
+    return std::apply([](auto&... fs) { return typename Actor::behavior_type{fs...}; }, all);
+  } else {
+    return std::apply([](auto&... fs) { return typename Actor::behavior_type{fs...}; }, common);
+  }
+}
+
+}  // namespace sluice

@@ -1,0 +1,84 @@
+#include "actors/runtime/query_runner.hpp"
+
+#include <filesystem>
+#include <thread>
+
+#include "actors/runtime/supervisor.hpp"
+#include "state/faults/fault_env.hpp"
+
+namespace sluice {
+
+run_result run_queries(const std::vector<query_plan_ptr>& plans, const run_options& opts) {
+  caf::actor_system_config cfg;
+  size_t threads = opts.threads ? opts.threads : std::max(2u, std::thread::hardware_concurrency());
+  cfg.set("scheduler.max-threads", threads);
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  run_result result;
+  // Outlives the actor system, so every store opened with it is closed before it goes.
+  std::unique_ptr<fault_env> env;
+  if (opts.faults && !opts.checkpoint_dir.empty())
+    env = std::make_unique<fault_env>(leveldb::Env::Default(), opts.faults);
+  {
+    caf::actor_system sys{cfg};
+    caf::scoped_actor self{sys};
+    auto listener = caf::actor_cast<query_listener>(self);
+    std::vector<supervisor_actor> supervisors;
+    size_t open = plans.size();
+    for (const auto& plan : plans) {
+      supervisor_config sc;
+      sc.plan = plan;
+      sc.listener = listener;
+      sc.faults = opts.faults;
+      sc.progress_path = opts.progress_path;
+      sc.broker_down = opts.broker_down;
+      if (!opts.checkpoint_dir.empty()) {
+        std::string dir = (std::filesystem::path(opts.checkpoint_dir) / plan->name).string();
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        state_store::options so;
+        so.env = env.get();
+        std::unique_ptr<state_store> store;
+        auto s = ec ? status::io_error(ec.message()) : state_store::open(dir, so, store);
+        if (!s.is_ok()) {
+          query_event e{plan->name,
+                        "failed",
+                        "checkpoint " + dir + " cannot be opened: " + s.to_string() +
+                            " (is it a sluice checkpoint directory? give the query a new one)",
+                        {},
+                        {}};
+          result.ok = false;
+          result.outcomes.push_back(e);
+          if (opts.on_event) opts.on_event(e);
+          --open;
+          continue;
+        }
+        sc.checkpoint = std::move(store);
+        sc.checkpoint_interval_us = opts.checkpoint_interval_us;
+      }
+      supervisors.push_back(sys.spawn(supervisor_impl, sc));
+    }
+    bool stop_sent = false;
+    while (open > 0) {
+      self->receive(
+          [&](query_event& e) {
+            if (e.kind == "finished" || e.kind == "failed") {
+              --open;
+              if (e.kind == "failed") result.ok = false;
+              result.outcomes.push_back(e);
+            }
+            if (opts.on_event) opts.on_event(e);
+          },
+          caf::after(std::chrono::milliseconds(50)) >>
+              [&] {
+                if (!stop_sent && opts.stop_requested && opts.stop_requested->load()) {
+                  stop_sent = true;
+                  for (auto& s : supervisors) self->send(s, stop_atom::value);
+                }
+              });
+    }
+    for (auto& s : supervisors) self->send_exit(s, caf::exit_reason::user_shutdown);
+  }
+  return result;
+}
+
+}  // namespace sluice

@@ -1,0 +1,30 @@
+// app_registry: the prebuilt apps `sluice run NAME` knows. Each app declares its settings
+// (apps/launch/app_config.hpp) and builds its queries only through the public pipeline API
+// (actors/plan/pipeline.hpp) — if an app needs anything else, the API is missing something.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "actors/plan/query_plan.hpp"
+#include "apps/launch/app_config.hpp"
+
+namespace sluice {
+
+struct app_definition {
+  std::string name;
+  std::string summary;
+  std::vector<app_setting> settings;
+  std::function<std::vector<query_plan_ptr>(const app_config&)> build;
+  /// Where the app's output goes, for the CLI's closing lines.
+  std::function<std::string(const app_config&)> outputs;
+  /// Run before the queries start (not for `explain`): e.g. clear the outputs of an earlier
+  /// run. Returns what it did, for the CLI to say.
+  std::function<std::string(const app_config&)> prepare;
+};
+
+const std::vector<app_definition>& registered_apps();
+const app_definition* find_app(const std::string& name);
+
+}  // namespace sluice

@@ -1,0 +1,215 @@
+#include "apps/prebuilt/fraud.hpp"
+
+#include <boost/json.hpp>
+#include <cmath>
+
+#include "apps/launch/kafka_input.hpp"
+#include "messages/codec/json_codec.hpp"
+
+namespace sluice {
+
+namespace {
+
+schema_ptr transactions_schema() {
+  return std::make_shared<const schema>(std::vector<column>{{"txn_id", column_type::int64, true, time_unit::millis},
+                                                            {"user", column_type::string, true, time_unit::millis},
+                                                            {"amount", column_type::float64, true, time_unit::millis},
+                                                            {"merchant", column_type::string, true, time_unit::millis},
+                                                            {"country", column_type::string, true, time_unit::millis},
+                                                            {"ts", column_type::timestamp, true, time_unit::millis}},
+                                        "ts");
+}
+
+// The running average per user: a spike is an amount above factor × the average of at least
+// min_history earlier amounts. Idle users are forgotten by an event-time timer.
+struct spend_spike final : keyed_processor<std::string> {
+  spend_spike(double factor, int64_t min_history, int64_t idle_us)
+      : factor_(factor), min_history_(min_history), idle_us_(idle_us) {}
+
+  void process(const std::string& user, keyed_context& ctx, const std::vector<record>& rows) override {
+    auto n = ctx.get_value_state("count");
+    auto mean = ctx.get_value_state("mean");
+    auto timer = ctx.get_value_state("timer");
+    int64_t count = n.exists() ? std::get<int64_t>(*n.get()) : 0;
+    double avg = mean.exists() ? std::get<double>(*mean.get()) : 0.0;
+    int64_t last = 0;
+    for (const auto& r : rows) {
+      double amount = r.num("amount");
+      if (count >= min_history_ && amount > factor_ * avg)
+        ctx.emit({value{user}, r["txn_id"], value{amount}, value{avg}, value{count}, value{r.time_us()}});
+      ++count;
+      avg += (amount - avg) / static_cast<double>(count);
+      last = std::max(last, r.time_us());
+    }
+    n.set(value{count});
+    mean.set(value{avg});
+    if (timer.exists()) ctx.delete_timer(std::get<int64_t>(*timer.get()), time_domain::event_time);
+    int64_t at = std::max(last + idle_us_, ctx.watermark_us() + 1);
+    ctx.register_event_time_timer(at);
+    timer.set(value{at});
+  }
+  void on_timer(const std::string&, keyed_context& ctx, int64_t, time_domain) override { ctx.clear_all(); }
+
+ private:
+  double factor_;
+  int64_t min_history_, idle_us_;
+};
+
+struct logistic_model {
+  double intercept = 0, threshold = 0.9;
+  std::vector<std::pair<std::string, double>> weights;
+};
+
+logistic_model load_model(const std::string& path) {
+  boost::json::value v;
+  auto err = read_json_file(path, v);
+  if (!err.empty()) throw config_error("setting 'model' = '" + path + "': " + err);
+  static const std::vector<std::string> features = {"count", "total", "avg_amount", "merchants", "countries"};
+  logistic_model m;
+  try {
+    const auto& o = v.as_object();
+    for (const auto& kv : o)
+      if (kv.key() != "intercept" && kv.key() != "weights" && kv.key() != "threshold")
+        throw config_error("model " + path + ": unknown field '" + std::string(kv.key()) +
+                           "' (expected intercept, weights, threshold)");
+    if (auto* b = o.if_contains("intercept")) m.intercept = b->to_number<double>();
+    if (auto* t = o.if_contains("threshold")) m.threshold = t->to_number<double>();
+    for (const auto& kv : o.at("weights").as_object()) {
+      std::string f(kv.key());
+      if (std::find(features.begin(), features.end(), f) == features.end())
+        throw config_error("model " + path + ": weight for unknown feature '" + f +
+                           "' (features: count, total, avg_amount, merchants, countries)");
+      m.weights.emplace_back(f, kv.value().to_number<double>());
+    }
+  } catch (const config_error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw config_error("model " + path + ": " + e.what() +
+                       " (expected {\"intercept\": b, \"weights\": {feature: w}, \"threshold\": t})");
+  }
+  return m;
+}
+
+}  // namespace
+
+app_definition fraud_app() {
+  app_definition app;
+  app.name = "fraud";
+  app.summary =
+      "fraud alerts: velocity (> 5 transactions per user in 5 minutes), spend spikes against the "
+      "user's running average (keyed state), optional logistic scoring per window";
+  app.settings = {
+      {"output", "sluice-output/fraud", "directory for flagged_windows/, spikes/, alerts/"},
+      {"watermark", "1m", "how late a transaction may arrive (watermark delay on ts)"},
+      {"velocity.window", "5m", "velocity window length"},
+      {"velocity.slide", "0s", "velocity window slide (0 = tumbling)"},
+      {"velocity.max", "5", "VELOCITY alert when a user has more transactions than this in a window"},
+      {"spike.factor", "5", "SPEND_SPIKE when an amount is above this times the user's running average"},
+      {"spike.min_history", "5", "transactions a user needs before spikes are judged"},
+      {"spike.idle", "24h", "forget a user's history after this much event time without a transaction"},
+      {"spike.ttl", "7d", "state TTL (processing time) for the running average"},
+      {"model", "", "logistic model JSON file for MODEL_SCORE alerts (empty = off)"},
+      {"alerts.max_per_user", "0", "at most this many alerts per user per minute (0 = no limit)"},
+      {"partitions", "2", "partitions of the window aggregation and of the keyed processor"},
+      {"output.overwrite", "true", "clear the outputs and the alert memory before running"},
+  };
+  for (auto& s : generator_settings("transactions", "transactions", "20000", "1000", "250ms"))
+    app.settings.push_back(s);
+  app.settings.push_back(alert_output_setting());
+  for (auto& s : kafka_input_settings()) app.settings.push_back(s);
+  for (auto& s : common_settings()) app.settings.push_back(s);
+  app.outputs = [](const app_config& c) {
+    auto out = c.str("output");
+    return "flagged windows: " + out + "/flagged_windows/  spikes: " + out +
+           "/spikes/  alerts: " + (c.str("alerts.to") == "file" ? out + "/alerts/" : c.str("alerts.to"));
+  };
+  app.prepare = [](const app_config& c) {
+    return clear_outputs(c, {"flagged_windows", "spikes", "alerts", "alert_memory", "dead_letters"});
+  };
+  app.build = [](const app_config& c) {
+    std::string out = c.str("output");
+    auto spec = generator_from(c, "transactions", "transactions");
+    auto delay = std::chrono::microseconds(c.duration_us("watermark"));
+    int partitions = static_cast<int>(c.integer("partitions", 1, 64));
+    int64_t max_n = c.integer("velocity.max", 0, 1'000'000);
+    alert_limits limits;
+    limits.max_per_key = c.integer("alerts.max_per_user", 0, 1'000'000);
+    std::optional<logistic_model> model;
+    if (!c.str("model").empty()) model = load_model(c.str("model"));
+    // Both queries read the same input; on Kafka each has its own consumer group.
+    std::vector<query_plan_ptr> plans;
+
+    pipeline v("fraud-velocity");
+    apply_common_settings(v, c);
+    v.with_dead_letters(out + "/dead_letters");
+    auto in = app_inputs(c, {{"transactions", "transactions", spec, transactions_schema()}}, "velocity");
+    auto windows =
+        v.source(std::move(in[0]))
+            .with_watermark("ts", delay)
+            .group_by(
+                {keys::col("user"), keys::window("ts", std::chrono::microseconds(c.duration_us("velocity.window")),
+                                                 std::chrono::microseconds(c.duration_us("velocity.slide")))})
+            .with_partitions(partitions)
+            .agg({aggs::count().as("count"), aggs::sum("amount").as("total"), aggs::avg("amount").as("avg_amount"),
+                  aggs::approx_count_distinct("merchant").as("merchants"),
+                  aggs::approx_count_distinct("country").as("countries")});
+    std::vector<alert_rule> rules = {{"VELOCITY",
+                                      [max_n](const record& r) { return std::get<int64_t>(r["count"]) > max_n; },
+                                      "count > " + std::to_string(max_n), "user", "window_start", "window_end", "high",
+                                      "{user} made {count} transactions totalling {total} between {window_start} and "
+                                      "{window_end}"}};
+    if (model) {
+      auto m = *model;
+      windows = windows.with_column(
+          "score", column_type::float64,
+          [m](const record& r) {
+            double z = m.intercept;
+            for (const auto& [f, w] : m.weights) z += w * r.num(f);
+            return value{1.0 / (1.0 + std::exp(-z))};
+          },
+          "logistic score");
+      rules.push_back({"MODEL_SCORE", [t = m.threshold](const record& r) { return r.num("score") > t; },
+                       "score > " + std::to_string(m.threshold), "user", "window_start", "window_end", "high",
+                       "{user} scored {score} between {window_start} and {window_end}"});
+    }
+    auto flagged = windows.filter(
+        [rules](const record& r) {
+          for (const auto& rule : rules)
+            if (rule.when(r)) return true;
+          return false;
+        },
+        "a rule holds");
+    flagged.alerts(rules, alert_output(c, out + "/alerts/velocity"), limits, out + "/alert_memory/velocity")
+        .to(sinks::jsonl(out + "/flagged_windows"));
+    plans.push_back(v.build());
+
+    pipeline s("fraud-spend-spike");
+    apply_common_settings(s, c);
+    s.with_dead_letters(out + "/dead_letters/spend-spike");
+    auto in2 = app_inputs(c, {{"transactions", "transactions", spec, transactions_schema()}}, "spend-spike");
+    auto spikes = s.source(std::move(in2[0]))
+                      .with_watermark("ts", delay)
+                      .key_by<std::string>("user")
+                      .with_partitions(partitions)
+                      .with_ttl("mean", std::chrono::microseconds(c.duration_us("spike.ttl")))
+                      .with_ttl("count", std::chrono::microseconds(c.duration_us("spike.ttl")))
+                      .process<spend_spike>({{"user", column_type::string, true, time_unit::millis},
+                                             {"txn_id", column_type::int64, true, time_unit::millis},
+                                             {"amount", column_type::float64, true, time_unit::millis},
+                                             {"running_avg", column_type::float64, true, time_unit::millis},
+                                             {"history", column_type::int64, true, time_unit::millis},
+                                             {"ts", column_type::timestamp, true, time_unit::millis}},
+                                            c.number("spike.factor", 1, 1e9),
+                                            c.integer("spike.min_history", 1, 1'000'000), c.duration_us("spike.idle"));
+    spikes
+        .alerts({{"SPEND_SPIKE", [](const record&) { return true; }, "every spike", "user", "ts", "ts", "high",
+                  "{user} spent {amount} at {ts}, over the running average {running_avg} of {history} transactions"}},
+                alert_output(c, out + "/alerts/spikes"), limits, out + "/alert_memory/spikes")
+        .to(sinks::jsonl(out + "/spikes"));
+    plans.push_back(s.build());
+    return plans;
+  };
+  return app;
+}
+
+}  // namespace sluice

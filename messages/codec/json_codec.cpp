@@ -1,0 +1,197 @@
+#include "messages/codec/json_codec.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "messages/data/time.hpp"
+
+namespace sluice {
+namespace json = boost::json;
+
+row_decoder::row_decoder(schema_ptr s) : schema_(std::move(s)) {}
+
+std::string row_decoder::decode(std::string_view text, row& out) {
+  json::monotonic_resource mr(buffer_, sizeof buffer_);
+  parser_.reset(&mr);
+  boost::system::error_code ec;
+  parser_.write(text.data(), text.size(), ec);
+  if (ec) return "not valid JSON: " + ec.message();
+  json::value doc = parser_.release();
+  if (!doc.is_object()) return "not a JSON object";
+  const json::object& obj = doc.get_object();
+  const schema& s = *schema_;
+  out.values.clear();
+  out.values.resize(s.size());
+  out.event_time_us = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const column& c = s.at(i);
+    auto it = obj.find(c.name);
+    if (it == obj.end() || it->value().is_null()) {
+      if (c.required || (s.event_time_index() && *s.event_time_index() == i))
+        return "missing required column '" + c.name + "'";
+      continue;
+    }
+    const json::value& v = it->value();
+    value& cell = out.values[i];
+    switch (c.type) {
+      case column_type::null:
+        break;
+      case column_type::boolean:
+        if (!v.is_bool()) return "column '" + c.name + "' expects bool, got " + json::serialize(v);
+        cell = v.get_bool();
+        break;
+      case column_type::int64:
+        if (v.is_int64())
+          cell = v.get_int64();
+        else if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX))
+          cell = static_cast<int64_t>(v.get_uint64());
+        else if (v.is_double() && std::trunc(v.get_double()) == v.get_double() && std::fabs(v.get_double()) < 9e18)
+          cell = static_cast<int64_t>(v.get_double());
+        else
+          return "column '" + c.name + "' expects int64, got " + json::serialize(v);
+        break;
+      case column_type::float64:
+        if (v.is_number())
+          cell = v.to_number<double>();
+        else
+          return "column '" + c.name + "' expects double, got " + json::serialize(v);
+        break;
+      case column_type::string:
+        if (!v.is_string()) return "column '" + c.name + "' expects string, got " + json::serialize(v);
+        cell = std::string(v.get_string());
+        break;
+      case column_type::timestamp: {
+        int64_t us;
+        if (v.is_string()) {
+          auto parsed = parse_iso8601_us(std::string_view(v.get_string()));
+          if (!parsed) return "column '" + c.name + "' is not an ISO-8601 timestamp: " + json::serialize(v);
+          us = *parsed;
+        } else if (v.is_number()) {
+          us = to_micros(v.to_number<double>(), c.unit);
+        } else {
+          return "column '" + c.name + "' expects a timestamp, got " + json::serialize(v);
+        }
+        cell = us;
+        if (s.event_time_index() && *s.event_time_index() == i) out.event_time_us = us;
+        break;
+      }
+      case column_type::json:
+        cell = json::serialize(v);
+        break;
+    }
+  }
+  return {};
+}
+
+std::string read_json_file(const std::string& path, json::value& out) {
+  std::ifstream in(path);
+  if (!in) return "cannot read the file";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  boost::system::error_code ec;
+  json::parse_options po;
+  po.allow_comments = true;
+  po.allow_trailing_commas = true;
+  out = json::parse(ss.str(), ec, {}, po);
+  if (ec) return "not valid JSON (" + ec.message() + ")";
+  return {};
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void append_json_value(std::string& out, const value& v, column_type type) {
+  char buf[32];
+  switch (v.index()) {
+    case 0:
+      out += "null";
+      break;
+    case 1:
+      out += std::get<bool>(v) ? "true" : "false";
+      break;
+    case 2:
+      if (type == column_type::timestamp) {
+        out.push_back('"');
+        out += format_iso8601(std::get<int64_t>(v));
+        out.push_back('"');
+      } else {
+        auto res = std::to_chars(buf, buf + sizeof buf, std::get<int64_t>(v));
+        out.append(buf, res.ptr);
+      }
+      break;
+    case 3: {
+      double d = std::get<double>(v);
+      if (!std::isfinite(d)) {
+        out += "null";
+      } else {
+        auto res = std::to_chars(buf, buf + sizeof buf, d);
+        out.append(buf, res.ptr);
+      }
+      break;
+    }
+    default:
+      if (type == column_type::json)
+        out += std::get<std::string>(v);
+      else
+        append_json_string(out, std::get<std::string>(v));
+      break;
+  }
+}
+
+void encode_row(const schema& s, const row& r, std::string& out) {
+  out.push_back('{');
+  for (size_t i = 0; i < s.size() && i < r.values.size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, s.at(i).name);
+    out.push_back(':');
+    append_json_value(out, r.values[i], s.at(i).type);
+  }
+  out.push_back('}');
+}
+
+std::string encode_row(const schema& s, const row& r) {
+  std::string out;
+  encode_row(s, r, out);
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,160 @@
+#include "messages/control/progress.hpp"
+
+#include <boost/json.hpp>
+#include <cmath>
+#include <cstdio>
+
+#include "messages/data/time.hpp"
+
+namespace sluice {
+namespace {
+
+// Spark rounds rates half-up to one decimal and omits NaN/infinite ones.
+void put_rate(boost::json::object& o, const char* key, double rate) {
+  if (!std::isfinite(rate)) return;
+  o[key] = std::floor(rate * 10.0 + 0.5) / 10.0;
+}
+
+template <class Map>
+void put_map(boost::json::object& o, const char* key, const Map& m) {
+  if (m.empty()) return;
+  boost::json::object inner;
+  for (const auto& [k, v] : m) inner[k] = v;
+  o[key] = std::move(inner);
+}
+
+// Boost.JSON prints doubles as 3.121976E5; Spark prints 312197.6. Rates are rounded to one
+// decimal already, so print them that way.
+void write_json(const boost::json::value& v, std::string& out) {
+  switch (v.kind()) {
+    case boost::json::kind::object: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& kv : v.get_object()) {
+        if (!first) out.push_back(',');
+        first = false;
+        out += boost::json::serialize(boost::json::value(kv.key()));
+        out.push_back(':');
+        write_json(kv.value(), out);
+      }
+      out.push_back('}');
+      break;
+    }
+    case boost::json::kind::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& e : v.get_array()) {
+        if (!first) out.push_back(',');
+        first = false;
+        write_json(e, out);
+      }
+      out.push_back(']');
+      break;
+    }
+    case boost::json::kind::double_: {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.1f", v.get_double());
+      out += buf;
+      break;
+    }
+    default:
+      out += boost::json::serialize(v);
+  }
+}
+
+}  // namespace
+
+void merge_operator_progress(std::vector<state_operator_progress>& into,
+                             const std::vector<state_operator_progress>& more) {
+  for (const auto& m : more) {
+    state_operator_progress* target = nullptr;
+    for (auto& i : into)
+      if (i.operator_name == m.operator_name) target = &i;
+    if (!target) {
+      into.push_back(m);
+      continue;
+    }
+    target->num_rows_total += m.num_rows_total;
+    target->num_rows_updated += m.num_rows_updated;
+    target->num_rows_removed += m.num_rows_removed;
+    target->num_rows_dropped_by_watermark += m.num_rows_dropped_by_watermark;
+    target->memory_used_bytes += m.memory_used_bytes;
+    target->num_state_store_instances += m.num_state_store_instances;
+    for (const auto& [k, v] : m.custom_metrics) target->custom_metrics[k] += v;
+  }
+}
+
+std::string to_json(const progress_record& p) {
+  const auto& r = p.report;
+  int64_t input_rows = 0;
+  for (const auto& s : r.sources) input_rows += s.num_input_rows;
+  boost::json::object o;
+  o["id"] = p.id;
+  o["runId"] = p.run_id;
+  o["name"] = p.name;
+  o["timestamp"] = format_iso8601_ms(p.timestamp_us);
+  o["batchId"] = p.batch_id;
+  o["batchDuration"] = p.batch_duration_ms;
+  o["numInputRows"] = input_rows;
+  put_rate(o, "inputRowsPerSecond", p.input_rows_per_second);
+  put_rate(o, "processedRowsPerSecond", p.processed_rows_per_second);
+  put_map(o, "durationMs", p.duration_ms);
+  boost::json::object et;
+  if (r.event_time.count > 0) {
+    et["avg"] = format_iso8601_ms(static_cast<int64_t>(std::llround(r.event_time.sum_us / r.event_time.count)));
+    et["max"] = format_iso8601_ms(r.event_time.max_us);
+    et["min"] = format_iso8601_ms(r.event_time.min_us);
+  }
+  et["watermark"] = format_iso8601_ms(r.watermark_us);
+  o["eventTime"] = std::move(et);
+  boost::json::array ops;
+  for (const auto& op : r.operators) {
+    boost::json::object j;
+    j["operatorName"] = op.operator_name;
+    j["numRowsTotal"] = op.num_rows_total;
+    j["numRowsUpdated"] = op.num_rows_updated;
+    j["numRowsRemoved"] = op.num_rows_removed;
+    j["memoryUsedBytes"] = op.memory_used_bytes;
+    j["numRowsDroppedByWatermark"] = op.num_rows_dropped_by_watermark;
+    j["numShufflePartitions"] = op.num_shuffle_partitions;
+    j["numStateStoreInstances"] = op.num_state_store_instances;
+    put_map(j, "customMetrics", op.custom_metrics);
+    ops.push_back(std::move(j));
+  }
+  o["stateOperators"] = std::move(ops);
+  boost::json::array srcs;
+  double seconds_between = p.input_rows_per_second > 0 && input_rows > 0 ? input_rows / p.input_rows_per_second : 0;
+  double seconds_processing =
+      p.processed_rows_per_second > 0 && input_rows > 0 ? input_rows / p.processed_rows_per_second : 0;
+  for (const auto& s : r.sources) {
+    boost::json::object j;
+    j["description"] = s.description;
+    j["startOffset"] = s.start_offset;
+    j["endOffset"] = s.end_offset;
+    j["latestOffset"] = s.end_offset;
+    j["numInputRows"] = s.num_input_rows;
+    if (seconds_between > 0) put_rate(j, "inputRowsPerSecond", s.num_input_rows / seconds_between);
+    if (seconds_processing > 0) put_rate(j, "processedRowsPerSecond", s.num_input_rows / seconds_processing);
+    if (s.num_dead_letters > 0) j["metrics"] = {{"numDeadLetters", std::to_string(s.num_dead_letters)}};
+    srcs.push_back(std::move(j));
+  }
+  o["sources"] = std::move(srcs);
+  boost::json::object sink;
+  sink["description"] = r.sink_description;
+  sink["numOutputRows"] = r.sink_rows;
+  o["sink"] = std::move(sink);
+  // Beyond Spark: per-input watermarks and which one holds the combined value back.
+  if (!r.input_watermarks_us.empty()) {
+    boost::json::object wm;
+    for (const auto& [name, v] : r.input_watermarks_us) wm[name] = format_iso8601_ms(v);
+    boost::json::object observed;
+    observed["inputWatermarks"] = std::move(wm);
+    if (!r.holding_input.empty()) observed["watermarkHeldBackBy"] = r.holding_input;
+    o["observedMetrics"] = std::move(observed);
+  }
+  std::string out;
+  write_json(o, out);
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,66 @@
+// checkpoint_record: the records of a checkpoint directory besides operator state — who the
+// checkpoint belongs to, and the last committed epoch (docs/formats/checkpoint.md, version 1).
+//
+// Owner: the query's supervisor (identity, recovery) and coordinator (epoch commits). Raw
+// LevelDB keys outside the state namespaces ('S' 0x01 …):
+//   "checkpoint.identity"   JSON: version, query name, query id (kept across restarts, as
+//                           Spark keeps `id` in its checkpoint metadata), the stateful plan
+//                           and its partition count, the inputs, when it was created
+//   "checkpoint.epoch"      JSON: version, epoch N, its last trigger, the combined watermark,
+//                           source positions after it, running totals, commit time
+//   "checkpoint.published"  JSON: version, the last epoch whose output every sink published
+// Epoch N's record is written in the same synced WriteBatch as N's state deltas and staged
+// sink records, so a reader sees all of N or none of it. Decoders refuse other versions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "state/store/status.hpp"
+
+namespace sluice {
+
+constexpr int checkpoint_format_version = 1;
+inline constexpr const char* identity_key = "checkpoint.identity";
+inline constexpr const char* epoch_key = "checkpoint.epoch";
+inline constexpr const char* published_key = "checkpoint.published";
+
+/// What a checkpoint must match to be reused.
+struct checkpoint_identity {
+  std::string query;
+  std::string id;                   // stable query id (uuid), created with the checkpoint
+  std::string plan;                 // the stateful operator as `explain` prints it ("" = none)
+  int partitions = 0;               // of the stateful operator
+  std::vector<std::string> inputs;  // input names, in order
+  int64_t created_us = 0;
+};
+
+std::string encode_identity(const checkpoint_identity& id);
+status decode_identity(const std::string& text, checkpoint_identity& id);
+/// Ok when a query described by `now` may resume from a checkpoint written as `stored`;
+/// otherwise why not and what to do, naming the field that differs.
+status check_identity(const checkpoint_identity& stored, const checkpoint_identity& now);
+
+struct epoch_record {
+  int64_t epoch = 0;
+  int64_t trigger = -1;  // the last trigger the epoch covers
+  int64_t watermark_us = 0;
+  std::vector<std::string> positions;  // per input, where the next trigger reads
+  int64_t triggers = 0, input_rows = 0, output_rows = 0, dead_letters = 0;
+  int64_t committed_us = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, epoch_record& x) {
+  return f(x.epoch, x.trigger, x.watermark_us, x.positions, x.triggers, x.input_rows, x.output_rows, x.dead_letters,
+           x.committed_us);
+}
+
+std::string encode_epoch(const epoch_record& e);
+status decode_epoch(const std::string& text, epoch_record& e);
+
+std::string encode_published(int64_t epoch);
+status decode_published(const std::string& text, int64_t& epoch);
+
+}  // namespace sluice

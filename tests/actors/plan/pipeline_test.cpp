@@ -1,0 +1,140 @@
+#include "actors/plan/pipeline.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+
+#include "messages/codec/json_codec.hpp"
+#include "test_support.hpp"
+
+using namespace sluice;
+
+namespace {
+schema_ptr ts_schema() {
+  return std::make_shared<const schema>(
+      std::vector<column>{{"k", column_type::string},
+                          {"v", column_type::int64},
+                          {"eventTime", column_type::timestamp, true, time_unit::seconds}},
+      "eventTime");
+}
+std::shared_ptr<memory_reader::channel> channel_of(std::vector<std::string> records) {
+  auto ch = std::make_shared<memory_reader::channel>();
+  for (auto& r : records) ch->push(std::move(r));
+  ch->close();
+  return ch;
+}
+std::vector<std::string> rows_of(memory_sink::store& st) {
+  std::vector<std::string> out;
+  for (auto& [t, r] : st.rows) out.push_back(encode_row(*st.schema, r));
+  return out;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(actors_plan_pipeline)
+
+BOOST_AUTO_TEST_CASE(filter_select_with_column_through_real_actors) {
+  test::temp_dir dir("pipeline");
+  auto out = std::make_shared<memory_sink::store>();
+  pipeline p("q");
+  p.with_trigger({trigger_kind::available_now, 0}).with_max_records_per_trigger(2).with_dead_letters(dir.str("dead"));
+  p.source(sources::memory("in",
+                           channel_of({R"({"k":"a","v":1,"eventTime":1})", R"({"k":"b","v":20,"eventTime":2})",
+                                       R"(not json)", R"({"k":"c","v":30,"eventTime":3})"}),
+                           ts_schema()))
+      .with_watermark("eventTime", std::chrono::seconds(1))
+      .filter([](const record& r) { return r.num("v") >= 10; }, "v >= 10")
+      .with_column("v2", boost::json::parse(R"(["+", "v", 1])"))
+      .select({"k", "v2"})
+      .to(sinks::memory(out));
+  auto result = test::run(p.build());
+  BOOST_TEST(result.ok);
+  BOOST_TEST(rows_of(*out) == (std::vector<std::string>{R"({"k":"b","v2":21})", R"({"k":"c","v2":31})"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(result.outcomes[0].summary.input_rows == 4);
+  BOOST_TEST(result.outcomes[0].summary.dead_letters == 1);
+  auto dead = test::read_lines(dir.str("dead"));
+  BOOST_REQUIRE(dead.size() == 1u);
+  BOOST_TEST(dead[0].find("\"reason\":\"not valid JSON") != std::string::npos);
+  BOOST_TEST(dead[0].find("\"origin\":\"memory:in@2\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(union_combines_watermarks_by_min_and_reports_progress) {
+  test::temp_dir dir("union");
+  auto out = std::make_shared<memory_sink::store>();
+  pipeline p("u");
+  p.with_trigger({trigger_kind::available_now, 0}).with_max_records_per_trigger(1).with_dead_letters(dir.str("dead"));
+  auto in1 = p.source(sources::memory("in1", channel_of({R"({"k":"x","v":0,"eventTime":20})"}), ts_schema()))
+                 .with_watermark("eventTime", std::chrono::seconds(10));
+  auto in2 =
+      p.source(sources::memory("in2",
+                               channel_of({R"({"k":"y","v":0,"eventTime":30})", R"({"k":"y","v":0,"eventTime":100})"}),
+                               ts_schema()))
+          .with_watermark("eventTime", std::chrono::seconds(15));
+  in1.union_with(in2).select({"eventTime"}).to(sinks::memory(out));
+  run_options ro;
+  ro.progress_path = dir.str("progress.jsonl");
+  auto result = test::run(p.build(), ro);
+  BOOST_TEST(result.ok);
+  BOOST_TEST(out->rows.size() == 3u);
+  std::ifstream in(ro.progress_path);
+  std::vector<boost::json::object> progress;
+  std::string line;
+  while (std::getline(in, line)) progress.push_back(boost::json::parse(line).as_object());
+  BOOST_REQUIRE(progress.size() == 2u);
+  // trigger 0 ran with W = 0; after it W = min(20-10, 30-15) = 10
+  BOOST_TEST(progress[0]["eventTime"].as_object()["watermark"].as_string() == "1970-01-01T00:00:00.000Z");
+  BOOST_TEST(progress[1]["eventTime"].as_object()["watermark"].as_string() == "1970-01-01T00:00:10.000Z");
+  BOOST_TEST(progress[0]["numInputRows"].as_int64() == 2);
+  auto observed = progress[1]["observedMetrics"].as_object();
+  BOOST_TEST(observed["inputWatermarks"].as_object()["in2"].as_string() == "1970-01-01T00:01:25.000Z");
+  BOOST_TEST(observed["watermarkHeldBackBy"].as_string() == "in1");
+}
+
+BOOST_AUTO_TEST_CASE(build_refuses_unfinished_or_wrong_pipelines) {
+  auto s = ts_schema();
+  auto ch = channel_of({});
+  {
+    pipeline p("nosink");
+    p.source(sources::memory("in", ch, s));
+    BOOST_CHECK_EXCEPTION(p.build(), std::invalid_argument, [](const std::invalid_argument& e) {
+      return std::string(e.what()).find("no sink") != std::string::npos;
+    });
+  }
+  {
+    pipeline p("twice");
+    auto st = p.source(sources::memory("in", ch, s)).with_watermark("eventTime", std::chrono::seconds(1));
+    BOOST_CHECK_EXCEPTION(st.with_watermark("eventTime", std::chrono::seconds(2)), std::invalid_argument,
+                          [](const std::invalid_argument& e) {
+                            return std::string(e.what()).find("Redefining watermark") != std::string::npos;
+                          });
+  }
+  {
+    pipeline p("cols");
+    auto a = p.source(sources::memory("a", ch, s));
+    auto b = p.source(sources::memory("b", ch, s)).select({"k"});
+    BOOST_CHECK_THROW(a.union_with(b), std::invalid_argument);
+    BOOST_CHECK_EXCEPTION(a.select({"missing"}), std::invalid_argument, [](const std::invalid_argument& e) {
+      return std::string(e.what()).find("'missing'") != std::string::npos;
+    });
+  }
+  {
+    pipeline p("two-inputs");
+    p.source(sources::memory("a", ch, s));
+    BOOST_CHECK_THROW(p.source(sources::memory("b", ch, s)).to(sinks::console()), std::invalid_argument);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(explain_prints_the_plan) {
+  pipeline p("explained");
+  p.source(sources::memory("in", channel_of({}), ts_schema()))
+      .with_watermark("eventTime", std::chrono::seconds(10))
+      .where(boost::json::parse(R"([">", "v", 3])"))
+      .to(sinks::console());
+  std::string text = p.explain();
+  BOOST_TEST(text.find("Sink ConsoleSink") != std::string::npos);
+  BOOST_TEST(text.find("Filter (> v 3)") != std::string::npos);
+  BOOST_TEST(text.find("EventTimeWatermark eventTime, delay 10000 ms") != std::string::npos);
+  BOOST_TEST(text.find("Source 'in' MemorySource[in]") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

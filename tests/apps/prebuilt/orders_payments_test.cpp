@@ -1,0 +1,202 @@
+// orders-payments end to end through the binary. The expected rows are derived independently
+// from the generator's own records: every order whose payment is neither missing nor late is
+// joined; unpaid orders come out as null rows (left outer) once the watermark passed their
+// hour; late payments go to late_rows/. Also the state-size rule of thumb.
+#include <algorithm>
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <set>
+
+#include "state/io/gen/generator_reader.hpp"
+#include "test_support.hpp"
+
+using namespace sluice;
+
+namespace {
+
+constexpr uint64_t orders_n = 12000;
+
+struct expected {
+  std::set<int64_t> paid, unpaid, late_arrivals;
+};
+
+expected derive() {
+  generator_spec g;
+  g.kind = "payments";
+  g.count = orders_n;
+  g.seed = 42;
+  g.spacing_us = 1'000'000;
+  g.missing_fraction = 0.05;
+  g.late_fraction = 0.02;
+  g.late_us = 7'200'000'000;
+  expected e;
+  std::set<int64_t> arrived_on_time;
+  for (uint64_t n = 0; n < orders_n; ++n) {
+    std::string recs = generate_record(g, n);
+    size_t pos = 0;
+    while (pos < recs.size()) {
+      size_t nl = recs.find('\n', pos);
+      std::string one = recs.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+      pos = nl == std::string::npos ? recs.size() : nl + 1;
+      auto o = boost::json::parse(one).as_object();
+      int64_t id = o["order_id"].as_int64();
+      if (id == static_cast<int64_t>(n))
+        arrived_on_time.insert(id);
+      else
+        e.late_arrivals.insert(id);
+    }
+  }
+  for (uint64_t n = 0; n < orders_n; ++n) {
+    if (arrived_on_time.count(static_cast<int64_t>(n)))
+      e.paid.insert(static_cast<int64_t>(n));
+    else
+      e.unpaid.insert(static_cast<int64_t>(n));
+  }
+  return e;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(apps_prebuilt_orders_payments)
+
+BOOST_AUTO_TEST_CASE(left_outer_joins_paid_orders_emits_unpaid_ones_and_keeps_late_payments) {
+  test::temp_dir dir("op");
+  std::string out;
+  int code = test::run_sluice("run orders-payments --set join=left_outer --set output=" + dir.str("o") +
+                                  " --set input=generator --set orders.count=" + std::to_string(orders_n) +
+                                  " --set orders.rate=0 --set trigger=0 --set max_records_per_trigger=600"
+                                  " --progress " +
+                                  dir.str("p.jsonl"),
+                              out);
+  BOOST_TEST_REQUIRE(code == 0, out);
+  auto e = derive();
+  std::set<int64_t> joined, nulls;
+  for (const auto& l : test::read_lines(dir.str("o/joined"))) {
+    auto o = boost::json::parse(l).as_object();
+    int64_t id = o["order_id"].as_int64();
+    if (o["payment_id"].is_null()) {
+      BOOST_TEST(nulls.insert(id).second);  // once
+    } else {
+      BOOST_TEST(joined.insert(id).second);
+      BOOST_TEST(o["amount"].to_number<double>() == o["right_amount"].to_number<double>());
+    }
+  }
+  BOOST_TEST(joined == e.paid);  // every paid order, exactly once
+  for (int64_t id : nulls) BOOST_TEST(e.unpaid.count(id) == 1u);
+  // unpaid orders more than an hour and ten minutes before the last order have their null row
+  for (int64_t id : e.unpaid)
+    if (id < static_cast<int64_t>(orders_n) - 4500) BOOST_TEST(nulls.count(id) == 1u, "order " << id);
+  std::set<int64_t> late;
+  for (const auto& l : test::read_lines(dir.str("o/late_rows"))) {
+    auto o = boost::json::parse(l).as_object();
+    BOOST_TEST(std::string(o["reason"].as_string()).find("late row from input 'payments'") == 0u);
+    late.insert(boost::json::parse(o["record"].as_string()).as_object()["order_id"].as_int64());
+  }
+  BOOST_TEST(late == e.late_arrivals);
+  BOOST_TEST(!e.late_arrivals.empty());
+}
+
+// Seed rule of thumb: buffered rows per side ≈ rate × (watermark delay + join window).
+// One order per second of event time, 10 min delay, 1 h window: orders ≈ 4,200 buffered;
+// payments are cleaned at W (pay ≥ order): ≈ rate × delay = 600. Triggers of 300 records move
+// the watermark in 300 s steps, hence the tolerance.
+BOOST_AUTO_TEST_CASE(state_stays_near_rate_times_delay_plus_window) {
+  test::temp_dir dir("op-state");
+  std::string out;
+  int code = test::run_sluice("run orders-payments --set output=" + dir.str("o") +
+                                  " --set input=generator --set orders.count=20000 --set orders.rate=0 --set trigger=0"
+                                  " --set max_records_per_trigger=300 --set payments.late=0 --progress " +
+                                  dir.str("p.jsonl"),
+                              out);
+  BOOST_TEST_REQUIRE(code == 0, out);
+  std::ifstream in(dir.str("p.jsonl"));
+  std::string line;
+  std::vector<int64_t> left, right;
+  while (std::getline(in, line)) {
+    auto o = boost::json::parse(line).as_object();
+    auto ops = o["stateOperators"].as_array();
+    BOOST_REQUIRE(ops.size() == 1u);
+    auto m = ops[0].as_object()["customMetrics"].as_object();
+    left.push_back(m["bufferedRowsLeft"].as_int64());
+    right.push_back(m["bufferedRowsRight"].as_int64());
+  }
+  BOOST_REQUIRE(left.size() > 40u);
+  int64_t peak_left = 0, peak_right = 0;
+  for (size_t i = 20; i < left.size(); ++i) {  // steady state: after the first 6,000 s
+    BOOST_TEST(left[i] > 3700, "trigger " << i << ": " << left[i]);
+    BOOST_TEST(left[i] < 4900, "trigger " << i << ": " << left[i]);
+    BOOST_TEST(right[i] < 1200, "trigger " << i << ": " << right[i]);
+    peak_left = std::max(peak_left, left[i]);
+    peak_right = std::max(peak_right, right[i]);
+  }
+  BOOST_TEST_MESSAGE("steady state: orders buffered ≤ " << peak_left << ", payments ≤ " << peak_right);
+}
+
+// A join partition crashes mid-run: the supervisor restarts the query from the beginning of its
+// input (no savepoint yet), re-running the same triggers; the output equals an undisturbed run.
+BOOST_AUTO_TEST_CASE(crashed_join_partition_restarts_without_loss_or_duplicates) {
+  test::temp_dir dir("op-crash");
+  std::string args =
+      " --set input=generator --set join=left_outer --set orders.count=6000 --set orders.rate=0 --set trigger=0"
+      " --set max_records_per_trigger=500 --set restart.backoff=1ms";
+  std::string out;
+  BOOST_TEST_REQUIRE(test::run_sluice("run orders-payments --set output=" + dir.str("a") + args, out) == 0, out);
+  BOOST_TEST_REQUIRE(
+      test::run_sluice("run orders-payments --set output=" + dir.str("b") + args + " --fail-at crash:join/1:9", out) ==
+          0,
+      out);
+  BOOST_TEST(out.find("actor 'join/1' failed (operator_failed): fault injected at crash:join/1") != std::string::npos,
+             out);
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  auto a = sorted(test::read_lines(dir.str("a/joined"))), b = sorted(test::read_lines(dir.str("b/joined")));
+  BOOST_TEST(a.size() > 5000u);
+  BOOST_TEST((a == b));
+  BOOST_TEST((sorted(test::read_lines(dir.str("a/late_rows"))).size() ==
+              sorted(test::read_lines(dir.str("b/late_rows"))).size()));
+}
+
+BOOST_AUTO_TEST_CASE(bad_join_setting_is_refused) {
+  std::string out;
+  BOOST_TEST(test::run_sluice("run orders-payments --set join=cross", out) == 2);
+  BOOST_TEST(out.find("setting 'join' = 'cross': expected inner or left_outer") != std::string::npos, out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(apps_prebuilt_orders_payments_kafka)
+
+// The README's main job: default input = topics on the embedded broker, fed by the generator.
+// Without late payments the answer is exact whatever the topics' interleaving: every order not
+// marked missing by the generator is joined exactly once, and nothing else is.
+BOOST_AUTO_TEST_CASE(the_default_run_joins_every_paid_order_once_over_the_embedded_broker) {
+  test::temp_dir dir("op-kafka");
+  std::string out;
+  int code = test::run_sluice("run orders-payments --set output=" + dir.str("o") +
+                                  " --set orders.count=3000 --set orders.rate=0 --set payments.late=0"
+                                  " --set kafka.partitions=1 --set trigger=200ms",
+                              out);
+  BOOST_TEST_REQUIRE(code == 0, out);
+  BOOST_TEST(out.find("embedded Kafka broker at 127.0.0.1:") != std::string::npos, out);
+  generator_spec orders;
+  orders.kind = "payments";
+  orders.count = 3000;
+  orders.missing_fraction = 0.05;
+  orders.spacing_us = 1'000'000;
+  std::set<int64_t> paid;  // from the generator's payments stream itself
+  for (uint64_t n = 0; n < orders.count; ++n) {
+    auto rec = generate_record(orders, n);
+    if (!rec.empty()) paid.insert(boost::json::parse(rec).as_object()["order_id"].as_int64());
+  }
+  std::multiset<int64_t> joined;
+  for (const auto& l : test::read_lines(dir.str("o/joined")))
+    joined.insert(boost::json::parse(l).as_object()["order_id"].as_int64());
+  BOOST_TEST(paid.size() > 2700u);
+  BOOST_TEST(joined.size() == paid.size());
+  BOOST_TEST((std::set<int64_t>(joined.begin(), joined.end()) == paid));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,273 @@
+// End to end: the real `sluice` binary, as a user runs it.
+#include <algorithm>
+#include <boost/test/unit_test.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "test_support.hpp"
+
+using namespace sluice;
+
+BOOST_AUTO_TEST_SUITE(tools_cli_cli)
+
+BOOST_AUTO_TEST_CASE(help_and_unknown_verbs) {
+  std::string out;
+  BOOST_TEST(test::run_sluice("--help", out) == 0);
+  BOOST_TEST(out.find("medallion") != std::string::npos);
+  BOOST_TEST(test::run_sluice("frobnicate", out) == 2);
+  BOOST_TEST(out.find("unknown verb 'frobnicate'") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run medallion --help", out) == 0);
+  BOOST_TEST(out.find("events.malformed") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run --list-faults", out) == 0);
+  BOOST_TEST(out.find("crash:<actor>") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bad_flags_and_settings_name_the_field_and_the_fix) {
+  std::string out;
+  BOOST_TEST(test::run_sluice("run medallion --bogus", out) == 2);
+  BOOST_TEST(out.find("bogus") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run medallion --set events.rate=fast", out) == 2);
+  BOOST_TEST(out.find("setting 'events.rate' = 'fast': expected a number") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run medallion --set evnts.count=5", out) == 2);
+  BOOST_TEST(out.find("unknown setting 'evnts.count'") != std::string::npos);
+  BOOST_TEST(out.find("events.count") != std::string::npos);  // the accepted keys are listed
+  BOOST_TEST(test::run_sluice("run medallion --set trigger=sometimes", out) == 2);
+  BOOST_TEST(out.find("expected a processing-time interval") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run medallion --fail-at boom", out) == 2);
+  BOOST_TEST(out.find("unknown fault point; expected crash:<actor>") != std::string::npos);
+  BOOST_TEST(test::run_sluice("run nothing-here", out) == 2);
+  BOOST_TEST(out.find("neither a prebuilt app") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(json_pipeline_runs_and_bad_fields_are_named) {
+  test::temp_dir dir("cli-json");
+  {
+    std::ofstream(dir.str("in.jsonl")) << R"({"user":"a","amount":5,"ts":"2026-01-01T00:00:01Z"})"
+                                       << "\n"
+                                       << R"({"user":"b","amount":50,"ts":"2026-01-01T00:00:02Z"})"
+                                       << "\n"
+                                       << R"({"user":"c","amount":"lots","ts":"2026-01-01T00:00:03Z"})"
+                                       << "\n";
+    std::ofstream(dir.str("p.json")) << R"({
+      "name": "big-spenders", "trigger": "available_now",
+      "inputs": {"payments": {
+        "source": {"type": "file", "path": ")"
+                                     << dir.str("in.jsonl") << R"("},
+        "columns": ["user:string", "amount:double", "ts:timestamp"],
+        "watermark": {"column": "ts", "delay": "10s"}}},
+      "filter": [">", "amount", 10],
+      "with_columns": {"cents": ["*", "amount", 100]},
+      "output_columns": ["user", "cents", "ts"],
+      "sink": {"type": "file", "path": ")"
+                                     << dir.str("out") << R"("}})";
+  }
+  std::string out;
+  BOOST_TEST(test::run_sluice("run " + dir.str("p.json") + " --progress " + dir.str("progress.jsonl"), out) == 0);
+  auto rows = test::read_lines(dir.str("out"));
+  BOOST_REQUIRE(rows.size() == 1u);
+  BOOST_TEST(rows[0] == R"({"user":"b","cents":5000,"ts":"2026-01-01T00:00:02.000Z"})");
+  auto dead = test::read_lines(dir.str("out/_dead_letters"));
+  BOOST_REQUIRE(dead.size() == 1u);
+  BOOST_TEST(dead[0].find("column 'amount' expects double") != std::string::npos);
+  BOOST_TEST(dead[0].find("in.jsonl:3") != std::string::npos);
+
+  std::ofstream(dir.str("bad.json"))
+      << R"({"name": "x", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
+      "columns": ["user:string", "ts:timestamp"], "watermark": {"column": "ts", "delay": "soon"}}}})";
+  BOOST_TEST(test::run_sluice("run " + dir.str("bad.json"), out) == 2);
+  BOOST_TEST(out.find("inputs.p.watermark.delay: expected a duration") != std::string::npos);
+  std::ofstream(dir.str("bad2.json")) << R"({"name": "x", "fliter": [], "inputs": {}})";
+  BOOST_TEST(test::run_sluice("run " + dir.str("bad2.json"), out) == 2);
+  BOOST_TEST(out.find("fliter: unknown field") != std::string::npos);
+  std::ofstream(dir.str("bad3.json"))
+      << R"({"name": "x", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
+      "columns": ["user:string"]}}, "output_columns": ["usr"]})";
+  BOOST_TEST(test::run_sluice("run " + dir.str("bad3.json"), out) == 2);
+  BOOST_TEST(out.find("output_columns: select: unknown column 'usr'") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(json_pipeline_with_an_aggregate_and_alerts) {
+  // docs/examples/velocity-alerts.json: windows with more than 5 transactions, each alerted once.
+  test::temp_dir dir("json-aggregate");
+  std::string out;
+  std::string example = std::string(SLUICE_SOURCE_DIR) + "/docs/examples/velocity-alerts.json";
+  BOOST_REQUIRE_EQUAL(test::run_sluice("run " + example, out, dir.str()), 0);
+  auto windows = test::read_lines(dir.str("sluice-output/velocity-alerts/windows"));
+  auto alerts = test::read_lines(dir.str("sluice-output/velocity-alerts/alerts"));
+  BOOST_TEST(windows.size() > 100u, out);
+  BOOST_TEST(alerts.size() == windows.size());
+  for (const auto& w : windows) {
+    auto pos = w.find("\"n\":");
+    BOOST_REQUIRE(pos != std::string::npos);
+    BOOST_TEST(std::atoi(w.c_str() + pos + 4) > 5, w);
+  }
+  // Running again remembers the alerts: none is sent twice.
+  BOOST_REQUIRE_EQUAL(test::run_sluice("run " + example, out, dir.str()), 0);
+  BOOST_TEST(test::read_lines(dir.str("sluice-output/velocity-alerts/alerts")).size() == alerts.size());
+  // Refusals name the field.
+  std::ofstream(dir.str("bad.json")) << R"({"inputs": {"e": {"source": {"type": "generator", "count": 10}}},
+             "aggregate": {"group_by": [{"window": {"column": "ts", "size": "1m"}}],
+                           "aggregations": [{"fn": "median", "column": "amount"}]}})";
+  BOOST_TEST(test::run_sluice("run " + dir.str("bad.json"), out) == 2);
+  BOOST_TEST(out.find("aggregate.aggregations.fn") != std::string::npos, out);
+  std::ofstream(dir.str("bad2.json")) << R"({"inputs": {"e": {"source": {"type": "generator", "count": 10}}},
+             "aggregate": {"group_by": [{"window": {"column": "ts", "size": "1m"}}],
+                           "aggregations": [{"fn": "count"}]}})";
+  BOOST_TEST(test::run_sluice("run " + dir.str("bad2.json"), out) == 2);
+  BOOST_TEST(out.find("Append output mode not supported") != std::string::npos, out);
+}
+
+BOOST_AUTO_TEST_CASE(crash_restart_then_escalation_with_exit_code) {
+  test::temp_dir dir("cli-crash");
+  std::string out;
+  std::string common = "run medallion --set output=" + dir.str("m") +
+                       " --set events.count=3000 --set events.rate=0 --set trigger=0 --set silver.trigger=0"
+                       " --set max_records_per_trigger=500 --set restart.backoff=1ms";
+  // once: silver's transform chain crashes at its 3rd batch, restarts, and the result is whole
+  BOOST_TEST(test::run_sluice(common + " --fail-at crash:bronze:3", out) == 0);
+  BOOST_TEST(out.find("[silver] restarted: actor 'bronze' failed (source_failed): fault injected at crash:bronze") !=
+             std::string::npos);
+  auto silver = test::read_lines(dir.str("m/silver"));
+  auto dead = test::read_lines(dir.str("m/dead_letters/silver"));
+  BOOST_TEST(silver.size() + dead.size() == 3000u);
+  // always: the supervisor gives up after restart.max and sluice exits 1 naming the actor
+  BOOST_TEST(test::run_sluice(common + " --set restart.max=2 --fail-at crash:sink:1:always", out) == 1);
+  BOOST_TEST(out.find("query 'bronze' failed: actor 'sink' failed (sink_failed): fault injected at crash:sink") !=
+             std::string::npos);
+  BOOST_TEST(out.find("gave up after 2 restart(s)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(config_file_nested_keys_and_set_wins) {
+  test::temp_dir dir("cli-config");
+  std::ofstream(dir.str("c.json")) << R"({"output": ")" << dir.str("m") << R"(",
+      // comments are fine
+      "events": {"count": 300, "rate": 0, "malformed": 0}, "trigger": "0", "silver": {"trigger": "0"}})";
+  std::string out;
+  BOOST_TEST_REQUIRE(
+      test::run_sluice("run medallion --config " + dir.str("c.json") + " --set events.count=400", out) == 0, out);
+  BOOST_TEST(test::read_lines(dir.str("m/silver")).size() == 400u);  // --set won over the file
+  std::ofstream(dir.str("bad.json")) << R"({"events": {"cout": 3}})";
+  BOOST_TEST(test::run_sluice("run medallion --config " + dir.str("bad.json"), out) == 2);
+  BOOST_TEST(out.find("unknown setting 'events.cout'") != std::string::npos);
+  std::ofstream(dir.str("broken.json")) << "{";
+  BOOST_TEST(test::run_sluice("run medallion --config " + dir.str("broken.json"), out) == 2);
+  BOOST_TEST(out.find("not valid JSON") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(explain_prints_the_plans_without_running) {
+  test::temp_dir dir("cli-explain");
+  std::string out;
+  BOOST_TEST(test::run_sluice("explain orders-payments --set join=left_outer --set partitions=3", out, dir.str()) == 0);
+  BOOST_TEST(out.find("StreamingSymmetricHashJoin left_outer on order_id = order_id") != std::string::npos, out);
+  BOOST_TEST(out.find("3 partitions") != std::string::npos);
+  BOOST_TEST(!std::filesystem::exists(dir.str("sluice-output")));  // nothing ran, nothing cleared
+  BOOST_TEST(test::run_sluice("explain medallion", out, dir.str()) == 0);
+  BOOST_TEST(out.find("== Query 'bronze' ==") != std::string::npos);
+  BOOST_TEST(out.find("== Query 'silver' ==") != std::string::npos);
+  BOOST_TEST(test::run_sluice("explain medallion --set trigger=never", out, dir.str()) == 2);
+}
+
+// Ctrl-C: the triggers in flight finish, every visible part file is whole, exit 0.
+BOOST_AUTO_TEST_CASE(ctrl_c_stops_an_unbounded_run_gracefully) {
+  test::temp_dir dir("cli-sigint");
+  std::string cmd = "cd '" + dir.str() + "' && (" + std::string(SLUICE_BINARY) +
+                    " run medallion --set events.count=0 --set events.rate=20000 --set trigger=200ms"
+                    " --set silver.trigger=200ms > run.txt 2>&1 & p=$!; sleep 2; kill -INT $p; wait $p; echo exit=$?)";
+  std::FILE* f = ::popen(cmd.c_str(), "r");
+  BOOST_REQUIRE(f);
+  char buf[256];
+  std::string status;
+  while (std::fgets(buf, sizeof buf, f)) status += buf;
+  ::pclose(f);
+  std::ifstream log(dir.str("run.txt"));
+  std::string text((std::istreambuf_iterator<char>(log)), {});
+  BOOST_TEST(status.find("exit=0") != std::string::npos, status << text);
+  BOOST_TEST(text.find("stopping: finishing the triggers in flight") != std::string::npos, text);
+  BOOST_TEST(text.find("[bronze] finished") != std::string::npos, text);
+  BOOST_TEST(text.find("[silver] finished") != std::string::npos, text);
+  auto bronze = test::read_lines(dir.str("sluice-output/medallion/bronze"));
+  BOOST_TEST(bronze.size() > 1000u);  // ~2 s at 20,000/s
+  for (const auto& l : bronze) BOOST_TEST(l.front() == '{');
+  BOOST_TEST(!std::filesystem::exists(dir.str("sluice-output/medallion/bronze/_SUCCESS")));  // stopped, not complete
+  for (const auto& e : std::filesystem::directory_iterator(dir.str("sluice-output/medallion/bronze")))
+    BOOST_TEST(e.path().extension() != ".tmp");
+}
+
+BOOST_AUTO_TEST_CASE(gen_writes_deterministic_records) {
+  test::temp_dir dir("cli-gen");
+  std::string out;
+  BOOST_TEST(test::run_sluice("gen events --count 50 --seed 9 --to file:" + dir.str("a.jsonl"), out) == 0);
+  BOOST_TEST(test::run_sluice("gen events --count 50 --seed 9 --to file:" + dir.str("b.jsonl"), out) == 0);
+  std::ifstream a(dir.str("a.jsonl")), b(dir.str("b.jsonl"));
+  std::string sa((std::istreambuf_iterator<char>(a)), {}), sb((std::istreambuf_iterator<char>(b)), {});
+  BOOST_TEST(sa == sb);
+  BOOST_TEST(std::count(sa.begin(), sa.end(), '\n') == 50);
+  BOOST_TEST(test::run_sluice("gen widgets", out) == 2);
+  // payments: --missing leaves orders unpaid; --spacing sets the event-time clock
+  BOOST_TEST(test::run_sluice("gen payments --count 1000 --missing 0.5 --spacing 1s", out) == 0);
+  auto lines = std::count(out.begin(), out.end(), '\n');
+  BOOST_TEST(lines > 400);
+  BOOST_TEST(lines < 600);
+  BOOST_TEST(test::run_sluice("gen orders --count 2 --spacing 1s", out) == 0);
+  BOOST_TEST(out.find("\"order_time\":1767225601000") != std::string::npos, out);  // 1 s after the first
+  BOOST_TEST(test::run_sluice("gen keyed --count 1", out) == 0);
+  BOOST_TEST(out.find("\"key\":") != std::string::npos);
+  BOOST_TEST(test::run_sluice("gen orders --spacing never", out) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(json_pipeline_expresses_the_orders_payments_join) {
+  test::temp_dir dir("cli-join");
+  std::string example = std::string(SLUICE_SOURCE_DIR) + "/docs/examples/orders-payments.json";
+  std::string out;
+  BOOST_TEST_REQUIRE(test::run_sluice("run " + example, out, dir.str()) == 0, out);
+  auto rows = test::read_lines(dir.str("sluice-output/orders-payments-json"));
+  size_t nulls = 0;
+  for (const auto& r : rows) nulls += r.find("\"payment_id\":null") != std::string::npos;
+  BOOST_TEST(rows.size() > 4500u);  // 5,000 orders, ~95 % paid, unpaid ones out once the hour passed
+  BOOST_TEST(nulls > 20u);          // 83 min of event time: unpaid orders of the first ~13 min are past W − 1 h
+  // a join without equality is refused with Spark's message, naming the block
+  std::ofstream(dir.str("nokey.json")) << R"({"name": "x", "trigger": "once",
+    "inputs": {"a": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]},
+               "b": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]}},
+    "join": {"left": "a", "right": "b", "on": []}})";
+  BOOST_TEST(test::run_sluice("run nokey.json", out, dir.str()) == 2);
+  BOOST_TEST(out.find("join: Stream-stream join without equality predicate is not supported") != std::string::npos,
+             out);
+  std::ofstream(dir.str("outer.json")) << R"({"name": "x", "trigger": "once",
+    "inputs": {"a": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]},
+               "b": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]}},
+    "join": {"left": "a", "right": "b", "type": "left_outer", "on": [["key", "key"]]}})";
+  BOOST_TEST(test::run_sluice("run outer.json", out, dir.str()) == 2);
+  BOOST_TEST(out.find("Stream-stream LeftOuter join between two streaming DataFrame/Datasets is not supported without "
+                      "a watermark") != std::string::npos,
+             out);
+}
+
+BOOST_AUTO_TEST_CASE(bench_join_runs_and_agrees_with_its_baseline) {
+  std::string out;
+  BOOST_TEST(test::run_sluice("bench join --records 40000 --runs 1", out) == 0, out);
+  BOOST_TEST(out.find("ratio sluice / baseline:") != std::string::npos);
+  BOOST_TEST(out.find("bytes per buffered row") != std::string::npos);
+}
+
+// The window and cdc benchmarks exit 1 when the engine and the baseline disagree (windows
+// emitted, rows in the table), so a run is also a correctness check.
+BOOST_AUTO_TEST_CASE(bench_window_and_cdc_run_and_agree_with_their_baselines) {
+  std::string out;
+  BOOST_TEST(test::run_sluice("bench window --records 50000 --runs 1", out) == 0, out);
+  BOOST_TEST(out.find("ratio sluice / baseline:") != std::string::npos, out);
+  BOOST_TEST(out.find("peak state rows") != std::string::npos, out);
+  BOOST_TEST(test::run_sluice("bench cdc --records 20000 --runs 1", out) == 0, out);
+  BOOST_TEST(out.find("ratio applier / raw:") != std::string::npos, out);
+  BOOST_TEST(test::run_sluice("bench median", out) == 2);
+  BOOST_TEST(out.find("accepted: passthrough, join, window, kafka, cdc") != std::string::npos, out);
+}
+
+BOOST_AUTO_TEST_CASE(bench_passthrough_runs_and_reports_a_ratio) {
+  std::string out;
+  BOOST_TEST(test::run_sluice("bench passthrough --records 20000 --runs 1", out) == 0);
+  BOOST_TEST(out.find("ratio sluice / baseline:") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,54 @@
+// bench_support: what the `sluice bench` benchmarks share — a sink that only counts, and the
+// keyed input (generator kind `keyed`: key, ts, v; 10,000 keys, 1,000 records per second of
+// event time).
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "state/io/files/row_sink.hpp"
+#include "state/io/gen/generator_reader.hpp"
+
+namespace sluice::cli {
+
+class counting_sink final : public row_sink {
+ public:
+  explicit counting_sink(std::shared_ptr<std::atomic<int64_t>> n) : n_(std::move(n)) {}
+  status write(const batch& b) override {
+    *n_ += static_cast<int64_t>(b.rows.size());
+    return status::ok();
+  }
+  status finish(int64_t, int64_t& rows) override {
+    rows = 0;
+    return status::ok();
+  }
+  std::string description() const override { return "CountingSink"; }
+
+ private:
+  std::shared_ptr<std::atomic<int64_t>> n_;
+};
+
+inline schema_ptr keyed_schema() {
+  static const schema_ptr s =
+      std::make_shared<const schema>(std::vector<column>{{"key", column_type::int64, true, time_unit::millis},
+                                                         {"ts", column_type::timestamp, true, time_unit::millis},
+                                                         {"v", column_type::int64, true, time_unit::millis}},
+                                     "ts");
+  return s;
+}
+
+inline generator_spec keyed_spec(uint64_t count, uint64_t seed) {
+  generator_spec g;
+  g.kind = "keyed";
+  g.count = count;
+  g.seed = seed;
+  g.keys = 10'000;
+  g.spacing_us = 1000;  // 1,000 records per second of event time
+  return g;
+}
+
+int bench_window(uint64_t records, int runs, int64_t batch, int credits, int partitions);
+int bench_cdc(uint64_t records, int runs);
+int bench_checkpoint(uint64_t records, int runs, int partitions, uint64_t state_rows);
+
+}  // namespace sluice::cli

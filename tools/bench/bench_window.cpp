@@ -1,0 +1,138 @@
+// `sluice bench window`: generator → keyed 10 s tumbling count + sum (10,000 keys, 5 s
+// watermark delay, append) → counting sink through the real actors, next to a plain
+// single-threaded loop doing the same work (generate the same JSON, parse it by the same
+// schema, aggregate in a hash map, close windows as the watermark passes them) in the same
+// run, and the ratio. Both sides must emit the same windows and the same total count.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <unordered_map>
+
+#include "actors/plan/pipeline.hpp"
+#include "actors/runtime/query_runner.hpp"
+#include "messages/codec/json_codec.hpp"
+#include "tools/bench/bench_support.hpp"
+
+namespace sluice::cli {
+namespace {
+
+constexpr int64_t window_us = 10'000'000, delay_us = 5'000'000;
+
+struct window_run {
+  double events_per_s = 0;
+  int64_t windows = 0;
+  int64_t peak_state_rows = 0;
+};
+
+window_run engine_window(uint64_t records, int64_t batch_rows, int credits, int partitions) {
+  auto n = std::make_shared<std::atomic<int64_t>>(0);
+  pipeline p("bench-window");
+  p.with_trigger(trigger_policy{trigger_kind::available_now, 0});
+  p.with_max_records_per_trigger(batch_rows).with_trigger_credits(credits).with_dead_letters("/tmp/sluice-bench-dead");
+  p.source(sources::generator("events", keyed_spec(records, 1), keyed_schema()))
+      .with_watermark("ts", std::chrono::microseconds(delay_us))
+      .group_by({keys::col("key"), keys::window("ts", std::chrono::microseconds(window_us))})
+      .with_partitions(partitions)
+      .agg({aggs::count().as("n"), aggs::sum("v").as("total")})
+      .to(sink_plan{"CountingSink", [n] { return std::make_shared<counting_sink>(n); }, nullptr, {}});
+  auto plan = p.build();
+  window_run out;
+  run_options opts;
+  opts.progress_path = "/tmp/sluice-bench-window-progress.jsonl";
+  auto t0 = std::chrono::steady_clock::now();
+  auto result = run_queries({plan}, opts);
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!result.ok) throw std::runtime_error("bench query failed: " + result.outcomes.front().message);
+  out.events_per_s = static_cast<double>(records) / s;
+  out.windows = *n;
+  std::FILE* f = std::fopen(opts.progress_path.c_str(), "r");
+  if (f) {
+    char line[1 << 14];
+    while (std::fgets(line, sizeof line, f)) {
+      const char* k = std::strstr(line, "\"numRowsTotal\":");
+      if (k) out.peak_state_rows = std::max<int64_t>(out.peak_state_rows, std::atoll(k + 15));
+    }
+    std::fclose(f);
+  }
+  std::remove(opts.progress_path.c_str());
+  return out;
+}
+
+// The baseline: one thread, batches of `batch_rows` like the engine's triggers; the watermark
+// after a batch closes windows before the next, as append mode does.
+window_run baseline_window(uint64_t records, int64_t batch_rows) {
+  auto spec = keyed_spec(records, 1);
+  row_decoder dec(keyed_schema());
+  struct acc {
+    int64_t n = 0, total = 0;
+  };
+  std::unordered_map<int64_t, std::unordered_map<int64_t, acc>> by_window;  // start → key → acc
+  std::map<int64_t, bool> starts;
+  int64_t watermark = INT64_MIN, max_ts = INT64_MIN;
+  window_run out;
+  row r;
+  auto t0 = std::chrono::steady_clock::now();
+  for (uint64_t i = 0; i < records; ++i) {
+    std::string rec = generate_record(spec, i);
+    if (!dec.decode(rec, r).empty()) continue;
+    int64_t ts = r.event_time_us;
+    int64_t start = ts - ((ts % window_us) + window_us) % window_us;
+    if (watermark == INT64_MIN || start + window_us > watermark) {
+      auto& a = by_window[start][std::get<int64_t>(r.values[0])];
+      ++a.n;
+      a.total += std::get<int64_t>(r.values[2]);
+      starts[start] = true;
+    }
+    max_ts = std::max(max_ts, ts);
+    if ((i + 1) % static_cast<uint64_t>(batch_rows) == 0 || i + 1 == records) {
+      watermark = std::max(watermark, max_ts - delay_us);
+      int64_t rows = 0;
+      for (const auto& [s, w] : by_window) rows += static_cast<int64_t>(w.size());
+      out.peak_state_rows = std::max(out.peak_state_rows, rows);
+      while (!starts.empty() && starts.begin()->first + window_us <= watermark) {
+        auto it = by_window.find(starts.begin()->first);
+        out.windows += static_cast<int64_t>(it->second.size());
+        by_window.erase(it);
+        starts.erase(starts.begin());
+      }
+    }
+  }
+  out.events_per_s =
+      static_cast<double>(records) / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+}  // namespace
+
+int bench_window(uint64_t records, int runs, int64_t batch, int credits, int partitions) {
+  std::vector<double> es, bs;
+  window_run e, b;
+  for (int i = 0; i < runs; ++i) {
+    b = baseline_window(records, batch);
+    bs.push_back(b.events_per_s);
+    e = engine_window(records, batch, credits, partitions);
+    es.push_back(e.events_per_s);
+  }
+  std::sort(es.begin(), es.end());
+  std::sort(bs.begin(), bs.end());
+  double em = es[es.size() / 2], bm = bs[bs.size() / 2];
+  std::printf(
+      "bench window: %llu events, 10,000 keys, 10 s tumbling count + sum, 5 s watermark delay, append, %d runs each, "
+      "batch %lld, credits %d, %d partitions\n",
+      static_cast<unsigned long long>(records), runs, static_cast<long long>(batch), credits, partitions);
+  std::printf("  baseline (one thread: parse → hash aggregate → close windows): %12.0f events/s\n", bm);
+  std::printf("  sluice   (generator → router → window partitions → sink):      %12.0f events/s\n", em);
+  std::printf(
+      "  ratio sluice / baseline: %.2f   (windows emitted: engine %lld, baseline %lld; peak state rows: "
+      "engine %lld, baseline %lld)\n",
+      em / bm, static_cast<long long>(e.windows), static_cast<long long>(b.windows),
+      static_cast<long long>(e.peak_state_rows), static_cast<long long>(b.peak_state_rows));
+  if (e.windows != b.windows) {
+    std::fprintf(stderr, "bench window: engine and baseline emitted different windows\n");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace sluice::cli

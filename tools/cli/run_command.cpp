@@ -1,0 +1,265 @@
+// `sluice run` and `sluice explain`.
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <thread>
+
+#include "actors/runtime/query_runner.hpp"
+#include "apps/frontend/pipeline_json.hpp"
+#include "apps/prebuilt/app_registry.hpp"
+#include "messages/data/time.hpp"
+#include "state/io/kafka/embedded_broker.hpp"
+#include "tools/cli/commands.hpp"
+
+namespace sluice::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+struct target {
+  std::vector<query_plan_ptr> plans;
+  std::string outputs;
+  std::function<std::string()> prepare;
+};
+
+/// The run's Kafka: `--brokers`, or an embedded broker started the first time an app or a
+/// pipeline asks for one (and kept until the run ends).
+struct run_kafka {
+  std::string given;
+  std::unique_ptr<embedded_broker> broker;
+  std::vector<std::thread> outages;  // broker:down faults: each brings the broker back up
+  ~run_kafka() {
+    for (auto& t : outages) t.join();
+  }
+  std::string address() {
+    if (!given.empty()) return given;
+    if (!broker) {
+      auto s = embedded_broker::start(1, broker);
+      if (!s.is_ok()) throw std::runtime_error("embedded Kafka broker: " + s.to_string());
+      std::fprintf(stderr, "embedded Kafka broker at %s (in this process; its topics are gone when sluice exits)\n",
+                   broker->bootstrap().c_str());
+    }
+    return broker->bootstrap();
+  }
+};
+
+po::options_description run_options_description() {
+  po::options_description d("options");
+  d.add_options()("help,h", "this help (with an app: its settings)")(
+      "config", po::value<std::string>(), "JSON file of app settings (nested objects are dotted keys)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "key=value: one app setting (repeatable; wins over --config)")(
+      "progress", po::value<std::string>(), "append one StreamingQueryProgress JSON line per trigger to FILE")(
+      "fail-at", po::value<std::vector<std::string>>()->composing(),
+      "arm a fault point: crash:<actor>[:K[:always]] (also SLUICE_FAIL_AT)")(
+      "list-faults", "list the fault points and exit")("explain", "print the plan before running")(
+      "checkpoint", po::value<std::string>(),
+      "checkpoint directory (Spark's checkpointLocation): aligned epochs in LevelDB, exactly-once output, and a "
+      "restart resumes from the last committed epoch; query Q uses DIR/Q")(
+      "checkpoint-interval", po::value<std::string>()->default_value("5s"),
+      "time between epochs with --checkpoint (e.g. 1s, 500ms; 0 = after every trigger)")(
+      "brokers", po::value<std::string>(),
+      "Kafka bootstrap servers (host:port,…) for apps and pipeline blocks without their own; default: an embedded "
+      "broker inside this process");
+  return d;
+}
+
+void print_app_help(const app_definition& app) {
+  app_config cfg(app.name, app.settings);
+  std::printf("sluice run %s — %s\n\nsettings (--set key=value or --config FILE):\n%s", app.name.c_str(),
+              app.summary.c_str(), cfg.describe().c_str());
+}
+
+target resolve(const std::string& what, const po::variables_map& vm, app_runtime* rt = nullptr) {
+  target t;
+  if (auto* app = find_app(what)) {
+    app_config cfg(app->name, app->settings);
+    if (vm.count("config")) cfg.load_file(vm["config"].as<std::string>());
+    if (vm.count("set"))
+      for (const auto& s : vm["set"].as<std::vector<std::string>>()) cfg.set(s);
+    cfg.runtime = rt;
+    t.plans = app->build(cfg);
+    t.outputs = app->outputs(cfg);
+    if (app->prepare) t.prepare = [app, cfg] { return app->prepare(cfg); };
+    return t;
+  }
+  if (std::filesystem::path(what).extension() == ".json" || std::filesystem::exists(what)) {
+    if (vm.count("set") || vm.count("config"))
+      throw std::invalid_argument("--set and --config apply to prebuilt apps; edit the pipeline file instead");
+    pipeline_json_context ctx;
+    if (rt)
+      ctx.brokers = rt->brokers;
+    else if (vm.count("brokers"))
+      ctx.brokers = [b = vm["brokers"].as<std::string>()] { return b; };
+    else
+      ctx.brokers = [] { return std::string("<embedded broker>"); };
+    auto plan = pipeline_from_json_file(what, ctx);
+    t.plans.push_back(plan);
+    t.outputs = plan->sink.description + ", dead letters: " + plan->dead_letter_dir;
+    return t;
+  }
+  std::string names;
+  for (const auto& a : registered_apps()) names += (names.empty() ? "" : ", ") + a.name;
+  throw std::invalid_argument("'" + what + "' is neither a prebuilt app (" + names + ") nor a pipeline .json file");
+}
+
+std::pair<po::variables_map, std::string> parse(const std::vector<std::string>& args, const char* verb) {
+  auto desc = run_options_description();
+  po::options_description all;
+  all.add(desc).add_options()("target", po::value<std::string>(), "");
+  po::positional_options_description pos;
+  pos.add("target", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw std::invalid_argument(std::string(e.what()) + " (see sluice " + verb + " --help)");
+  }
+  return {vm, vm.count("target") ? vm["target"].as<std::string>() : std::string{}};
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args, const std::atomic<bool>& stop) {
+  auto [vm, what] = parse(args, "run");
+  if (vm.count("list-faults")) {
+    for (const auto& [name, help] : fault_plan::known_points()) std::printf("%-20s %s\n", name.c_str(), help.c_str());
+    std::printf("\narm with --fail-at NAME[:K[:always]] or SLUICE_FAIL_AT=NAME[:K[:always]][,…]\n");
+    return 0;
+  }
+  if (vm.count("help")) {
+    if (auto* app = find_app(what)) {
+      print_app_help(*app);
+      return 0;
+    }
+    std::cout << "usage: sluice run APP|PIPELINE.json [options]\n\n" << run_options_description() << "\n";
+    return 0;
+  }
+  if (what.empty()) {
+    std::fprintf(stderr,
+                 "sluice run: name an app or a pipeline file, e.g. `sluice run medallion` (see sluice --help)\n");
+    return 2;
+  }
+  target t;
+  auto faults = std::make_shared<fault_plan>();
+  run_kafka kafka;
+  if (vm.count("brokers")) kafka.given = vm["brokers"].as<std::string>();
+  app_runtime rt;
+  rt.brokers = [&kafka, &rt] {
+    auto a = kafka.address();
+    rt.embedded = static_cast<bool>(kafka.broker);
+    return a;
+  };
+  rt.create_topic = [&kafka](const std::string& topic, int partitions) {
+    if (!kafka.broker) return;
+    auto s = kafka.broker->create_topic(topic, partitions);
+    if (!s.is_ok()) throw std::runtime_error(s.to_string());
+  };
+  rt.warn = [](std::string w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); };
+  try {
+    t = resolve(what, vm, &rt);
+    if (const char* env = std::getenv("SLUICE_FAIL_AT")) {
+      auto s = faults->arm(env);
+      if (!s.is_ok()) throw std::invalid_argument("SLUICE_FAIL_AT: " + s.message());
+    }
+    if (vm.count("fail-at"))
+      for (const auto& f : vm["fail-at"].as<std::vector<std::string>>()) {
+        auto s = faults->arm(f);
+        if (!s.is_ok()) throw std::invalid_argument(s.message());
+      }
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "sluice run: %s\n", e.what());
+    return 2;
+  }
+  if (vm.count("explain"))
+    for (const auto& p : t.plans) std::printf("%s\n", p->explain().c_str());
+  bool resuming = vm.count("checkpoint") && std::filesystem::exists(vm["checkpoint"].as<std::string>());
+  if (t.prepare && resuming)
+    std::fprintf(stderr, "resuming from checkpoint %s: outputs are kept (not cleared)\n",
+                 vm["checkpoint"].as<std::string>().c_str());
+  if (t.prepare && !resuming) {
+    try {
+      auto said = t.prepare();
+      if (!said.empty()) std::fprintf(stderr, "%s\n", said.c_str());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "sluice run: %s\n", e.what());
+      return 2;
+    }
+  }
+  for (const auto& f : faults->describe()) std::fprintf(stderr, "fault armed: %s\n", f.c_str());
+  std::fprintf(stderr, "running %s (%zu quer%s); Ctrl-C stops after the triggers in flight\n", what.c_str(),
+               t.plans.size(), t.plans.size() == 1 ? "y" : "ies");
+  run_options ro;
+  if (vm.count("checkpoint")) {
+    ro.checkpoint_dir = vm["checkpoint"].as<std::string>();
+    auto iv = vm["checkpoint-interval"].as<std::string>();
+    auto d = parse_duration_us(iv);
+    if (!d || *d < 0) {
+      std::fprintf(stderr, "sluice run: --checkpoint-interval '%s': expected a duration such as 5s, 500ms or 0\n",
+                   iv.c_str());
+      return 2;
+    }
+    ro.checkpoint_interval_us = *d;
+  } else if (!vm["checkpoint-interval"].defaulted()) {
+    std::fprintf(stderr, "sluice run: --checkpoint-interval needs --checkpoint DIR\n");
+    return 2;
+  }
+  // Exit fault points end the process at once, as a kill would (no destructors, no flush).
+  faults->set_process_exit([](const std::string& point) {
+    std::fprintf(stderr, "fault injected at %s: exiting now\n", point.c_str());
+    std::fflush(stderr);
+    std::_Exit(86);
+  });
+  ro.broker_down = [&kafka] {
+    if (!kafka.broker) return;
+    kafka.broker->set_down(1);
+    kafka.outages.emplace_back([b = kafka.broker.get()] {
+      std::this_thread::sleep_for(std::chrono::seconds(2));
+      b->set_up(1);
+    });
+  };
+  ro.progress_path = vm.count("progress") ? vm["progress"].as<std::string>() : std::string{};
+  ro.faults = faults->armed() ? faults : nullptr;
+  ro.stop_requested = &stop;
+  ro.on_event = [](const query_event& e) {
+    std::fprintf(stderr, "[%s] %s: %s\n", e.query.c_str(), e.kind.c_str(), e.message.c_str());
+  };
+  auto result = run_queries(t.plans, ro);
+  rt.keep_alive.clear();  // stops an input feed still producing (Ctrl-C)
+  std::printf("output: %s\n", t.outputs.c_str());
+  for (const auto& check : rt.checks) {
+    auto e = check();
+    if (e.empty()) continue;
+    std::fprintf(stderr, "sluice run: %s\n", e.c_str());
+    result.ok = false;
+  }
+  if (!ro.progress_path.empty()) std::printf("progress: %s\n", ro.progress_path.c_str());
+  if (!result.ok) {
+    for (const auto& o : result.outcomes)
+      if (o.kind == "failed")
+        std::fprintf(stderr, "sluice run: query '%s' failed: %s\n", o.query.c_str(), o.message.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+int explain_command(const std::vector<std::string>& args) {
+  auto [vm, what] = parse(args, "explain");
+  if (vm.count("help") || what.empty()) {
+    std::cout << "usage: sluice explain APP|PIPELINE.json [--set key=value]… [--config FILE]\n";
+    return what.empty() && !vm.count("help") ? 2 : 0;
+  }
+  try {
+    auto t = resolve(what, vm);
+    for (const auto& p : t.plans) std::printf("%s\n", p->explain().c_str());
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "sluice explain: %s\n", e.what());
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace sluice::cli
