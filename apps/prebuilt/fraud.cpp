@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "apps/launch/kafka_input.hpp"
+#include "apps/processors/spend_spike.hpp"
 #include "messages/codec/json_codec.hpp"
 
 namespace sluice {
@@ -19,41 +20,6 @@ schema_ptr transactions_schema() {
                                                             {"ts", column_type::timestamp, true, time_unit::millis}},
                                         "ts");
 }
-
-// The running average per user: a spike is an amount above factor × the average of at least
-// min_history earlier amounts. Idle users are forgotten by an event-time timer.
-struct spend_spike final : keyed_processor<std::string> {
-  spend_spike(double factor, int64_t min_history, int64_t idle_us)
-      : factor_(factor), min_history_(min_history), idle_us_(idle_us) {}
-
-  void process(const std::string& user, keyed_context& ctx, const std::vector<record>& rows) override {
-    auto n = ctx.get_value_state("count");
-    auto mean = ctx.get_value_state("mean");
-    auto timer = ctx.get_value_state("timer");
-    int64_t count = n.exists() ? std::get<int64_t>(*n.get()) : 0;
-    double avg = mean.exists() ? std::get<double>(*mean.get()) : 0.0;
-    int64_t last = 0;
-    for (const auto& r : rows) {
-      double amount = r.num("amount");
-      if (count >= min_history_ && amount > factor_ * avg)
-        ctx.emit({value{user}, r["txn_id"], value{amount}, value{avg}, value{count}, value{r.time_us()}});
-      ++count;
-      avg += (amount - avg) / static_cast<double>(count);
-      last = std::max(last, r.time_us());
-    }
-    n.set(value{count});
-    mean.set(value{avg});
-    if (timer.exists()) ctx.delete_timer(std::get<int64_t>(*timer.get()), time_domain::event_time);
-    int64_t at = std::max(last + idle_us_, ctx.watermark_us() + 1);
-    ctx.register_event_time_timer(at);
-    timer.set(value{at});
-  }
-  void on_timer(const std::string&, keyed_context& ctx, int64_t, time_domain) override { ctx.clear_all(); }
-
- private:
-  double factor_;
-  int64_t min_history_, idle_us_;
-};
 
 struct logistic_model {
   double intercept = 0, threshold = 0.9;
@@ -193,13 +159,7 @@ app_definition fraud_app() {
                       .with_partitions(partitions)
                       .with_ttl("mean", std::chrono::microseconds(c.duration_us("spike.ttl")))
                       .with_ttl("count", std::chrono::microseconds(c.duration_us("spike.ttl")))
-                      .process<spend_spike>({{"user", column_type::string, true, time_unit::millis},
-                                             {"txn_id", column_type::int64, true, time_unit::millis},
-                                             {"amount", column_type::float64, true, time_unit::millis},
-                                             {"running_avg", column_type::float64, true, time_unit::millis},
-                                             {"history", column_type::int64, true, time_unit::millis},
-                                             {"ts", column_type::timestamp, true, time_unit::millis}},
-                                            c.number("spike.factor", 1, 1e9),
+                      .process<spend_spike>(spend_spike_output(), c.number("spike.factor", 1, 1e9),
                                             c.integer("spike.min_history", 1, 1'000'000), c.duration_us("spike.idle"));
     spikes
         .alerts({{"SPEND_SPIKE", [](const record&) { return true; }, "every spike", "user", "ts", "ts", "high",

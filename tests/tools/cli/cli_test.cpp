@@ -51,14 +51,14 @@ BOOST_AUTO_TEST_CASE(json_pipeline_runs_and_bad_fields_are_named) {
                                        << "\n";
     std::ofstream(dir.str("p.json")) << R"({
       "name": "big-spenders", "trigger": "available_now",
-      "inputs": {"payments": {
+      "query": {"type": "union", "inputs": {"payments": {
         "source": {"type": "file", "path": ")"
                                      << dir.str("in.jsonl") << R"("},
         "columns": ["user:string", "amount:double", "ts:timestamp"],
         "watermark": {"column": "ts", "delay": "10s"}}},
       "filter": [">", "amount", 10],
       "with_columns": {"cents": ["*", "amount", 100]},
-      "output_columns": ["user", "cents", "ts"],
+      "select": ["user", "cents", "ts"]},
       "sink": {"type": "file", "path": ")"
                                      << dir.str("out") << R"("}})";
   }
@@ -73,18 +73,18 @@ BOOST_AUTO_TEST_CASE(json_pipeline_runs_and_bad_fields_are_named) {
   BOOST_TEST(dead[0].find("in.jsonl:3") != std::string::npos);
 
   std::ofstream(dir.str("bad.json"))
-      << R"({"name": "x", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
-      "columns": ["user:string", "ts:timestamp"], "watermark": {"column": "ts", "delay": "soon"}}}})";
+      << R"({"name": "x", "query": {"type": "union", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
+      "columns": ["user:string", "ts:timestamp"], "watermark": {"column": "ts", "delay": "soon"}}}}})";
   BOOST_TEST(test::run_sluice("run " + dir.str("bad.json"), out) == 2);
-  BOOST_TEST(out.find("inputs.p.watermark.delay: expected a duration") != std::string::npos);
-  std::ofstream(dir.str("bad2.json")) << R"({"name": "x", "fliter": [], "inputs": {}})";
+  BOOST_TEST(out.find("query.inputs.p.watermark.delay: expected a duration") != std::string::npos);
+  std::ofstream(dir.str("bad2.json")) << R"({"name": "x", "fliter": [], "query": {}})";
   BOOST_TEST(test::run_sluice("run " + dir.str("bad2.json"), out) == 2);
   BOOST_TEST(out.find("fliter: unknown field") != std::string::npos);
   std::ofstream(dir.str("bad3.json"))
-      << R"({"name": "x", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
-      "columns": ["user:string"]}}, "output_columns": ["usr"]})";
+      << R"({"name": "x", "query": {"type": "union", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
+      "columns": ["user:string"]}}, "output_columns": ["usr"]}})";
   BOOST_TEST(test::run_sluice("run " + dir.str("bad3.json"), out) == 2);
-  BOOST_TEST(out.find("output_columns: select: unknown column 'usr'") != std::string::npos);
+  BOOST_TEST(out.find("query.output_columns: select: unknown column 'usr'") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(json_pipeline_with_an_aggregate_and_alerts) {
@@ -106,14 +106,16 @@ BOOST_AUTO_TEST_CASE(json_pipeline_with_an_aggregate_and_alerts) {
   BOOST_REQUIRE_EQUAL(test::run_sluice("run " + example, out, dir.str()), 0);
   BOOST_TEST(test::read_lines(dir.str("sluice-output/velocity-alerts/alerts")).size() == alerts.size());
   // Refusals name the field.
-  std::ofstream(dir.str("bad.json")) << R"({"inputs": {"e": {"source": {"type": "generator", "count": 10}}},
-             "aggregate": {"group_by": [{"window": {"column": "ts", "size": "1m"}}],
-                           "aggregations": [{"fn": "median", "column": "amount"}]}})";
+  std::ofstream(dir.str("bad.json"))
+      << R"({"query": {"type": "aggregate", "inputs": {"e": {"source": {"type": "generator", "count": 10}}},
+             "group_by": [{"window": {"column": "ts", "size": "1m"}}],
+             "aggregations": [{"fn": "median", "column": "amount"}]}})";
   BOOST_TEST(test::run_sluice("run " + dir.str("bad.json"), out) == 2);
-  BOOST_TEST(out.find("aggregate.aggregations.fn") != std::string::npos, out);
-  std::ofstream(dir.str("bad2.json")) << R"({"inputs": {"e": {"source": {"type": "generator", "count": 10}}},
-             "aggregate": {"group_by": [{"window": {"column": "ts", "size": "1m"}}],
-                           "aggregations": [{"fn": "count"}]}})";
+  BOOST_TEST(out.find("query.aggregations.fn") != std::string::npos, out);
+  std::ofstream(dir.str("bad2.json"))
+      << R"({"query": {"type": "aggregate", "inputs": {"e": {"source": {"type": "generator", "count": 10}}},
+             "group_by": [{"window": {"column": "ts", "size": "1m"}}],
+             "aggregations": [{"fn": "count"}]}})";
   BOOST_TEST(test::run_sluice("run " + dir.str("bad2.json"), out) == 2);
   BOOST_TEST(out.find("Append output mode not supported") != std::string::npos, out);
 }
@@ -228,16 +230,16 @@ BOOST_AUTO_TEST_CASE(json_pipeline_expresses_the_orders_payments_join) {
   BOOST_TEST(nulls > 20u);          // 83 min of event time: unpaid orders of the first ~13 min are past W − 1 h
   // a join without equality is refused with Spark's message, naming the block
   std::ofstream(dir.str("nokey.json")) << R"({"name": "x", "trigger": "once",
-    "inputs": {"a": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]},
-               "b": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]}},
-    "join": {"left": "a", "right": "b", "on": []}})";
+    "query": {"type": "join", "from": {"left": "a", "right": "b"}, "equi_keys": [],
+      "inputs": {"a": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]},
+                 "b": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]}}}})";
   BOOST_TEST(test::run_sluice("run nokey.json", out, dir.str()) == 2);
-  BOOST_TEST(out.find("join: Stream-stream join without equality predicate is not supported") != std::string::npos,
+  BOOST_TEST(out.find("query: Stream-stream join without equality predicate is not supported") != std::string::npos,
              out);
   std::ofstream(dir.str("outer.json")) << R"({"name": "x", "trigger": "once",
-    "inputs": {"a": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]},
-               "b": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]}},
-    "join": {"left": "a", "right": "b", "type": "left_outer", "on": [["key", "key"]]}})";
+    "query": {"type": "join", "from": {"left": "a", "right": "b"}, "join_type": "left_outer", "equi_keys": [["key", "key"]],
+      "inputs": {"a": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]},
+                 "b": {"source": {"type": "generator", "kind": "keyed", "count": 1}, "columns": ["key:int64", "ts:timestamp"]}}}})";
   BOOST_TEST(test::run_sluice("run outer.json", out, dir.str()) == 2);
   BOOST_TEST(out.find("Stream-stream LeftOuter join between two streaming DataFrame/Datasets is not supported without "
                       "a watermark") != std::string::npos,

@@ -56,8 +56,8 @@ BOOST_AUTO_TEST_CASE(kcat_to_sluice_to_kcat_keeps_records_byte_identical) {
              std::string(static_cast<size_t>(i % 5), ' ') + "\"}\n";
   kcat_produce("in", lines, "-K '|'");
   auto pipeline = write("copy.json", R"({"name": "copy", "trigger": "available_now",
-    "inputs": {"in": {"source": {"type": "kafka", "assign": {"in": [0]}}, "format": "kafka"}},
-    "output_columns": ["key", "value"],
+    "query": {"type": "union", "inputs": {"in": {"source": {"type": "kafka", "assign": {"in": [0]}}, "format": "kafka"}},
+      "output_columns": ["key", "value"]},
     "sink": {"type": "kafka", "topic": "out", "key_column": "key", "value_column": "value"}})");
   std::string out;
   int code = test::run_sluice("run " + pipeline + " --brokers " + b(), out, dir.str());
@@ -89,9 +89,9 @@ BOOST_AUTO_TEST_CASE(malformed_records_reach_the_dead_letter_topic_with_their_re
         l.find("\"amount\":-") != std::string::npos || l.back() != '}')
       bad_expected.insert(l);
   auto pipeline = write("clean.json", R"({"name": "clean", "trigger": "available_now",
-    "inputs": {"events": {"source": {"type": "kafka", "subscribe": "events", "group_id": "clean"},
+    "query": {"type": "union", "inputs": {"events": {"source": {"type": "kafka", "subscribe": "events", "group_id": "clean"},
       "columns": ["event_id:int64", "user:string", "type:string", "amount:double", "ts:timestamp"],
-      "filter": ["or", [">=", "amount", 0], ["is_null", "amount"]]}},
+      "filter": ["or", [">=", "amount", 0], ["is_null", "amount"]]}}},
     "sink": {"type": "kafka", "topic": "clean"},
     "dead_letters": {"type": "kafka", "topic": "dlq"}})");
   int code = test::run_sluice("run " + pipeline + " --brokers " + b(), out, dir.str());
@@ -116,9 +116,9 @@ BOOST_AUTO_TEST_CASE(two_processes_in_one_group_process_every_record_once) {
       test::run_sluice("gen keyed --count 6000 --users 500 --to kafka:clicks --brokers " + b(), out) == 0, out);
   auto pipeline = [&](const std::string& name) {
     return write(name + ".json", R"({"name": "share", "trigger": "200ms", "max_records_per_trigger": 200,
-      "inputs": {"clicks": {"source": {"type": "kafka", "subscribe": "clicks", "group_id": "sharers"},
+      "query": {"type": "union", "inputs": {"clicks": {"source": {"type": "kafka", "subscribe": "clicks", "group_id": "sharers"},
         "format": "kafka"}},
-      "output_columns": ["partition", "offset", "value"],
+        "output_columns": ["partition", "offset", "value"]},
       "sink": {"type": "file", "path": ")" +
                                      dir.str(name) + R"("}})");
   };
@@ -167,8 +167,8 @@ BOOST_AUTO_TEST_CASE(a_broker_outage_is_reported_and_ridden_out) {
   std::string out;
   BOOST_TEST_REQUIRE(test::run_sluice("gen iot --count 500 --to kafka:iot --brokers " + b(), out) == 0, out);
   auto pipeline = write("iot.json", R"({"name": "iot-copy", "trigger": "200ms",
-    "inputs": {"iot": {"source": {"type": "kafka", "assign": {"iot": [0]}},
-      "columns": ["device_id:string", "temperature:double", "humidity:double", "ts:timestamp"]}},
+    "query": {"type": "union", "inputs": {"iot": {"source": {"type": "kafka", "assign": {"iot": [0]}},
+      "columns": ["device_id:string", "temperature:double", "humidity:double", "ts:timestamp"]}}},
     "sink": {"type": "file", "path": ")" +
                                         dir.str("out") + R"("}})");
   test::background_process p(std::string(SLUICE_BINARY) + " run " + pipeline + " --brokers " + b(), dir.str("run.log"));

@@ -1,0 +1,245 @@
+#include "apps/frontend/query_json.hpp"
+
+#include "apps/frontend/json_fields.hpp"
+#include "apps/frontend/query_operators.hpp"
+
+namespace sluice {
+namespace {
+namespace json = boost::json;
+using namespace json_fields;
+
+void add_time_column(std::map<std::string, std::set<std::string>>& tc, const std::string& qualified) {
+  auto dot = qualified.find('.');
+  if (dot == std::string::npos) return;
+  tc[qualified.substr(0, dot)].insert(qualified.substr(dot + 1));
+}
+
+/// The inputs a join reads: "from": {"left", "right"}, or the inputs named left and right.
+std::pair<std::string, std::string> join_sides(const json::object& q, const std::string& path) {
+  auto* from = present(q, "from");
+  if (!from) return {"left", "right"};
+  const auto& f = as_object(*from, child(path, "from"));
+  check_fields(f, child(path, "from"), {"left", "right"});
+  return {get_string(f, "left", child(path, "from"), "left"), get_string(f, "right", child(path, "from"), "right")};
+}
+
+std::string query_type(const json::object& q, const std::string& path) {
+  std::string type = get_string(q, "type", path);
+  static const std::set<std::string> types = {"join", "aggregate", "union", "process", "cdc"};
+  if (!types.count(type))
+    fail(child(path, "type"), "expected join, aggregate, union, process or cdc, got '" + type + "'");
+  return type;
+}
+
+/// The order inputs are added in: a join's left input first (left is processed before right).
+std::vector<std::string> input_order(const json::object& q, const json::object& inputs, const std::string& path) {
+  std::vector<std::string> order;
+  if (query_type(q, path) == "join") {
+    auto [l, r] = join_sides(q, path);
+    for (const auto& name : {l, r})
+      if (!inputs.contains(name)) fail(child(path, "inputs"), "the join reads input '" + name + "'; there is none");
+    if (inputs.size() != 2 || l == r) fail(child(path, "inputs"), "a join takes exactly two inputs, left and right");
+    return {l, r};
+  }
+  for (const auto& kv : inputs) order.emplace_back(kv.key());
+  return order;
+}
+
+column parse_column(const json::value& c, const std::string& p, const query_json_hooks& hooks, bool is_time,
+                    const std::function<std::optional<column_type>()>& infer) {
+  column col;
+  col.required = hooks.required_by_default;
+  col.unit = hooks.default_time_unit;
+  std::optional<std::string> type;
+  if (c.is_string()) {
+    std::string s(c.get_string());
+    auto colon = s.find(':');
+    col.name = s.substr(0, colon);
+    if (colon != std::string::npos) type = s.substr(colon + 1);
+  } else {
+    const auto& o = as_object(c, p);
+    check_fields(o, p, {"name", "type", "unit", "required"});
+    col.name = get_string(o, "name", p);
+    if (o.contains("type")) type = get_string(o, "type", p);
+    if (o.contains("unit")) {
+      auto unit = get_string(o, "unit", p);
+      auto u = parse_time_unit(unit);
+      if (!u) fail(child(p, "unit"), "expected s, ms or us, got '" + unit + "'");
+      col.unit = *u;
+    }
+    col.required = get_bool(o, "required", p, col.required);
+  }
+  if (col.name.empty()) fail(p, "a column needs a name");
+  if (type) {
+    auto t = parse_column_type(*type);
+    if (!t) fail(p, "unknown type '" + *type + "'; accepted: int64, double, string, bool, timestamp");
+    col.type = *t;
+  } else if (is_time) {
+    col.type = column_type::timestamp;
+  } else {
+    col.type = infer().value_or(column_type::string);
+  }
+  return col;
+}
+
+schema_ptr parse_columns(const std::string& input, const json::value& v, const std::string& path,
+                         const std::string& event_time, const std::set<std::string>& time_columns,
+                         const query_json_hooks& hooks) {
+  if (!v.is_array()) fail(path, "expected a list of columns");
+  std::vector<column> cols;
+  for (size_t i = 0; i < v.get_array().size(); ++i) {
+    auto infer = [&]() -> std::optional<column_type> { return hooks.infer ? hooks.infer(input, i) : std::nullopt; };
+    const auto& c = v.get_array()[i];
+    std::string name = c.is_string() ? std::string(c.get_string()).substr(0, c.get_string().find(':')) : "";
+    cols.push_back(parse_column(c, path + "[" + std::to_string(i) + "]", hooks, time_columns.count(name) > 0, infer));
+    if (cols.back().name == event_time) cols.back().required = true;
+  }
+  try {
+    return std::make_shared<const schema>(std::move(cols), event_time);
+  } catch (const std::invalid_argument& e) {
+    fail(path, e.what());
+  }
+}
+
+/// One input: its schema and source, its filter (before anything else, also the watermark),
+/// then its watermark.
+stream build_input(pipeline& p, const std::string& name, const json::object& in, const std::string& path,
+                   const std::set<std::string>& time_columns, const query_json_hooks& hooks) {
+  std::set<std::string> accepted = {"columns", "watermark", "filter", "event_time"};
+  accepted.insert(hooks.input_fields.begin(), hooks.input_fields.end());
+  check_fields(in, path, accepted);
+  std::string wm_col, event_time = get_string(in, "event_time", path);
+  int64_t wm_delay = 0;
+  if (auto* w = present(in, "watermark")) {
+    std::string wp = child(path, "watermark");
+    const auto& wo = as_object(*w, wp);
+    check_fields(wo, wp, {"column", "delay", "delay_s"});
+    wm_col = get_string(wo, "column", wp);
+    if (wm_col.empty()) fail(child(wp, "column"), "names the event-time column");
+    auto d = duration_field(wo, "delay", wp);
+    if (!d) fail(wp, "needs a delay, e.g. \"delay\": \"10s\" or \"delay_s\": 10");
+    wm_delay = *d;
+    if (event_time.empty()) event_time = wm_col;
+  }
+  schema_ptr columns;
+  if (auto* c = in.if_contains("columns"))
+    columns = parse_columns(name, *c, child(path, "columns"), event_time, time_columns, hooks);
+  if (!hooks.source) fail(path, "no source for this input");
+  stream st = p.source(hooks.source(name, in, path, columns));
+  try {
+    if (auto* f = present(in, "filter")) st = st.where(*f);
+    if (!wm_col.empty()) st = st.with_watermark(wm_col, std::chrono::microseconds(wm_delay));
+  } catch (const std::invalid_argument& e) {
+    fail(path, e.what());
+  }
+  return st;
+}
+
+/// The steps after the operator: filter, with_columns, select.
+stream add_steps(stream out, const json::object& q, const std::string& path) {
+  try {
+    if (auto* f = present(q, "filter")) out = out.where(*f);
+  } catch (const std::invalid_argument& e) {
+    fail(child(path, "filter"), e.what());
+  }
+  if (auto* wc = present(q, "with_columns"))
+    for (const auto& kv : as_object(*wc, child(path, "with_columns"))) {
+      try {
+        out = out.with_column(std::string(kv.key()), kv.value());
+      } catch (const std::invalid_argument& e) {
+        fail(child(child(path, "with_columns"), std::string(kv.key())), e.what());
+      }
+    }
+  if (auto* s = present(q, "select")) {
+    try {
+      out = out.select(get_strings(*s, child(path, "select")));
+    } catch (const std::invalid_argument& e) {
+      fail(child(path, "select"), e.what());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::map<std::string, std::set<std::string>> query_time_columns(const json::object& q) {
+  std::map<std::string, std::set<std::string>> tc;
+  if (auto* inputs = q.if_contains("inputs"); inputs && inputs->is_object())
+    for (const auto& kv : inputs->get_object())
+      if (kv.value().is_object())
+        if (auto* w = present(kv.value().get_object(), "watermark"); w && w->is_object())
+          if (auto* c = w->get_object().if_contains("column"); c && c->is_string())
+            tc[std::string(kv.key())].insert(std::string(c->get_string()));
+  auto type = q.if_contains("type");
+  bool is_join = type && type->is_string() && type->get_string() == "join";
+  if (auto* g = present(q, "group_by"); g && g->is_array()) {
+    std::string from = q.contains("from") && q.at("from").is_string() ? std::string(q.at("from").get_string()) : "in";
+    for (const auto& k : g->get_array())
+      if (k.is_object())
+        for (const char* w : {"window", "session_window"})
+          if (auto* wo = k.get_object().if_contains(w); wo && wo->is_object())
+            if (auto* c = wo->get_object().if_contains("column"); c && c->is_string()) {
+              if (q.contains("from") || q.at("inputs").get_object().contains("in"))
+                tc[from].insert(std::string(c->get_string()));
+              else
+                for (const auto& kv : q.at("inputs").get_object())
+                  tc[std::string(kv.key())].insert(std::string(c->get_string()));
+            }
+  }
+  if (is_join) {
+    auto [l, r] = join_sides(q, "query");
+    if (auto* w = present(q, "window_key"); w && w->is_object()) {
+      if (auto* c = w->get_object().if_contains("left_column"); c && c->is_string())
+        tc[l].insert(std::string(c->get_string()));
+      if (auto* c = w->get_object().if_contains("right_column"); c && c->is_string())
+        tc[r].insert(std::string(c->get_string()));
+    }
+    if (auto* rg = present(q, "time_range"); rg && rg->is_object())
+      for (const char* k : {"column", "other"})
+        if (auto* c = rg->get_object().if_contains(k); c && c->is_string()) {
+          std::string ref(c->get_string());
+          auto side = ref.substr(0, ref.find('.'));
+          add_time_column(tc, (side == "left" ? l : side == "right" ? r : side) + ref.substr(ref.find('.')));
+        }
+  }
+  return tc;
+}
+
+query_json_result build_query_json(pipeline& p, const json::object& q, const std::string& path,
+                                   const query_json_hooks& hooks) {
+  std::string type = query_type(q, path);
+  auto* inputs_v = q.if_contains("inputs");
+  if (!inputs_v) fail(child(path, "inputs"), "a query needs at least one input");
+  const auto& inputs = as_object(*inputs_v, child(path, "inputs"));
+  if (inputs.empty()) fail(child(path, "inputs"), "a query needs at least one input");
+  auto time_columns = query_time_columns(q);
+  std::map<std::string, stream> streams;
+  std::vector<std::string> order = input_order(q, inputs, path);
+  for (const auto& name : order) {
+    std::string ip = child(child(path, "inputs"), name);
+    streams.emplace(name, build_input(p, name, as_object(inputs.at(name), ip), ip, time_columns[name], hooks));
+  }
+  query_json_result r{streams.at(order.front()), output_mode::append, {}};
+  std::string mode = get_string(q, "output_mode", path, "append");
+  auto m = parse_output_mode(mode);
+  if (!m) fail(child(path, "output_mode"), "expected append, update or complete");
+  r.mode = *m;
+  if (auto* oc = present(q, "output_columns")) r.output_columns = get_strings(*oc, child(path, "output_columns"));
+  operator_input in{streams, order, path, r.mode, r.output_columns, hooks.processors};
+  if (type == "join") {
+    auto [l, rr] = join_sides(q, path);
+    r.out = build_join(q, in, l, rr);
+  } else if (type == "aggregate") {
+    r.out = build_aggregate(q, in);
+  } else if (type == "process") {
+    r.out = build_process(q, in);
+  } else if (type == "cdc") {
+    r.out = build_cdc(q, in);
+  } else {
+    r.out = build_union(q, in);
+  }
+  r.out = add_steps(r.out, q, path);
+  return r;
+}
+
+}  // namespace sluice

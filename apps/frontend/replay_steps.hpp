@@ -1,0 +1,60 @@
+// replay_steps: the steps of a replay case (../shared/spec/replay-format.md "Steps") run
+// against one built query — each `add` one trigger through a query_driver (the real actors,
+// an epoch checkpoint after every trigger), each check compared by the format's rules:
+// `expect` the multiset of rows emitted since the mark (complete mode: the last emitted table);
+// `expect_metrics` numRowsTotal of the last trigger and sums of the others since the previous
+// check; `restart` stops and resumes the query through its checkpoint.
+// Owner: run_replay_case (apps/frontend/replay_case.hpp). Times in a case are seconds.
+#pragma once
+
+#include <boost/json.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/plan/pipeline.hpp"
+#include "actors/runtime/query_driver.hpp"
+#include "apps/frontend/replay_case.hpp"
+
+namespace sluice {
+
+/// A case's query, built: its inputs' channels and column names, its sink.
+struct replay_query {
+  query_plan_ptr plan;
+  std::map<std::string, std::shared_ptr<memory_reader::channel>> channels;
+  std::map<std::string, std::vector<std::string>> columns;  // per input
+  std::shared_ptr<memory_sink::store> sink = std::make_shared<memory_sink::store>();
+  schema_ptr output_schema;
+  bool complete = false;  // complete mode: `expect` compares the last emitted table
+};
+
+class replay_steps {
+ public:
+  replay_steps(const replay_query& q, query_driver& driver, replay_result& res, bool observe)
+      : q_(q), driver_(driver), res_(res), observe_(observe) {}
+  /// Runs step i; false when the case cannot go on (the step's check says why).
+  bool run(size_t i, const boost::json::object& step);
+
+ private:
+  bool add(size_t i, const boost::json::object& rows, boost::json::object& obs);
+  void expect(size_t i, const boost::json::value& rows);
+  void expect_metrics(size_t i, const boost::json::object& want);
+  void expect_event_time(size_t i, const boost::json::object& want);
+  void expect_watermark(size_t i, double want);
+  std::vector<std::string> emitted_since(size_t from) const;
+  std::vector<std::string> last_table() const;
+  size_t sink_size() const;
+
+  const replay_query& q_;
+  query_driver& driver_;
+  replay_result& res_;
+  bool observe_;
+  size_t mark_ = 0;
+  int64_t total_ = 0, updated_ = 0, dropped_ = 0, removed_ = 0;
+  std::optional<event_time_stats> last_event_time_;
+  int64_t last_event_wm_ = 0;
+};
+
+}  // namespace sluice
