@@ -90,7 +90,11 @@ schema_ptr parse_columns(const std::string& input, const json::value& v, const s
   for (size_t i = 0; i < v.get_array().size(); ++i) {
     auto infer = [&]() -> std::optional<column_type> { return hooks.infer ? hooks.infer(input, i) : std::nullopt; };
     const auto& c = v.get_array()[i];
-    std::string name = c.is_string() ? std::string(c.get_string()).substr(0, c.get_string().find(':')) : "";
+    std::string name;
+    if (c.is_string())
+      name = std::string(c.get_string()).substr(0, c.get_string().find(':'));
+    else if (c.is_object() && c.get_object().contains("name") && c.get_object().at("name").is_string())
+      name = std::string(c.get_object().at("name").get_string());
     cols.push_back(parse_column(c, path + "[" + std::to_string(i) + "]", hooks, time_columns.count(name) > 0, infer));
     if (cols.back().name == event_time) cols.back().required = true;
   }

@@ -4,17 +4,13 @@
 #include <stdexcept>
 
 #include "actors/operators/join/join_actor.hpp"
+#include "actors/operators/join/join_projection.hpp"
 #include "actors/runtime/partition_router.hpp"
 #include "messages/expr/expression.hpp"
 
 namespace sluice {
 namespace {
 namespace json = boost::json;
-
-struct output_column {
-  enum kind { left, right, coalesce, left_window_start, left_window_end, right_window_start, right_window_end } k;
-  size_t li = 0, ri = 0;
-};
 
 // Which sides an expression refers to (bit 1 = left, bit 2 = right).
 int sides_of(const json::value& v) {
@@ -67,40 +63,24 @@ class join_stage final : public stateful_stage {
   std::string description_;
 };
 
-size_t column_of(const join_input& in, const std::string& name, const char* what) {
-  auto i = in.schema->index_of(name);
-  if (!i)
-    throw std::invalid_argument(std::string(what) + ": input '" + in.name + "' has no column '" + name + "' (it has " +
-                                in.schema->describe() + ")");
-  return *i;
-}
-
-// "left.x" → (left, "x")
-std::pair<join_side, std::string> side_column(const std::string& ref, const char* what) {
-  if (ref.rfind("left.", 0) == 0) return {join_side::left, ref.substr(5)};
-  if (ref.rfind("right.", 0) == 0) return {join_side::right, ref.substr(6)};
-  throw std::invalid_argument(std::string(what) + ": '" + ref + "' must be left.<column> or right.<column>");
-}
-
 bool comparable(column_type a, column_type b) {
   auto numeric = [](column_type t) { return t == column_type::int64 || t == column_type::float64; };
   return a == b || (numeric(a) && numeric(b)) || a == column_type::null || b == column_type::null;
 }
 
-}  // namespace
-
-stage_ptr make_join_stage(const join_input& left, const join_input& right, const join_options& o) {
-  const join_input* in[2] = {&left, &right};
+/// Spark's refusals that need no state: no equality, a mode other than append.
+void check_join(const join_options& o) {
   if (o.on.empty()) throw std::invalid_argument("Stream-stream join without equality predicate is not supported");
   if (o.mode != output_mode::append)
     throw std::invalid_argument("Join between two streaming DataFrames/Datasets is not supported in " +
                                 std::string(o.mode == output_mode::update ? "Update" : "Complete") +
                                 " output mode, only in Append output mode");
   if (o.partitions < 1) throw std::invalid_argument("join partitions must be ≥ 1");
-  join_spec spec;
-  spec.type = o.type;
-  spec.null_safe = o.null_safe;
-  std::vector<size_t> keys[2];
+}
+
+/// The equi-keys into the spec and the router's key columns per side.
+void add_keys(const join_input& left, const join_input& right, const join_options& o, join_spec& spec,
+              std::vector<size_t> keys[2]) {
   for (const auto& [l, r] : o.on) {
     size_t li = column_of(left, l, "join key"), ri = column_of(right, r, "join key");
     if (!comparable(left.schema->at(li).type, right.schema->at(ri).type))
@@ -110,87 +90,92 @@ stage_ptr make_join_stage(const join_input& left, const join_input& right, const
     keys[0].push_back(li);
     keys[1].push_back(ri);
   }
-  if (left.watermark_column) spec.left_watermark_column = column_of(left, *left.watermark_column, "watermark");
-  if (right.watermark_column) spec.right_watermark_column = column_of(right, *right.watermark_column, "watermark");
-  if (o.window_key) {
-    const auto& w = *o.window_key;
-    if (w.size_us <= 0) throw std::invalid_argument("join window size must be positive");
-    if (w.slide_us != 0 && w.slide_us != w.size_us)
-      throw std::invalid_argument("a window in the join key must be tumbling (slide = size)");
-    join_spec::window jw;
-    jw.left_column = column_of(left, w.left_column, "join window");
-    jw.right_column = column_of(right, w.right_column, "join window");
-    jw.size_us = w.size_us;
-    jw.offset_us = w.offset_us;
-    jw.watermarked = (spec.left_watermark_column && *spec.left_watermark_column == jw.left_column) ||
-                     (spec.right_watermark_column && *spec.right_watermark_column == jw.right_column);
-    spec.window_key = jw;
-  }
-  if (o.time_range) {
-    auto [s_side, s_col] = side_column(o.time_range->column, "time range column");
-    auto [o_side, o_col] = side_column(o.time_range->other, "time range other");
-    if (s_side == o_side) throw std::invalid_argument("time range: column and other must be on different sides");
-    join_spec::range r;
-    r.column_side = s_side;
-    r.column = column_of(*in[static_cast<int>(s_side)], s_col, "time range");
-    r.other = column_of(*in[static_cast<int>(o_side)], o_col, "time range");
-    r.lower = o.time_range->lower;
-    r.upper = o.time_range->upper;
-    spec.time_range = r;
-  }
-  // Conditions: split top-level conjuncts by the sides they reference.
-  if (!o.condition.is_null()) {
-    std::vector<json::value> conjuncts;
-    if (o.condition.is_array() && !o.condition.get_array().empty() && o.condition.get_array()[0] == "and")
-      for (size_t i = 1; i < o.condition.get_array().size(); ++i) conjuncts.push_back(o.condition.get_array()[i]);
-    else
-      conjuncts.push_back(o.condition);
-    size_t nl = left.schema->size();
-    auto resolve_pair = [&](std::string_view ref) -> std::optional<std::pair<size_t, column_type>> {
-      auto [side, col] = side_column(std::string(ref), "condition");
+}
+
+void add_window_key(const join_input& left, const join_input& right, const join_options::window& w, join_spec& spec) {
+  if (w.size_us <= 0) throw std::invalid_argument("join window size must be positive");
+  if (w.slide_us != 0 && w.slide_us != w.size_us)
+    throw std::invalid_argument("a window in the join key must be tumbling (slide = size)");
+  join_spec::window jw;
+  jw.left_column = column_of(left, w.left_column, "join window");
+  jw.right_column = column_of(right, w.right_column, "join window");
+  jw.size_us = w.size_us;
+  jw.offset_us = w.offset_us;
+  jw.watermarked = (spec.left_watermark_column && *spec.left_watermark_column == jw.left_column) ||
+                   (spec.right_watermark_column && *spec.right_watermark_column == jw.right_column);
+  spec.window_key = jw;
+}
+
+void add_time_range(const join_input* in[2], const join_options::range& tr, join_spec& spec) {
+  auto [s_side, s_col] = side_column(tr.column, "time range column");
+  auto [o_side, o_col] = side_column(tr.other, "time range other");
+  if (s_side == o_side) throw std::invalid_argument("time range: column and other must be on different sides");
+  join_spec::range r;
+  r.column_side = s_side;
+  r.column = column_of(*in[static_cast<int>(s_side)], s_col, "time range");
+  r.other = column_of(*in[static_cast<int>(o_side)], o_col, "time range");
+  r.lower = tr.lower;
+  r.upper = tr.upper;
+  spec.time_range = r;
+}
+
+/// The condition's top-level conjuncts, split by the sides they reference: one-sided ones
+/// filter that side (the preserved side of an outer join), the others judge each pair.
+void add_condition(const join_input* in[2], const json::value& condition, join_spec& spec) {
+  const join_input& left = *in[0];
+  std::vector<json::value> conjuncts;
+  if (condition.is_array() && !condition.get_array().empty() && condition.get_array()[0] == "and")
+    for (size_t i = 1; i < condition.get_array().size(); ++i) conjuncts.push_back(condition.get_array()[i]);
+  else
+    conjuncts.push_back(condition);
+  size_t nl = left.schema->size();
+  auto resolve_pair = [&](std::string_view ref) -> std::optional<std::pair<size_t, column_type>> {
+    auto [side, col] = side_column(std::string(ref), "condition");
+    const join_input& i = *in[static_cast<int>(side)];
+    auto idx = i.schema->index_of(col);
+    if (!idx) return std::nullopt;
+    return std::make_pair(*idx + (side == join_side::right ? nl : 0), i.schema->at(*idx).type);
+  };
+  std::vector<expression> pair, one[2];
+  for (const auto& c : conjuncts) {
+    int m = sides_of(c);
+    if (m == 1 || m == 2) {
+      join_side side = m == 1 ? join_side::left : join_side::right;
       const join_input& i = *in[static_cast<int>(side)];
-      auto idx = i.schema->index_of(col);
-      if (!idx) return std::nullopt;
-      return std::make_pair(*idx + (side == join_side::right ? nl : 0), i.schema->at(*idx).type);
-    };
-    std::vector<expression> pair, one[2];
-    for (const auto& c : conjuncts) {
-      int m = sides_of(c);
-      if (m == 1 || m == 2) {
-        join_side side = m == 1 ? join_side::left : join_side::right;
-        const join_input& i = *in[static_cast<int>(side)];
-        one[m - 1].push_back(
-            expression::compile(c, [&](std::string_view ref) -> std::optional<std::pair<size_t, column_type>> {
-              auto [s, col] = side_column(std::string(ref), "condition");
-              auto idx = i.schema->index_of(col);
-              if (!idx || s != side) return std::nullopt;
-              return std::make_pair(*idx, i.schema->at(*idx).type);
-            }));
-      } else {
-        pair.push_back(expression::compile(c, resolve_pair));
-      }
+      one[m - 1].push_back(
+          expression::compile(c, [&](std::string_view ref) -> std::optional<std::pair<size_t, column_type>> {
+            auto [s, col] = side_column(std::string(ref), "condition");
+            auto idx = i.schema->index_of(col);
+            if (!idx || s != side) return std::nullopt;
+            return std::make_pair(*idx, i.schema->at(*idx).type);
+          }));
+    } else {
+      pair.push_back(expression::compile(c, resolve_pair));
     }
-    for (int s = 0; s < 2; ++s)
-      if (!one[s].empty()) {
-        auto f = [exprs = one[s]](const row& r) {
-          for (const auto& e : exprs)
-            if (!e.test(r)) return false;
-          return true;
-        };
-        (s == 0 ? spec.left_filter : spec.right_filter) = f;
-      }
-    if (!pair.empty())
-      spec.pair_condition = [exprs = pair](const row& l, const row& r) {
-        row both;
-        both.values.reserve(l.values.size() + r.values.size());
-        both.values.insert(both.values.end(), l.values.begin(), l.values.end());
-        both.values.insert(both.values.end(), r.values.begin(), r.values.end());
+  }
+  for (int s = 0; s < 2; ++s)
+    if (!one[s].empty()) {
+      auto f = [exprs = one[s]](const row& r) {
         for (const auto& e : exprs)
-          if (!e.test(both)) return false;
+          if (!e.test(r)) return false;
         return true;
       };
-  }
-  // Refusals for joins whose state would grow without bound on the side that must be cleaned.
+      (s == 0 ? spec.left_filter : spec.right_filter) = f;
+    }
+  if (!pair.empty())
+    spec.pair_condition = [exprs = pair](const row& l, const row& r) {
+      row both;
+      both.values.reserve(l.values.size() + r.values.size());
+      both.values.insert(both.values.end(), l.values.begin(), l.values.end());
+      both.values.insert(both.values.end(), r.values.begin(), r.values.end());
+      for (const auto& e : exprs)
+        if (!e.test(both)) return false;
+      return true;
+    };
+}
+
+/// Refusals for joins whose state would grow without bound on the side that must be cleaned.
+void check_bounded(const join_options& o, const join_spec& spec) {
   join_state probe(spec);
   bool need_left = o.type == join_type::left_outer || o.type == join_type::full_outer ||
                    o.type == join_type::left_semi || o.type == join_type::left_anti;
@@ -200,85 +185,10 @@ stage_ptr make_join_stage(const join_input& left, const join_input& right, const
         std::string("Stream-stream ") + spark_name(o.type) +
         " join between two streaming DataFrame/Datasets is not supported without a watermark "
         "in the join keys, or a watermark on the nullable side and an appropriate range condition");
-  // Output columns.
-  std::vector<output_column> cols;
-  std::vector<column> out_cols;
-  auto add = [&](output_column c, column col) {
-    cols.push_back(c);
-    out_cols.push_back(std::move(col));
-  };
-  bool semi_like = o.type == join_type::left_semi || o.type == join_type::left_anti;
-  auto names = o.output_columns;
-  if (names.empty()) {
-    for (const auto& c : left.schema->columns()) names.push_back("left." + c.name);
-    if (!semi_like)
-      for (const auto& c : right.schema->columns()) names.push_back("right." + c.name);
-  }
-  for (const auto& n : names) {
-    if (n.rfind("coalesce(", 0) == 0 && n.back() == ')') {
-      auto inner = n.substr(9, n.size() - 10);
-      auto comma = inner.find(',');
-      if (comma == std::string::npos)
-        throw std::invalid_argument("output column '" + n + "': coalesce(left.c,right.c)");
-      auto [ls, lc] = side_column(inner.substr(0, comma), "output column");
-      auto [rs, rc] = side_column(inner.substr(comma + 1), "output column");
-      if (ls != join_side::left || rs != join_side::right)
-        throw std::invalid_argument("output column '" + n + "': coalesce(left.c,right.c)");
-      size_t li = column_of(left, lc, "output column"), ri = column_of(right, rc, "output column");
-      add({output_column::coalesce, li, ri}, column{lc, left.schema->at(li).type, false});
-      continue;
-    }
-    auto [side, col] = side_column(n, "output column");
-    if (semi_like && side == join_side::right)
-      throw std::invalid_argument("output column '" + n + "': a " + std::string(to_string(o.type)) +
-                                  " join outputs left columns only");
-    bool l = side == join_side::left;
-    std::string name = col;
-    for (const auto& c : out_cols)
-      if (c.name == name) name = (l ? "left_" : "right_") + col;
-    if (col == "window_start" || col == "window_end") {
-      if (!spec.window_key) throw std::invalid_argument("output column '" + n + "': the join has no window key");
-      auto k = col == "window_start" ? (l ? output_column::left_window_start : output_column::right_window_start)
-                                     : (l ? output_column::left_window_end : output_column::right_window_end);
-      add({k, 0, 0}, column{name, column_type::timestamp, false});
-      continue;
-    }
-    size_t i = column_of(*in[l ? 0 : 1], col, "output column");
-    add({l ? output_column::left : output_column::right, i, i}, column{name, in[l ? 0 : 1]->schema->at(i).type, false});
-  }
-  auto out = std::make_shared<const schema>(out_cols);
-  int64_t wsize = spec.window_key ? spec.window_key->size_us : 0;
-  spec.project = [cols, wsize](const row* l, int64_t lws, const row* r, int64_t rws) {
-    row o;
-    o.values.reserve(cols.size());
-    for (const auto& c : cols) {
-      switch (c.k) {
-        case output_column::left:
-          o.values.push_back(l ? l->values[c.li] : value{});
-          break;
-        case output_column::right:
-          o.values.push_back(r ? r->values[c.ri] : value{});
-          break;
-        case output_column::coalesce:
-          o.values.push_back(l && !is_null(l->values[c.li]) ? l->values[c.li] : r ? r->values[c.ri] : value{});
-          break;
-        case output_column::left_window_start:
-          o.values.push_back(l ? value{lws} : value{});
-          break;
-        case output_column::left_window_end:
-          o.values.push_back(l ? value{lws + wsize} : value{});
-          break;
-        case output_column::right_window_start:
-          o.values.push_back(r ? value{rws} : value{});
-          break;
-        case output_column::right_window_end:
-          o.values.push_back(r ? value{rws + wsize} : value{});
-          break;
-      }
-    }
-    o.event_time_us = l ? l->event_time_us : r ? r->event_time_us : 0;
-    return o;
-  };
+}
+
+/// What `explain` prints for the join.
+std::string describe_join(const join_options& o) {
   std::string d = std::string("StreamingSymmetricHashJoin ") + to_string(o.type) + " on ";
   for (size_t i = 0; i < o.on.size(); ++i)
     d += (i ? " and " : "") + o.on[i].first + (o.null_safe ? " <=> " : " = ") + o.on[i].second;
@@ -295,8 +205,28 @@ stage_ptr make_join_stage(const join_input& left, const join_input& right, const
   }
   if (!o.condition.is_null()) d += ", condition " + json::serialize(o.condition);
   d += ", " + std::to_string(o.partitions) + " partition" + (o.partitions > 1 ? "s" : "");
-  std::string names2[2] = {left.name, right.name};
-  return std::make_shared<join_stage>(std::move(spec), out, o, names2, keys, d);
+  return d;
+}
+
+}  // namespace
+
+stage_ptr make_join_stage(const join_input& left, const join_input& right, const join_options& o) {
+  const join_input* in[2] = {&left, &right};
+  check_join(o);
+  join_spec spec;
+  spec.type = o.type;
+  spec.null_safe = o.null_safe;
+  std::vector<size_t> keys[2];
+  add_keys(left, right, o, spec, keys);
+  if (left.watermark_column) spec.left_watermark_column = column_of(left, *left.watermark_column, "watermark");
+  if (right.watermark_column) spec.right_watermark_column = column_of(right, *right.watermark_column, "watermark");
+  if (o.window_key) add_window_key(left, right, *o.window_key, spec);
+  if (o.time_range) add_time_range(in, *o.time_range, spec);
+  if (!o.condition.is_null()) add_condition(in, o.condition, spec);
+  check_bounded(o, spec);
+  auto out = project_join_output(left, right, o, spec);
+  std::string names[2] = {left.name, right.name};
+  return std::make_shared<join_stage>(std::move(spec), out, o, names, keys, describe_join(o));
 }
 
 }  // namespace sluice

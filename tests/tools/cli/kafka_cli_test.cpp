@@ -224,11 +224,11 @@ BOOST_AUTO_TEST_CASE(sluice_broker_serves_kcat_and_an_app_pointed_at_it) {
 
 BOOST_AUTO_TEST_CASE(bad_kafka_blocks_name_the_field) {
   auto pipeline = write("bad.json", R"({"name": "bad",
-    "inputs": {"x": {"source": {"type": "kafka", "subscribe": "t", "startingOffsets": "first"},
-      "columns": ["a:int64"]}}})");
+    "query": {"type": "union", "inputs": {"x": {"source": {"type": "kafka", "subscribe": "t", "startingOffsets": "first"},
+      "columns": ["a:int64"]}}}})");
   std::string out;
   BOOST_TEST(test::run_sluice("run " + pipeline + " --brokers 127.0.0.1:1", out) == 2);
-  BOOST_TEST(out.find("inputs.x.source") != std::string::npos, out);
+  BOOST_TEST(out.find("query.inputs.x.source") != std::string::npos, out);
   BOOST_TEST(out.find("startingOffsets: expected earliest, latest or JSON offsets") != std::string::npos, out);
   BOOST_TEST(test::run_sluice("gen events --to kafka:t", out) == 2);
   BOOST_TEST(out.find("needs a topic name and --brokers") != std::string::npos, out);

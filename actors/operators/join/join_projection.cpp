@@ -1,0 +1,112 @@
+#include "actors/operators/join/join_projection.hpp"
+
+#include <stdexcept>
+
+namespace sluice {
+namespace {
+
+struct output_column {
+  enum kind { left, right, coalesce, left_window_start, left_window_end, right_window_start, right_window_end } k;
+  size_t li = 0, ri = 0;
+};
+
+}  // namespace
+
+size_t column_of(const join_input& in, const std::string& name, const char* what) {
+  auto i = in.schema->index_of(name);
+  if (!i)
+    throw std::invalid_argument(std::string(what) + ": input '" + in.name + "' has no column '" + name + "' (it has " +
+                                in.schema->describe() + ")");
+  return *i;
+}
+
+std::pair<join_side, std::string> side_column(const std::string& ref, const char* what) {
+  if (ref.rfind("left.", 0) == 0) return {join_side::left, ref.substr(5)};
+  if (ref.rfind("right.", 0) == 0) return {join_side::right, ref.substr(6)};
+  throw std::invalid_argument(std::string(what) + ": '" + ref + "' must be left.<column> or right.<column>");
+}
+
+schema_ptr project_join_output(const join_input& left, const join_input& right, const join_options& o,
+                               join_spec& spec) {
+  const join_input* in[2] = {&left, &right};
+  std::vector<output_column> cols;
+  std::vector<column> out_cols;
+  auto add = [&](output_column c, column col) {
+    cols.push_back(c);
+    out_cols.push_back(std::move(col));
+  };
+  bool semi_like = o.type == join_type::left_semi || o.type == join_type::left_anti;
+  auto names = o.output_columns;
+  if (names.empty()) {
+    for (const auto& c : left.schema->columns()) names.push_back("left." + c.name);
+    if (!semi_like)
+      for (const auto& c : right.schema->columns()) names.push_back("right." + c.name);
+  }
+  for (const auto& n : names) {
+    if (n.rfind("coalesce(", 0) == 0 && n.back() == ')') {
+      auto inner = n.substr(9, n.size() - 10);
+      auto comma = inner.find(',');
+      if (comma == std::string::npos)
+        throw std::invalid_argument("output column '" + n + "': coalesce(left.c,right.c)");
+      auto [ls, lc] = side_column(inner.substr(0, comma), "output column");
+      auto [rs, rc] = side_column(inner.substr(comma + 1), "output column");
+      if (ls != join_side::left || rs != join_side::right)
+        throw std::invalid_argument("output column '" + n + "': coalesce(left.c,right.c)");
+      size_t li = column_of(left, lc, "output column"), ri = column_of(right, rc, "output column");
+      add({output_column::coalesce, li, ri}, column{lc, left.schema->at(li).type, false});
+      continue;
+    }
+    auto [side, col] = side_column(n, "output column");
+    if (semi_like && side == join_side::right)
+      throw std::invalid_argument("output column '" + n + "': a " + std::string(to_string(o.type)) +
+                                  " join outputs left columns only");
+    bool l = side == join_side::left;
+    std::string name = col;
+    for (const auto& c : out_cols)
+      if (c.name == name) name = (l ? "left_" : "right_") + col;
+    if (col == "window_start" || col == "window_end") {
+      if (!spec.window_key) throw std::invalid_argument("output column '" + n + "': the join has no window key");
+      auto k = col == "window_start" ? (l ? output_column::left_window_start : output_column::right_window_start)
+                                     : (l ? output_column::left_window_end : output_column::right_window_end);
+      add({k, 0, 0}, column{name, column_type::timestamp, false});
+      continue;
+    }
+    size_t i = column_of(*in[l ? 0 : 1], col, "output column");
+    add({l ? output_column::left : output_column::right, i, i}, column{name, in[l ? 0 : 1]->schema->at(i).type, false});
+  }
+  int64_t wsize = spec.window_key ? spec.window_key->size_us : 0;
+  spec.project = [cols, wsize](const row* l, int64_t lws, const row* r, int64_t rws) {
+    row o;
+    o.values.reserve(cols.size());
+    for (const auto& c : cols) {
+      switch (c.k) {
+        case output_column::left:
+          o.values.push_back(l ? l->values[c.li] : value{});
+          break;
+        case output_column::right:
+          o.values.push_back(r ? r->values[c.ri] : value{});
+          break;
+        case output_column::coalesce:
+          o.values.push_back(l && !is_null(l->values[c.li]) ? l->values[c.li] : r ? r->values[c.ri] : value{});
+          break;
+        case output_column::left_window_start:
+          o.values.push_back(l ? value{lws} : value{});
+          break;
+        case output_column::left_window_end:
+          o.values.push_back(l ? value{lws + wsize} : value{});
+          break;
+        case output_column::right_window_start:
+          o.values.push_back(r ? value{rws} : value{});
+          break;
+        case output_column::right_window_end:
+          o.values.push_back(r ? value{rws + wsize} : value{});
+          break;
+      }
+    }
+    o.event_time_us = l ? l->event_time_us : r ? r->event_time_us : 0;
+    return o;
+  };
+  return std::make_shared<const schema>(out_cols);
+}
+
+}  // namespace sluice

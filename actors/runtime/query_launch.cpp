@@ -1,0 +1,290 @@
+#include "actors/runtime/query_launch.hpp"
+
+#include <chrono>
+#include <random>
+
+#include "actors/edges/sink_actor.hpp"
+#include "actors/edges/source_actor.hpp"
+#include "actors/operators/alerts/alert_actor.hpp"
+#include "actors/operators/transform/transform_actor.hpp"
+#include "actors/runtime/coordinator.hpp"
+#include "actors/runtime/watermark_tracker.hpp"
+#include "state/checkpoint/checkpoint_record.hpp"
+
+namespace sluice {
+
+using self_ptr = supervisor_pointer;
+
+std::string make_uuid() {
+  std::random_device rd;
+  std::mt19937_64 g(rd());
+  uint64_t a = g(), b = g();
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>(a >> 16) & 0xffff, static_cast<unsigned>(a) & 0xfff,
+                (static_cast<unsigned>(b >> 48) & 0x3fff) | 0x8000,
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
+
+namespace {
+
+template <class Handle>
+Handle watch(self_ptr self, Handle h, std::string name) {
+  self->monitor(h);
+  self->state.children.emplace(h.address(), std::move(name));
+  self->state.child_handles->push_back(caf::actor_cast<caf::actor>(h));
+  return h;
+}
+
+}  // namespace
+
+int64_t wall_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+/// Actors whose work may wait on the network (Kafka sources and sinks) get a thread of their
+/// own (platform-notes §2: never block a scheduled actor); the others share the scheduler.
+template <class Fn, class... Args>
+auto spawn_operator(self_ptr self, bool blocking, Fn fn, Args... args) {
+  return blocking ? self->spawn<caf::detached>(fn, std::move(args)...) : self->spawn(fn, std::move(args)...);
+}
+
+/// What the actors of one generation share while they are spawned.
+struct generation {
+  bool epochs = false;
+  int64_t staged_after = -2;  // outputs stage after this trigger (checkpointed) or publish at once
+  int upstream = 1;           // watermarks per trigger reaching the sink (the stage's partitions)
+  std::function<void(std::string)> warn;
+  dead_letter_actor dead;
+  coordinator_actor coordinator;
+  query_outputs outputs;
+};
+
+dead_letter_actor spawn_dead_letters(self_ptr self, generation& g) {
+  const auto& plan = *self->state.cfg.plan;
+  dead_letter_actor_config dc{"dead-letters", plan.dead_letter_dir, nullptr, g.staged_after};
+  if (plan.make_dead_letter_sink) {
+    dc.output = plan.make_dead_letter_sink();
+    dc.output->set_warning_handler(g.warn);
+  }
+  bool blocking = dc.output && dc.output->blocking();
+  return watch(self, spawn_operator(self, blocking, dead_letter_actor_impl, std::move(dc)), "dead-letters");
+}
+
+coordinator_actor spawn_coordinator(self_ptr self, const generation& g) {
+  auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
+  coordinator_config cc;
+  cc.plan = st.cfg.plan;
+  cc.query_id = st.query_id;
+  cc.run_id = make_uuid();
+  cc.first_trigger = st.committed.trigger + 1;
+  cc.totals = st.committed.totals;
+  cc.progress_path = st.cfg.progress_path;
+  cc.dead_letters = g.dead;
+  cc.supervisor = self;
+  cc.faults = st.cfg.faults;
+  cc.broker_down = st.cfg.broker_down;
+  if (g.epochs) {
+    cc.checkpoint = st.cfg.checkpoint;
+    cc.checkpoint_interval_us = st.cfg.checkpoint_interval_us;
+    cc.first_epoch = st.last_epoch + 1;
+    cc.stateful_actors = (plan.stage ? static_cast<size_t>(plan.stage->partitions()) : 0) + (plan.alerts ? 1 : 0);
+  }
+  return watch(self, self->spawn(coordinator_impl, std::move(cc)), "coordinator");
+}
+
+operator_actor spawn_alerts(self_ptr self, generation& g, operator_actor downstream) {
+  auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
+  alert_actor_config ac;
+  ac.plan = plan.alerts;
+  ac.output = plan.alerts->make_output();
+  ac.output->set_warning_handler(g.warn);
+  ac.staged_after = g.staged_after;
+  host_config hc;
+  hc.name = "alerts";
+  hc.downstream = std::move(downstream);
+  hc.dead_letters = g.dead;
+  hc.faults = st.cfg.faults;
+  hc.upstream = g.upstream;
+  hc.watermark_us = st.committed.watermark_us;
+  hc.no_data_batches = plan.no_data_batches;
+  if (g.epochs) {
+    hc.store = st.cfg.checkpoint;
+    hc.coordinator = g.coordinator;
+  }
+  bool blocking = ac.output->blocking();
+  auto alerts = watch(self,
+                      spawn_operator(self, blocking, operator_host<alert_handler, alert_actor>, std::move(hc),
+                                     std::make_shared<alert_handler>(std::move(ac))),
+                      "alerts");
+  g.outputs.names.push_back("alerts");
+  g.outputs.actors.push_back(alerts);
+  return alerts;
+}
+
+/// The sink, then the alert emitter in front of it: where the stage's rows go.
+operator_actor spawn_outputs(self_ptr self, generation& g) {
+  auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
+  sink_actor_config skc{"sink", plan.sink.make(), g.coordinator, st.cfg.faults, g.upstream, g.staged_after};
+  skc.sink->set_warning_handler(g.warn);
+  bool blocking = skc.sink->blocking();
+  auto sink = watch(self, spawn_operator(self, blocking, sink_actor_impl, std::move(skc)), "sink");
+  g.outputs.names = {"sink", "dead-letters"};
+  g.outputs.actors = {sink, g.dead};
+  return plan.alerts ? spawn_alerts(self, g, sink) : operator_actor{sink};
+}
+
+/// The transform and the stateful stage in front of `downstream`; returns the first of them.
+operator_actor spawn_operators(self_ptr self, const generation& g, operator_actor downstream) {
+  auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
+  if (!plan.steps.empty())
+    downstream = watch(self,
+                       self->spawn(transform_actor_impl,
+                                   transform_actor_config{"transform", plan.steps, downstream, g.dead, st.cfg.faults}),
+                       "transform");
+  if (!plan.stage) return downstream;
+  stage_context ctx;
+  ctx.spawner = self;
+  ctx.watch = [self](const caf::actor& a, std::string name) { watch(self, a, std::move(name)); };
+  ctx.dead_letters = g.dead;
+  ctx.faults = st.cfg.faults;
+  ctx.restored_watermark_us = st.committed.watermark_us;
+  ctx.no_data_batches = plan.no_data_batches;
+  ctx.store = st.cfg.checkpoint;
+  ctx.restore = st.restore;
+  if (g.epochs) ctx.coordinator = g.coordinator;
+  return plan.stage->spawn(ctx, downstream);
+}
+
+operator_actor spawn_tracker(self_ptr self, operator_actor downstream) {
+  auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
+  watermark_tracker_config wc;
+  for (const auto& in : plan.inputs)
+    wc.inputs.push_back(watermark_input{in.name, in.watermark_column.has_value(), in.watermark_delay_us});
+  wc.policy = plan.policy;
+  wc.idle_timeout_us = plan.idle_timeout_us;
+  wc.restored_watermark_us = st.committed.watermark_us;
+  wc.first_trigger = st.committed.trigger + 1;
+  wc.downstream = std::move(downstream);
+  return watch(self, self->spawn(watermark_tracker_impl, std::move(wc)), "watermark");
+}
+
+/// One source per input, its reader sought to where the last commit left it.
+std::vector<source_actor> spawn_sources(self_ptr self, const generation& g, operator_actor tracker) {
+  auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
+  std::vector<source_actor> sources;
+  st.readers.clear();
+  for (uint32_t i = 0; i < plan.inputs.size(); ++i) {
+    const auto& in = plan.inputs[i];
+    source_config sc;
+    sc.name = in.name;
+    sc.input = i;
+    sc.reader = in.make_reader();
+    sc.reader->set_warning_handler(
+        [warn = g.warn, name = in.name](std::string w) { warn("input '" + name + "': " + w); });
+    st.readers.push_back(sc.reader);
+    if (i < st.committed.positions.size()) {
+      auto s = sc.reader->seek(st.committed.positions[i]);
+      if (!s.is_ok()) throw std::runtime_error("cannot resume input '" + in.name + "': " + s.to_string());
+    }
+    sc.format = in.format;
+    sc.schema = in.source_schema;
+    sc.steps = in.steps;
+    sc.downstream = tracker;
+    sc.dead_letters = g.dead;
+    sc.faults = st.cfg.faults;
+    bool blocking = sc.reader->blocking();
+    sources.push_back(watch(self, spawn_operator(self, blocking, source_actor_impl, std::move(sc)), in.name));
+  }
+  return sources;
+}
+
+/// Epoch n's staged records of `output`, as committed in the checkpoint.
+std::vector<std::string> staged_records(const state_store& store, const std::string& output, int64_t n) {
+  std::vector<std::string> records;
+  auto s = store.scan(staged_output_ns(output), key_kind::committed, staged_output_key(n, 0).substr(0, 8),
+                      [&](std::string_view, std::string_view v) {
+                        records.emplace_back(v);
+                        return true;
+                      });
+  if (!s.is_ok()) throw std::runtime_error("checkpoint: reading epoch " + std::to_string(n) + ": " + s.to_string());
+  return records;
+}
+
+/// Once every output published epoch n again: "published n", staged records deleted.
+bool record_published(self_ptr self, const query_outputs& outputs, int64_t n) {
+  auto& st = self->state;
+  leveldb::WriteBatch wb;
+  wb.Put(published_key, encode_published(n));
+  for (const auto& out : outputs.names)
+    for (size_t i = 0; i < staged_records(*st.cfg.checkpoint, out, n).size(); ++i)
+      wb.Delete(
+          encode_state_key(staged_output_ns(out), key_kind::committed, staged_output_key(n, static_cast<int64_t>(i))));
+  auto ws = st.cfg.checkpoint->write(wb, true);
+  if (!ws.is_ok()) {
+    finish_query(self, "failed",
+                 "checkpoint: recording epoch " + std::to_string(n) + " as published: " + ws.to_string());
+    return false;
+  }
+  st.published_epoch = n;
+  return true;
+}
+
+/// The last process committed epoch N and died before publishing all of it: publish it now
+/// (outputs skip what was published), record it, then start the triggers.
+void publish_then_start(self_ptr self, generation& g, std::vector<source_actor> sources) {
+  auto& st = self->state;
+  int64_t n = st.last_epoch;
+  auto pending = std::make_shared<size_t>(g.outputs.actors.size());
+  auto sources_ptr = std::make_shared<std::vector<source_actor>>(std::move(sources));
+  auto outputs_ptr = std::make_shared<query_outputs>(g.outputs);
+  int gen = st.generation;
+  for (size_t i = 0; i < g.outputs.actors.size(); ++i) {
+    publish_output msg{n, st.committed.trigger, staged_records(*st.cfg.checkpoint, g.outputs.names[i], n), true};
+    self->request(g.outputs.actors[i], caf::infinite, std::move(msg))
+        .then(
+            [=](int64_t) {
+              auto& st = self->state;
+              if (--*pending > 0 || st.generation != gen || st.finished) return;
+              if (record_published(self, *outputs_ptr, n))
+                self->send(st.coordinator, start_atom::value, std::move(*sources_ptr), std::move(*outputs_ptr));
+            },
+            [=](caf::error&) {});  // the output failed: its down message restarts the query
+  }
+}
+
+}  // namespace
+
+void launch_query(self_ptr self) {
+  auto& st = self->state;
+  ++st.generation;
+  generation g;
+  auto sup = caf::actor_cast<supervisor_actor>(self);
+  g.warn = [sup](std::string w) { caf::anon_send(sup, warn_atom::value, std::move(w)); };
+  g.epochs = static_cast<bool>(st.cfg.checkpoint);
+  g.staged_after = g.epochs ? st.committed.trigger : -2;
+  g.upstream = st.cfg.plan->stage ? st.cfg.plan->stage->partitions() : 1;
+  g.dead = spawn_dead_letters(self, g);
+  g.coordinator = spawn_coordinator(self, g);
+  st.coordinator = g.coordinator;
+  auto tracker = spawn_tracker(self, spawn_operators(self, g, spawn_outputs(self, g)));
+  auto sources = spawn_sources(self, g, tracker);
+  st.resume_from = g.epochs ? st.last_epoch : 0;
+  st.launch_us = wall_us();
+  if (!g.epochs || st.last_epoch <= st.published_epoch)
+    self->send(g.coordinator, start_atom::value, std::move(sources), std::move(g.outputs));
+  else
+    publish_then_start(self, g, std::move(sources));
+}
+
+}  // namespace sluice
