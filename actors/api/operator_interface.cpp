@@ -1,19 +1,18 @@
 #include "actors/api/operator_interface.hpp"
 
+#include "messages/data/enum_names.hpp"
+
 namespace sluice {
 
+namespace {
+constexpr enum_name<sluice_errc> errc_names[] = {{sluice_errc::operator_failed, "operator_failed"},
+                                                 {sluice_errc::source_failed, "source_failed"},
+                                                 {sluice_errc::sink_failed, "sink_failed"},
+                                                 {sluice_errc::escalated, "escalated"}};
+}  // namespace
+
 const char* to_string(sluice_errc e) {
-  switch (e) {
-    case sluice_errc::operator_failed:
-      return "operator_failed";
-    case sluice_errc::source_failed:
-      return "source_failed";
-    case sluice_errc::sink_failed:
-      return "sink_failed";
-    case sluice_errc::escalated:
-      return "escalated";
-  }
-  return "unknown";
+  return name_of(e, errc_names);
 }
 
 caf::error make_sluice_error(sluice_errc code, std::string actor, std::string reason) {

@@ -99,6 +99,17 @@ struct trigger_end {
   const trigger_report* report = nullptr;
 };
 
+/// An operator's metrics at the end of a trigger: its `stats()` (totals, memory) and what the
+/// trigger changed, as Spark's StateOperatorProgress.
+inline state_operator_progress trigger_metrics(state_operator_progress p, int64_t updated, int64_t removed,
+                                               int64_t dropped_by_watermark, int partitions) {
+  p.num_rows_updated = updated;
+  p.num_rows_removed = removed;
+  p.num_rows_dropped_by_watermark = dropped_by_watermark;
+  p.num_shuffle_partitions = partitions;
+  return p;
+}
+
 /// What a handler's start sees.
 struct host_context {
   const std::string& name;

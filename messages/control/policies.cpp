@@ -1,5 +1,6 @@
 #include "messages/control/policies.hpp"
 
+#include "messages/data/enum_names.hpp"
 #include "messages/data/time.hpp"
 
 namespace sluice {
@@ -27,71 +28,51 @@ std::string to_string(const trigger_policy& t) {
   }
 }
 
+namespace {
+constexpr enum_name<watermark_policy> watermark_policy_names[] = {{watermark_policy::min, "min"},
+                                                                  {watermark_policy::max, "max"}};
+constexpr enum_name<join_type> join_type_names[] = {{join_type::inner, "inner"},
+                                                    {join_type::left_outer, "left_outer"},
+                                                    {join_type::right_outer, "right_outer"},
+                                                    {join_type::full_outer, "full_outer"},
+                                                    {join_type::left_semi, "left_semi"},
+                                                    {join_type::left_anti, "left_anti"},
+                                                    {join_type::left_outer, "left"},
+                                                    {join_type::right_outer, "right"},
+                                                    {join_type::full_outer, "full"}};
+constexpr enum_name<join_type> join_type_spark_names[] = {
+    {join_type::inner, "Inner"},          {join_type::left_outer, "LeftOuter"}, {join_type::right_outer, "RightOuter"},
+    {join_type::full_outer, "FullOuter"}, {join_type::left_semi, "LeftSemi"},   {join_type::left_anti, "LeftAnti"}};
+constexpr enum_name<output_mode> output_mode_names[] = {
+    {output_mode::append, "append"}, {output_mode::update, "update"}, {output_mode::complete, "complete"}};
+}  // namespace
+
 std::optional<watermark_policy> parse_watermark_policy(std::string_view t) {
-  if (t == "min") return watermark_policy::min;
-  if (t == "max") return watermark_policy::max;
-  return std::nullopt;
+  return parse_name(t, watermark_policy_names);
 }
 
 const char* to_string(watermark_policy p) {
-  return p == watermark_policy::min ? "min" : "max";
+  return name_of(p, watermark_policy_names);
 }
 
 std::optional<join_type> parse_join_type(std::string_view t) {
-  if (t == "inner") return join_type::inner;
-  if (t == "left_outer" || t == "left") return join_type::left_outer;
-  if (t == "right_outer" || t == "right") return join_type::right_outer;
-  if (t == "full_outer" || t == "full") return join_type::full_outer;
-  if (t == "left_semi") return join_type::left_semi;
-  if (t == "left_anti") return join_type::left_anti;
-  return std::nullopt;
+  return parse_name(t, join_type_names);
 }
 
 const char* to_string(join_type t) {
-  switch (t) {
-    case join_type::inner:
-      return "inner";
-    case join_type::left_outer:
-      return "left_outer";
-    case join_type::right_outer:
-      return "right_outer";
-    case join_type::full_outer:
-      return "full_outer";
-    case join_type::left_semi:
-      return "left_semi";
-    case join_type::left_anti:
-      return "left_anti";
-  }
-  return "?";
+  return name_of(t, join_type_names);
 }
 
 const char* spark_name(join_type t) {
-  switch (t) {
-    case join_type::inner:
-      return "Inner";
-    case join_type::left_outer:
-      return "LeftOuter";
-    case join_type::right_outer:
-      return "RightOuter";
-    case join_type::full_outer:
-      return "FullOuter";
-    case join_type::left_semi:
-      return "LeftSemi";
-    case join_type::left_anti:
-      return "LeftAnti";
-  }
-  return "?";
+  return name_of(t, join_type_spark_names);
 }
 
 std::optional<output_mode> parse_output_mode(std::string_view t) {
-  if (t == "append") return output_mode::append;
-  if (t == "update") return output_mode::update;
-  if (t == "complete") return output_mode::complete;
-  return std::nullopt;
+  return parse_name(t, output_mode_names);
 }
 
 const char* to_string(output_mode m) {
-  return m == output_mode::append ? "append" : m == output_mode::update ? "update" : "complete";
+  return name_of(m, output_mode_names);
 }
 
 }  // namespace sluice

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "messages/data/enum_names.hpp"
+
 namespace sluice {
 
 schema::schema(std::vector<column> columns, std::string event_time_column) : columns_(std::move(columns)) {
@@ -37,42 +39,29 @@ std::string schema::describe() const {
   return out;
 }
 
+namespace {
+constexpr enum_name<column_type> column_type_names[] = {
+    {column_type::null, "null"},      {column_type::boolean, "bool"},   {column_type::int64, "int64"},
+    {column_type::float64, "double"}, {column_type::string, "string"},  {column_type::timestamp, "timestamp"},
+    {column_type::json, "json"},      {column_type::int64, "long"},     {column_type::int64, "int"},
+    {column_type::int64, "bigint"},   {column_type::int64, "integer"},  {column_type::float64, "float64"},
+    {column_type::float64, "float"},  {column_type::boolean, "boolean"}};
+constexpr enum_name<time_unit> time_unit_names[] = {
+    {time_unit::seconds, "s"}, {time_unit::millis, "ms"}, {time_unit::micros, "us"}};
+}  // namespace
+
 const char* to_string(column_type t) {
-  switch (t) {
-    case column_type::null:
-      return "null";
-    case column_type::boolean:
-      return "bool";
-    case column_type::int64:
-      return "int64";
-    case column_type::float64:
-      return "double";
-    case column_type::string:
-      return "string";
-    case column_type::timestamp:
-      return "timestamp";
-    case column_type::json:
-      return "json";
-  }
-  return "?";
+  return name_of(t, column_type_names);
 }
 
 std::optional<column_type> parse_column_type(std::string_view n) {
-  if (n == "int64" || n == "long" || n == "int" || n == "bigint" || n == "integer") return column_type::int64;
-  if (n == "double" || n == "float64" || n == "float") return column_type::float64;
-  if (n == "string") return column_type::string;
-  if (n == "bool" || n == "boolean") return column_type::boolean;
-  if (n == "timestamp") return column_type::timestamp;
-  if (n == "null") return column_type::null;
-  if (n == "json") return column_type::json;
-  return std::nullopt;
+  auto t = parse_name(n, column_type_names);
+  if (t == column_type::null || t == column_type::json) return std::nullopt;  // not declarable
+  return t;
 }
 
 std::optional<time_unit> parse_time_unit(std::string_view n) {
-  if (n == "s") return time_unit::seconds;
-  if (n == "ms") return time_unit::millis;
-  if (n == "us") return time_unit::micros;
-  return std::nullopt;
+  return parse_name(n, time_unit_names);
 }
 
 }  // namespace sluice

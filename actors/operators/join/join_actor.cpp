@@ -59,11 +59,7 @@ state_operator_progress join_handler::on_watermark(const trigger_end& end, host_
   else if (end.had_rows)
     join_.evict(end.watermark_us, out.rows);
   auto c = join_.take_counters();
-  auto p = stats();
-  p.num_rows_updated = c.updated;
-  p.num_rows_removed = c.removed;
-  p.num_rows_dropped_by_watermark = c.dropped_late[0] + c.dropped_late[1];
-  p.num_shuffle_partitions = o_.partitions;
+  auto p = trigger_metrics(stats(), c.updated, c.removed, c.dropped_late[0] + c.dropped_late[1], o_.partitions);
   p.num_state_store_instances = 1;
   p.custom_metrics["bufferedRowsLeft"] = join_.rows(join_side::left);
   p.custom_metrics["bufferedRowsRight"] = join_.rows(join_side::right);

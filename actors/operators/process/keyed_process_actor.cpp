@@ -33,11 +33,7 @@ state_operator_progress keyed_process_handler::on_watermark(const trigger_end& e
     out.rows.push_back(row{std::move(cells), 0});
   }
   auto c = ps_.take_counters();
-  auto p = stats();
-  p.num_rows_updated = c.updated;
-  p.num_rows_removed = c.removed;
-  p.num_rows_dropped_by_watermark = c.dropped_late;
-  p.num_shuffle_partitions = c_.options.partitions;
+  auto p = trigger_metrics(stats(), c.updated, c.removed, c.dropped_late, c_.options.partitions);
   p.custom_metrics["timersFired"] = c.timers_fired;
   p.custom_metrics["registeredTimers"] = ps_.timers();
   p.custom_metrics["expiredByTtl"] = c.expired_cells;

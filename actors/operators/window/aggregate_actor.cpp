@@ -19,11 +19,7 @@ state_operator_progress aggregate_handler::on_watermark(const trigger_end& end, 
   if (end.no_data_batches && end.next_watermark_us > end.watermark_us) agg_->evict(end.next_watermark_us, state_rows_);
   project(state_rows_, out);
   auto c = agg_->take_counters();
-  auto p = stats();
-  p.num_rows_updated = c.updated;
-  p.num_rows_removed = c.removed;
-  p.num_rows_dropped_by_watermark = c.dropped_late;
-  p.num_shuffle_partitions = o_.partitions;
+  auto p = trigger_metrics(stats(), c.updated, c.removed, c.dropped_late, o_.partitions);
   p.custom_metrics["lateInputRows"] = c.late_input_rows;
   p.custom_metrics["emittedRows"] = c.emitted;
   return p;

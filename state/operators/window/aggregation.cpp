@@ -3,37 +3,28 @@
 #include <cmath>
 #include <cstring>
 
+#include "messages/data/enum_names.hpp"
+
 namespace sluice {
 
+namespace {
+constexpr enum_name<aggregate_fn> aggregate_fn_names[] = {
+    {aggregate_fn::count, "count"},
+    {aggregate_fn::sum, "sum"},
+    {aggregate_fn::avg, "avg"},
+    {aggregate_fn::min, "min"},
+    {aggregate_fn::max, "max"},
+    {aggregate_fn::collect_list, "collect_list"},
+    {aggregate_fn::approx_count_distinct, "approx_count_distinct"},
+    {aggregate_fn::avg, "mean"}};
+}  // namespace
+
 std::optional<aggregate_fn> parse_aggregate_fn(std::string_view n) {
-  if (n == "count") return aggregate_fn::count;
-  if (n == "sum") return aggregate_fn::sum;
-  if (n == "avg" || n == "mean") return aggregate_fn::avg;
-  if (n == "min") return aggregate_fn::min;
-  if (n == "max") return aggregate_fn::max;
-  if (n == "collect_list") return aggregate_fn::collect_list;
-  if (n == "approx_count_distinct") return aggregate_fn::approx_count_distinct;
-  return std::nullopt;
+  return parse_name(n, aggregate_fn_names);
 }
 
 const char* to_string(aggregate_fn f) {
-  switch (f) {
-    case aggregate_fn::count:
-      return "count";
-    case aggregate_fn::sum:
-      return "sum";
-    case aggregate_fn::avg:
-      return "avg";
-    case aggregate_fn::min:
-      return "min";
-    case aggregate_fn::max:
-      return "max";
-    case aggregate_fn::collect_list:
-      return "collect_list";
-    case aggregate_fn::approx_count_distinct:
-      return "approx_count_distinct";
-  }
-  return "?";
+  return name_of(f, aggregate_fn_names);
 }
 
 column_type aggregate_column::result_type() const {
