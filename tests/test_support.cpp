@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "messages/data/time.hpp"
+
 namespace sluice::test {
 
 std::vector<std::string> read_lines(const std::string& dir) {
@@ -25,6 +27,60 @@ std::vector<std::string> read_lines(const std::string& dir) {
 
 int run_sluice(const std::string& args, std::string& out, const std::string& cwd) {
   return shell("cd '" + cwd + "' && " + std::string(SLUICE_BINARY) + " " + args, out);
+}
+
+int run_app(const std::string& app, const std::string& args, const std::string& output, std::string& out) {
+  return run_sluice("run " + app + " " + args + " --set output=" + output, out);
+}
+
+generator_spec generated(const std::string& kind, uint64_t count, uint64_t seed, uint64_t keys, int64_t spacing_us) {
+  generator_spec g;
+  g.kind = kind;
+  g.count = count;
+  g.seed = seed;
+  g.keys = keys;
+  g.spacing_us = spacing_us;
+  return g;
+}
+
+std::string generator_args(const std::string& prefix, const generator_spec& g) {
+  return " --set " + prefix + ".count=" + std::to_string(g.count) + " --set " + prefix +
+         ".keys=" + std::to_string(g.keys) + " --set " + prefix + ".seed=" + std::to_string(g.seed);
+}
+
+std::string generator_run_args(const std::string& prefix, const generator_spec& g, int64_t per_trigger) {
+  return "--set input=generator" + generator_args(prefix, g) +
+         " --set trigger=available_now --set max_records_per_trigger=" + std::to_string(per_trigger);
+}
+
+int64_t for_each_generated(const generator_spec& g,
+                           const std::function<void(uint64_t n, boost::json::object& record, int64_t ts_us)>& f) {
+  int64_t max_ts = INT64_MIN;
+  for (uint64_t n = 0; n < g.count; ++n) {
+    auto o = boost::json::parse(generate_record(g, n)).as_object();
+    int64_t ts = o["ts"].as_int64() * 1000;
+    max_ts = std::max(max_ts, ts);
+    f(n, o, ts);
+  }
+  return max_ts;
+}
+
+int64_t iso_us(const boost::json::value& v) {
+  auto us = parse_iso8601_us(std::string_view(v.as_string()));
+  if (!us) throw std::invalid_argument("not an ISO-8601 time: " + boost::json::serialize(v));
+  return *us;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    lines.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return lines;
 }
 
 int shell(const std::string& command, std::string& out) {
@@ -79,15 +135,7 @@ std::vector<std::string> kcat_consume(const std::string& brokers, const std::str
   std::string out;
   std::string cmd = "timeout 30 kcat -b " + brokers + " -C -t " + topic + " -o beginning -e -q -u -f '" + format + "'";
   shell(cmd + " 2>/dev/null", out);
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < out.size()) {
-    size_t nl = out.find('\n', start);
-    if (nl == std::string::npos) nl = out.size();
-    lines.push_back(out.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return lines;
+  return split_lines(out);
 }
 
 }  // namespace sluice::test

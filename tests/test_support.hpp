@@ -1,15 +1,21 @@
-// Helpers for actor-level tests: run a plan to its end in a real actor system.
+// Helpers for tests: run a plan to its end in a real actor system; run the real `sluice`
+// binary (a prebuilt app among others) and read what it wrote; state a generated input once,
+// both to work out a test's expected answer and to have an app generate the same records.
 #pragma once
 
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/json.hpp>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "actors/plan/pipeline.hpp"
 #include "actors/runtime/query_runner.hpp"
+#include "state/io/gen/generator_reader.hpp"
 
 namespace sluice::test {
 
@@ -36,6 +42,31 @@ std::vector<std::string> read_lines(const std::string& dir);
 /// Runs the real `sluice` binary with `args` (a shell command tail) in `cwd`; returns its exit
 /// code and fills `out` with stdout and stderr together.
 int run_sluice(const std::string& args, std::string& out, const std::string& cwd = ".");
+
+/// `sluice run APP ARGS --set output=OUTPUT` (ARGS: `--set key=value` and other options);
+/// returns the exit code and fills `out` as run_sluice does.
+int run_app(const std::string& app, const std::string& args, const std::string& output, std::string& out);
+
+/// `count` generated records of `kind` with `seed`, `keys` distinct keys and `spacing_us` of
+/// event time between them (the other knobs at the generator's defaults).
+generator_spec generated(const std::string& kind, uint64_t count, uint64_t seed, uint64_t keys, int64_t spacing_us);
+/// ` --set PREFIX.count=… --set PREFIX.keys=… --set PREFIX.seed=…`: an app whose input
+/// settings are under PREFIX generates the records of `g` — when g.spacing_us is the app's
+/// default PREFIX.spacing, which these arguments leave alone.
+std::string generator_args(const std::string& prefix, const generator_spec& g);
+/// generator_args() for a run straight from the generator (`input=generator`), in triggers of
+/// `per_trigger` records run back to back until the input ends (`trigger=available_now`).
+std::string generator_run_args(const std::string& prefix, const generator_spec& g, int64_t per_trigger);
+/// Calls `f(n, record, ts_us)` for the records n = 0 … count − 1 of `g`, each one JSON object
+/// with event time `ts` (epoch milliseconds; ts_us in µs). Returns the largest ts_us.
+int64_t for_each_generated(const generator_spec& g,
+                           const std::function<void(uint64_t n, boost::json::object& record, int64_t ts_us)>& f);
+
+/// An ISO-8601 time string (as the sinks write window bounds) in µs since the epoch.
+int64_t iso_us(const boost::json::value& v);
+
+/// The lines of `text`, without their '\n'; a last line without one counts too.
+std::vector<std::string> split_lines(const std::string& text);
 
 /// Runs a shell command; returns its exit code, `out` = stdout and stderr together.
 int shell(const std::string& command, std::string& out);

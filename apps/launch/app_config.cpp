@@ -67,16 +67,25 @@ std::string app_config::str(const std::string& key) const {
   return raw(key);
 }
 
-int64_t app_config::integer(const std::string& key, int64_t min, int64_t max) const {
-  const auto& v = raw(key);
+namespace {
+// Whether `parse` (std::stoll, std::stod) reads all of `v` as a value not below min nor above max.
+template <class T, class Parse>
+bool parse_in_range(const std::string& v, Parse parse, T min, T max, T& n) {
   size_t used = 0;
-  int64_t n = 0;
   try {
-    n = std::stoll(v, &used);
+    n = parse(v, &used);
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used == 0 || used != v.size() || n < min || n > max)
+  return !(used == 0 || used != v.size() || n < min || n > max);
+}
+}  // namespace
+
+int64_t app_config::integer(const std::string& key, int64_t min, int64_t max) const {
+  const auto& v = raw(key);
+  int64_t n = 0;
+  if (!parse_in_range<int64_t>(
+          v, [](const std::string& t, size_t* used) { return std::stoll(t, used); }, min, max, n))
     throw config_error("setting '" + key + "' = '" + v + "': expected a whole number from " + std::to_string(min) +
                        " to " + std::to_string(max));
   return n;
@@ -84,14 +93,9 @@ int64_t app_config::integer(const std::string& key, int64_t min, int64_t max) co
 
 double app_config::number(const std::string& key, double min, double max) const {
   const auto& v = raw(key);
-  size_t used = 0;
   double n = 0;
-  try {
-    n = std::stod(v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != v.size() || n < min || n > max) {
+  if (!parse_in_range<double>(
+          v, [](const std::string& t, size_t* used) { return std::stod(t, used); }, min, max, n)) {
     std::ostringstream os;
     os << "setting '" << key << "' = '" << v << "': expected a number from " << min << " to " << max;
     throw config_error(os.str());
@@ -182,13 +186,19 @@ std::vector<app_setting> generator_settings(const std::string& p, const std::str
   };
 }
 
-generator_spec generator_from(const app_config& c, const std::string& p, const std::string& kind) {
+generator_spec generator_base(const app_config& c, const std::string& p, const std::string& kind,
+                              const std::string& keys) {
   generator_spec g;
   g.kind = kind;
   g.count = static_cast<uint64_t>(c.integer(p + ".count", 0, INT64_MAX));
   g.rate = c.number(p + ".rate", 0, 1e9);
   g.seed = static_cast<uint64_t>(c.integer(p + ".seed", 0, INT64_MAX));
-  g.keys = static_cast<uint64_t>(c.integer(p + ".keys", 1, 1'000'000'000));
+  g.keys = static_cast<uint64_t>(c.integer(keys, 1, 1'000'000'000));
+  return g;
+}
+
+generator_spec generator_from(const app_config& c, const std::string& p, const std::string& kind) {
+  generator_spec g = generator_base(c, p, kind, p + ".keys");
   g.spacing_us = c.duration_us(p + ".spacing");
   if (g.spacing_us <= 0) throw config_error("setting '" + p + ".spacing' must be positive");
   g.late_fraction = c.number(p + ".late", 0, 1);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -61,6 +62,9 @@ class app_config {
   int64_t integer(const std::string& key, int64_t min, int64_t max) const;
   double number(const std::string& key, double min, double max) const;
   int64_t duration_us(const std::string& key) const;
+  std::chrono::microseconds duration(const std::string& key) const {
+    return std::chrono::microseconds(duration_us(key));
+  }
   trigger_policy trigger(const std::string& key) const;
   bool flag(const std::string& key) const;
 
@@ -84,6 +88,10 @@ std::vector<app_setting> generator_settings(const std::string& prefix, const std
                                             const std::string& count, const std::string& keys,
                                             const std::string& spacing);
 generator_spec generator_from(const app_config& c, const std::string& prefix, const std::string& kind);
+/// The part of a generated input every app sets: `<prefix>.count`, `<prefix>.rate`,
+/// `<prefix>.seed` and the distinct keys from setting `keys` (named after what they are).
+generator_spec generator_base(const app_config& c, const std::string& prefix, const std::string& kind,
+                              const std::string& keys);
 
 /// Setting `alerts.to`: file (JSONL under `dir`), stdout, or kafka:TOPIC (on the run's brokers).
 app_setting alert_output_setting();

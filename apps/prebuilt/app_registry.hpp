@@ -1,6 +1,7 @@
 // app_registry: the prebuilt apps `sluice run NAME` knows. Each app declares its settings
-// (apps/launch/app_config.hpp) and builds its queries only through the public pipeline API
-// (actors/plan/pipeline.hpp) — if an app needs anything else, the API is missing something.
+// (apps/launch/app_config.hpp; the parts every app shares in apps/prebuilt/prebuilt_app.hpp)
+// and builds its queries only through the public pipeline API (actors/plan/pipeline.hpp) — if
+// an app needs anything else, the API is missing something.
 #pragma once
 
 #include <functional>

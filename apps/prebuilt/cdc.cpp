@@ -1,31 +1,26 @@
 #include "apps/prebuilt/cdc.hpp"
 
-#include "apps/launch/kafka_input.hpp"
+#include "apps/prebuilt/prebuilt_app.hpp"
 
 namespace sluice {
 
 app_definition cdc_app() {
-  app_definition app;
-  app.name = "cdc";
-  app.summary =
+  auto app = prebuilt_app(
+      "cdc",
       "CDC: Debezium change events from Kafka applied to a LevelDB table (MERGE semantics, idempotent "
-      "replays, stale changes skipped), with a changelog stream";
-  app.settings = {
-      {"output", "sluice-output/cdc", "directory for table/, changelog/ and dead_letters/"},
-      {"topic", "shop.public.customers", "the Debezium data topic"},
-      {"transaction_topic", "shop.transaction", "the transaction metadata topic (empty = no transaction metadata)"},
-      {"value_format", "envelope", "envelope (Debezium's) or flattened (the unwrap SMT)"},
-      {"primary_key", "id", "the table's key columns, comma-separated (for records without a Kafka key)"},
-      {"output.overwrite", "true", "clear table/, changelog/ and dead_letters/ before running"},
-  };
-  for (auto& s : generator_settings("changes", "change events", "20000", "1000", "10ms")) app.settings.push_back(s);
-  for (auto& s : kafka_input_settings()) app.settings.push_back(s);
-  for (auto& s : common_settings()) app.settings.push_back(s);
+      "replays, stale changes skipped), with a changelog stream",
+      {"directory for table/, changelog/ and dead_letters/",
+       "clear table/, changelog/ and dead_letters/ before running"},
+      {{"topic", "shop.public.customers", "the Debezium data topic"},
+       {"transaction_topic", "shop.transaction", "the transaction metadata topic (empty = no transaction metadata)"},
+       {"value_format", "envelope", "envelope (Debezium's) or flattened (the unwrap SMT)"},
+       {"primary_key", "id", "the table's key columns, comma-separated (for records without a Kafka key)"}},
+      {generator_settings("changes", "change events", "20000", "1000", "10ms")});
   app.outputs = [](const app_config& c) {
     auto out = c.str("output");
     return "table: " + out + "/table/ (sluice table dump " + out + "/table)  changelog: " + out + "/changelog/";
   };
-  app.prepare = [](const app_config& c) { return clear_outputs(c, {"table", "changelog", "dead_letters"}); };
+  app.prepare = clear_before_run({"table", "changelog", "dead_letters"});
   app.build = [](const app_config& c) {
     std::string out = c.str("output");
     if (c.str("input") != "kafka")
@@ -51,9 +46,7 @@ app_definition cdc_app() {
       tx.kind = "debezium-tx";
       inputs.push_back({"transactions", t.cdc.transaction_topic, tx, nullptr});
     }
-    pipeline p("cdc");
-    apply_common_settings(p, c);
-    p.with_dead_letters(out + "/dead_letters");
+    pipeline p = app_pipeline(c, "cdc", out + "/dead_letters");
     auto in = app_inputs(c, inputs);  // fed together: position n of both topics before n + 1
     auto s = p.source(std::move(in[0]));
     if (in.size() > 1) s = s.union_with(p.source(std::move(in[1])));

@@ -1,16 +1,16 @@
 #include "apps/prebuilt/clickstream.hpp"
 
-#include "apps/launch/kafka_input.hpp"
+#include "apps/prebuilt/prebuilt_app.hpp"
 
 namespace sluice {
 
 namespace {
 schema_ptr clicks_schema() {
-  return std::make_shared<const schema>(std::vector<column>{{"user", column_type::string, true, time_unit::millis},
-                                                            {"page", column_type::string, true, time_unit::millis},
-                                                            {"action", column_type::string, true, time_unit::millis},
-                                                            {"ts", column_type::timestamp, true, time_unit::millis}},
-                                        "ts");
+  return event_schema({{"user", column_type::string},
+                       {"page", column_type::string},
+                       {"action", column_type::string},
+                       {"ts", column_type::timestamp}},
+                      "ts");
 }
 
 value ratio(const record& r, const char* num, const char* den) {
@@ -21,46 +21,32 @@ value ratio(const record& r, const char* num, const char* den) {
 }  // namespace
 
 app_definition clickstream_app() {
-  app_definition app;
-  app.name = "clickstream";
-  app.summary =
-      "clickstream: 30-minute session windows per user (page views, start, end, pages visited) and a "
-      "view → cart → checkout funnel with conversion counts per window";
-  app.settings = {
-      {"output", "sluice-output/clickstream", "directory for sessions/ and funnel/"},
-      {"session.gap", "30m", "a session ends after this much event time without a click"},
-      {"funnel.window", "10m", "funnel window length"},
-      {"watermark", "5m", "how late a click may arrive (watermark delay on ts)"},
-      {"partitions", "2", "partitions of the session aggregation (by user)"},
-      {"output.overwrite", "true", "clear sessions/ and funnel/ before running"},
-  };
-  for (auto& s : generator_settings("clicks", "clicks", "20000", "500", "1s")) app.settings.push_back(s);
-  for (auto& s : kafka_input_settings()) app.settings.push_back(s);
-  for (auto& s : common_settings()) app.settings.push_back(s);
-  app.outputs = [](const app_config& c) {
-    auto out = c.str("output");
-    return "sessions: " + out + "/sessions/  funnel: " + out + "/funnel/";
-  };
-  app.prepare = [](const app_config& c) { return clear_outputs(c, {"sessions", "funnel", "dead_letters"}); };
+  auto app =
+      prebuilt_app("clickstream",
+                   "clickstream: 30-minute session windows per user (page views, start, end, pages visited) and a "
+                   "view → cart → checkout funnel with conversion counts per window",
+                   {"directory for sessions/ and funnel/", "clear sessions/ and funnel/ before running"},
+                   {{"session.gap", "30m", "a session ends after this much event time without a click"},
+                    {"funnel.window", "10m", "funnel window length"},
+                    watermark_setting("5m", "a click"),
+                    {"partitions", "2", "partitions of the session aggregation (by user)"}},
+                   {generator_settings("clicks", "clicks", "20000", "500", "1s")});
+  declare_outputs(app, {{"sessions", "sessions"}, {"funnel", "funnel"}}, {"dead_letters"});
   app.build = [](const app_config& c) {
     std::string out = c.str("output");
-    auto spec = generator_from(c, "clicks", "clicks");
-    auto delay = std::chrono::microseconds(c.duration_us("watermark"));
+    app_input clicks{"clicks", "clicks", generator_from(c, "clicks", "clicks"), clicks_schema()};
+    auto delay = c.duration("watermark");
     std::vector<query_plan_ptr> plans;
 
-    pipeline s2("clickstream-sessions");
-    apply_common_settings(s2, c);
-    s2.with_dead_letters(out + "/dead_letters/sessions");
-    auto in1 = app_inputs(c, {{"clicks", "clicks", spec, clicks_schema()}}, "sessions");
+    pipeline s2 = app_pipeline(c, "clickstream-sessions", out + "/dead_letters/sessions");
     auto flag = [](const char* action) {
       return [a = std::string(action)](const record& r) { return value{int64_t{r.str("action") == a ? 1 : 0}}; };
     };
-    s2.source(std::move(in1[0]))
+    s2.source(app_source(c, clicks, "sessions"))
         .with_watermark("ts", delay)
         .with_column("is_checkout", column_type::int64, flag("checkout"), "action = checkout")
-        .group_by(
-            {keys::col("user"), keys::session_window("ts", std::chrono::microseconds(c.duration_us("session.gap")))})
-        .with_partitions(static_cast<int>(c.integer("partitions", 1, 64)))
+        .group_by({keys::col("user"), keys::session_window("ts", c.duration("session.gap"))})
+        .with_partitions(app_partitions(c))
         .with_output_columns({"user", "session_start", "session_end", "session_duration_s", "page_views", "pages",
                               "distinct_pages", "checkouts"})
         .agg({aggs::count().as("page_views"), aggs::collect_list("page").as("pages"),
@@ -68,16 +54,13 @@ app_definition clickstream_app() {
         .to(sinks::jsonl(out + "/sessions"));
     plans.push_back(s2.build());
 
-    pipeline f("clickstream-funnel");
-    apply_common_settings(f, c);
-    f.with_dead_letters(out + "/dead_letters/funnel");
-    auto in2 = app_inputs(c, {{"clicks", "clicks", spec, clicks_schema()}}, "funnel");
-    f.source(std::move(in2[0]))
+    pipeline f = app_pipeline(c, "clickstream-funnel", out + "/dead_letters/funnel");
+    f.source(app_source(c, clicks, "funnel"))
         .with_watermark("ts", delay)
         .with_column("is_view", column_type::int64, flag("view"), "action = view")
         .with_column("is_cart", column_type::int64, flag("cart"), "action = cart")
         .with_column("is_checkout", column_type::int64, flag("checkout"), "action = checkout")
-        .group_by({keys::window("ts", std::chrono::microseconds(c.duration_us("funnel.window")))})
+        .group_by({keys::window("ts", c.duration("funnel.window"))})
         .agg({aggs::sum("is_view").as("views"), aggs::sum("is_cart").as("carts"),
               aggs::sum("is_checkout").as("checkouts"), aggs::approx_count_distinct("user").as("visitors")})
         .with_column(

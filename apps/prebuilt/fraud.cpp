@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 
-#include "apps/launch/kafka_input.hpp"
+#include "apps/prebuilt/prebuilt_app.hpp"
 #include "apps/processors/spend_spike.hpp"
 #include "messages/codec/json_codec.hpp"
 
@@ -12,13 +12,13 @@ namespace sluice {
 namespace {
 
 schema_ptr transactions_schema() {
-  return std::make_shared<const schema>(std::vector<column>{{"txn_id", column_type::int64, true, time_unit::millis},
-                                                            {"user", column_type::string, true, time_unit::millis},
-                                                            {"amount", column_type::float64, true, time_unit::millis},
-                                                            {"merchant", column_type::string, true, time_unit::millis},
-                                                            {"country", column_type::string, true, time_unit::millis},
-                                                            {"ts", column_type::timestamp, true, time_unit::millis}},
-                                        "ts");
+  return event_schema({{"txn_id", column_type::int64},
+                       {"user", column_type::string},
+                       {"amount", column_type::float64},
+                       {"merchant", column_type::string},
+                       {"country", column_type::string},
+                       {"ts", column_type::timestamp}},
+                      "ts");
 }
 
 struct logistic_model {
@@ -59,44 +59,31 @@ logistic_model load_model(const std::string& path) {
 }  // namespace
 
 app_definition fraud_app() {
-  app_definition app;
-  app.name = "fraud";
-  app.summary =
+  auto app = prebuilt_app(
+      "fraud",
       "fraud alerts: velocity (> 5 transactions per user in 5 minutes), spend spikes against the "
-      "user's running average (keyed state), optional logistic scoring per window";
-  app.settings = {
-      {"output", "sluice-output/fraud", "directory for flagged_windows/, spikes/, alerts/"},
-      {"watermark", "1m", "how late a transaction may arrive (watermark delay on ts)"},
-      {"velocity.window", "5m", "velocity window length"},
-      {"velocity.slide", "0s", "velocity window slide (0 = tumbling)"},
-      {"velocity.max", "5", "VELOCITY alert when a user has more transactions than this in a window"},
-      {"spike.factor", "5", "SPEND_SPIKE when an amount is above this times the user's running average"},
-      {"spike.min_history", "5", "transactions a user needs before spikes are judged"},
-      {"spike.idle", "24h", "forget a user's history after this much event time without a transaction"},
-      {"spike.ttl", "7d", "state TTL (processing time) for the running average"},
-      {"model", "", "logistic model JSON file for MODEL_SCORE alerts (empty = off)"},
-      {"alerts.max_per_user", "0", "at most this many alerts per user per minute (0 = no limit)"},
-      {"partitions", "2", "partitions of the window aggregation and of the keyed processor"},
-      {"output.overwrite", "true", "clear the outputs and the alert memory before running"},
-  };
-  for (auto& s : generator_settings("transactions", "transactions", "20000", "1000", "250ms"))
-    app.settings.push_back(s);
-  app.settings.push_back(alert_output_setting());
-  for (auto& s : kafka_input_settings()) app.settings.push_back(s);
-  for (auto& s : common_settings()) app.settings.push_back(s);
-  app.outputs = [](const app_config& c) {
-    auto out = c.str("output");
-    return "flagged windows: " + out + "/flagged_windows/  spikes: " + out +
-           "/spikes/  alerts: " + (c.str("alerts.to") == "file" ? out + "/alerts/" : c.str("alerts.to"));
-  };
-  app.prepare = [](const app_config& c) {
-    return clear_outputs(c, {"flagged_windows", "spikes", "alerts", "alert_memory", "dead_letters"});
-  };
+      "user's running average (keyed state), optional logistic scoring per window",
+      {"directory for flagged_windows/, spikes/, alerts/", "clear the outputs and the alert memory before running"},
+      {watermark_setting("1m", "a transaction"),
+       {"velocity.window", "5m", "velocity window length"},
+       {"velocity.slide", "0s", "velocity window slide (0 = tumbling)"},
+       {"velocity.max", "5", "VELOCITY alert when a user has more transactions than this in a window"},
+       {"spike.factor", "5", "SPEND_SPIKE when an amount is above this times the user's running average"},
+       {"spike.min_history", "5", "transactions a user needs before spikes are judged"},
+       {"spike.idle", "24h", "forget a user's history after this much event time without a transaction"},
+       {"spike.ttl", "7d", "state TTL (processing time) for the running average"},
+       {"model", "", "logistic model JSON file for MODEL_SCORE alerts (empty = off)"},
+       {"alerts.max_per_user", "0", "at most this many alerts per user per minute (0 = no limit)"},
+       {"partitions", "2", "partitions of the window aggregation and of the keyed processor"}},
+      {generator_settings("transactions", "transactions", "20000", "1000", "250ms"), {alert_output_setting()}});
+  declare_outputs(app, {{"flagged windows", "flagged_windows"}, {"spikes", "spikes"}, {"alerts", "alerts", true}},
+                  {"alert_memory", "dead_letters"});
   app.build = [](const app_config& c) {
     std::string out = c.str("output");
-    auto spec = generator_from(c, "transactions", "transactions");
-    auto delay = std::chrono::microseconds(c.duration_us("watermark"));
-    int partitions = static_cast<int>(c.integer("partitions", 1, 64));
+    app_input transactions{"transactions", "transactions", generator_from(c, "transactions", "transactions"),
+                           transactions_schema()};
+    auto delay = c.duration("watermark");
+    int partitions = app_partitions(c);
     int64_t max_n = c.integer("velocity.max", 0, 1'000'000);
     alert_limits limits;
     limits.max_per_key = c.integer("alerts.max_per_user", 0, 1'000'000);
@@ -105,25 +92,20 @@ app_definition fraud_app() {
     // Both queries read the same input; on Kafka each has its own consumer group.
     std::vector<query_plan_ptr> plans;
 
-    pipeline v("fraud-velocity");
-    apply_common_settings(v, c);
-    v.with_dead_letters(out + "/dead_letters");
-    auto in = app_inputs(c, {{"transactions", "transactions", spec, transactions_schema()}}, "velocity");
+    pipeline v = app_pipeline(c, "fraud-velocity", out + "/dead_letters");
     auto windows =
-        v.source(std::move(in[0]))
+        v.source(app_source(c, transactions, "velocity"))
             .with_watermark("ts", delay)
             .group_by(
-                {keys::col("user"), keys::window("ts", std::chrono::microseconds(c.duration_us("velocity.window")),
-                                                 std::chrono::microseconds(c.duration_us("velocity.slide")))})
+                {keys::col("user"), keys::window("ts", c.duration("velocity.window"), c.duration("velocity.slide"))})
             .with_partitions(partitions)
             .agg({aggs::count().as("count"), aggs::sum("amount").as("total"), aggs::avg("amount").as("avg_amount"),
                   aggs::approx_count_distinct("merchant").as("merchants"),
                   aggs::approx_count_distinct("country").as("countries")});
-    std::vector<alert_rule> rules = {{"VELOCITY",
-                                      [max_n](const record& r) { return std::get<int64_t>(r["count"]) > max_n; },
-                                      "count > " + std::to_string(max_n), "user", "window_start", "window_end", "high",
-                                      "{user} made {count} transactions totalling {total} between {window_start} and "
-                                      "{window_end}"}};
+    std::vector<alert_rule> rules = {window_alert(
+        "VELOCITY", [max_n](const record& r) { return std::get<int64_t>(r["count"]) > max_n; },
+        "count > " + std::to_string(max_n), "user", "high",
+        "{user} made {count} transactions totalling {total} between {window_start} and {window_end}")};
     if (model) {
       auto m = *model;
       windows = windows.with_column(
@@ -134,9 +116,10 @@ app_definition fraud_app() {
             return value{1.0 / (1.0 + std::exp(-z))};
           },
           "logistic score");
-      rules.push_back({"MODEL_SCORE", [t = m.threshold](const record& r) { return r.num("score") > t; },
-                       "score > " + std::to_string(m.threshold), "user", "window_start", "window_end", "high",
-                       "{user} scored {score} between {window_start} and {window_end}"});
+      rules.push_back(window_alert(
+          "MODEL_SCORE", [t = m.threshold](const record& r) { return r.num("score") > t; },
+          "score > " + std::to_string(m.threshold), "user", "high",
+          "{user} scored {score} between {window_start} and {window_end}"));
     }
     auto flagged = windows.filter(
         [rules](const record& r) {
@@ -149,16 +132,13 @@ app_definition fraud_app() {
         .to(sinks::jsonl(out + "/flagged_windows"));
     plans.push_back(v.build());
 
-    pipeline s("fraud-spend-spike");
-    apply_common_settings(s, c);
-    s.with_dead_letters(out + "/dead_letters/spend-spike");
-    auto in2 = app_inputs(c, {{"transactions", "transactions", spec, transactions_schema()}}, "spend-spike");
-    auto spikes = s.source(std::move(in2[0]))
+    pipeline s = app_pipeline(c, "fraud-spend-spike", out + "/dead_letters/spend-spike");
+    auto spikes = s.source(app_source(c, transactions, "spend-spike"))
                       .with_watermark("ts", delay)
                       .key_by<std::string>("user")
                       .with_partitions(partitions)
-                      .with_ttl("mean", std::chrono::microseconds(c.duration_us("spike.ttl")))
-                      .with_ttl("count", std::chrono::microseconds(c.duration_us("spike.ttl")))
+                      .with_ttl("mean", c.duration("spike.ttl"))
+                      .with_ttl("count", c.duration("spike.ttl"))
                       .process<spend_spike>(spend_spike_output(), c.number("spike.factor", 1, 1e9),
                                             c.integer("spike.min_history", 1, 1'000'000), c.duration_us("spike.idle"));
     spikes

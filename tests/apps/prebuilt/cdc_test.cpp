@@ -16,24 +16,17 @@ BOOST_AUTO_TEST_SUITE(apps_prebuilt_cdc)
 
 namespace {
 
-// The table a database would hold after positions [0, applied) of the generated stream, worked
-// out with a plain map: creates and updates set the row, deletes and tombstones remove it.
-std::map<std::string, json::value> replay(uint64_t applied, int64_t& deletes, int64_t& key_changes) {
-  generator_spec g;
-  g.kind = "debezium";
-  g.count = applied;
-  g.keys = 200;
-  g.seed = 4;
+// 3,000 positions: 1,000 complete transactions of 3 (changes.spacing is the app's default, 10 ms;
+// the change events do not depend on it).
+const generator_spec input = test::generated("debezium", 3000, 4, 200, 10'000);
+
+// The table a database would hold after the positions of the generated stream `g`, worked out
+// with a plain map: creates and updates set the row, deletes and tombstones remove it.
+std::map<std::string, json::value> replay(const generator_spec& g, int64_t& deletes, int64_t& key_changes) {
   std::map<std::string, json::value> want;
-  for (uint64_t n = 0; n < applied; ++n) {
-    std::string text = generate_record(g, n);
-    int records = 0;
-    for (size_t begin = 0; begin < text.size();) {
-      size_t nl = text.find('\n', begin);
-      if (nl == std::string::npos) nl = text.size();
-      std::string line = text.substr(begin, nl - begin);
-      begin = nl + 1;
-      ++records;
+  for (uint64_t n = 0; n < g.count; ++n) {
+    auto lines = test::split_lines(generate_record(g, n));
+    for (const auto& line : lines) {
       if (line.rfind("tombstone ", 0) == 0) {
         want.erase(json::serialize(json::parse(line.substr(10)).as_object()["id"]));
         continue;
@@ -46,7 +39,7 @@ std::map<std::string, json::value> replay(uint64_t applied, int64_t& deletes, in
         want[json::serialize(o["after"].as_object()["id"])] = o["after"];
       }
     }
-    key_changes += records == 3;
+    key_changes += lines.size() == 3;
   }
   return want;
 }
@@ -59,16 +52,13 @@ BOOST_AUTO_TEST_CASE(the_table_ends_as_the_database_did) {
   // arrival, before or after earlier transactions complete depending on how the two topics'
   // consumers interleave; tests/state/cdc/cdc_cases covers that rule in a fixed order.)
   int64_t deletes = 0, key_changes = 0;
-  auto want = replay(3000, deletes, key_changes);
+  auto want = replay(input, deletes, key_changes);
   BOOST_REQUIRE(deletes > 50);
   BOOST_REQUIRE(key_changes > 5);
   test::temp_dir dir("cdc-app");
   std::string out;
-  BOOST_REQUIRE_EQUAL(test::run_sluice("run cdc --set changes.count=3000 --set changes.keys=200 --set changes.seed=4"
-                                       " --set trigger=100ms --set output=" +
-                                           dir.str("out"),
-                                       out),
-                      0);
+  BOOST_REQUIRE_EQUAL(
+      test::run_app("cdc", test::generator_args("changes", input) + " --set trigger=100ms", dir.str("out"), out), 0);
   BOOST_TEST(out.find("embedded Kafka broker") != std::string::npos, out);
   std::string dump;
   BOOST_REQUIRE_EQUAL(test::run_sluice("table dump " + dir.str("out/table"), dump), 0);
@@ -84,11 +74,10 @@ BOOST_AUTO_TEST_CASE(the_table_ends_as_the_database_did) {
   BOOST_TEST(test::read_lines(dir.str("out/dead_letters")).empty());
   // A second run into the kept table (the embedded broker is new, its topic holds the same
   // records at the same offsets): the table remembers what it consumed, so nothing changes.
-  BOOST_REQUIRE_EQUAL(test::run_sluice("run cdc --set changes.count=3000 --set changes.keys=200 --set changes.seed=4"
-                                       " --set trigger=100ms --set output.overwrite=false --set output=" +
-                                           dir.str("out"),
-                                       out),
-                      0);
+  BOOST_REQUIRE_EQUAL(
+      test::run_app("cdc", test::generator_args("changes", input) + " --set trigger=100ms --set output.overwrite=false",
+                    dir.str("out"), out),
+      0);
   std::string dump2;
   test::run_sluice("table dump " + dir.str("out/table"), dump2);
   BOOST_TEST(dump2 == dump);

@@ -8,8 +8,6 @@
 #include <map>
 #include <set>
 
-#include "messages/data/time.hpp"
-#include "state/io/gen/generator_reader.hpp"
 #include "test_support.hpp"
 
 using namespace sluice;
@@ -34,20 +32,13 @@ struct expected {
   std::map<int64_t, funnel> windows;                            // closed, by start
 };
 
+// The input both the app and derive() work from (clicks.spacing is the app's default, 1 s).
+const generator_spec input = test::generated("clicks", count, 5, 200, 1'000'000);
+
 expected derive() {
-  generator_spec g;
-  g.kind = "clicks";
-  g.count = count;
-  g.seed = 5;
-  g.keys = 200;
-  g.spacing_us = 1'000'000;
   std::map<std::string, std::vector<session>> by_user;
   std::map<int64_t, funnel> windows;
-  int64_t max_ts = 0;
-  for (int64_t n = 0; n < count; ++n) {
-    auto o = boost::json::parse(generate_record(g, static_cast<uint64_t>(n))).as_object();
-    int64_t ts = o["ts"].as_int64() * 1000;
-    max_ts = std::max(max_ts, ts);
+  int64_t max_ts = test::for_each_generated(input, [&](uint64_t, boost::json::object& o, int64_t ts) {
     std::string user(o["user"].as_string()), action(o["action"].as_string());
     auto& ss = by_user[user];
     if (ss.empty() || ts > ss.back().end) ss.push_back(session{ts, ts, {}, 0});
@@ -59,7 +50,7 @@ expected derive() {
     w.carts += action == "cart";
     w.checkouts += action == "checkout";
     w.users.insert(user);
-  }
+  });
   expected e;
   int64_t final_wm = max_ts - delay_us;
   for (auto& [user, ss] : by_user)
@@ -81,23 +72,20 @@ BOOST_AUTO_TEST_CASE(sessions_and_funnel_match_an_independent_computation) {
   BOOST_REQUIRE(multi > 50u);  // sessions really merge several clicks
   test::temp_dir dir("clickstream");
   std::string out;
-  BOOST_REQUIRE_EQUAL(test::run_sluice("run clickstream --set input=generator --set clicks.count=6000"
-                                       " --set clicks.keys=200 --set clicks.seed=5 --set session.gap=5m"
-                                       " --set trigger=available_now --set max_records_per_trigger=1500"
-                                       " --set partitions=3 --set output=" +
-                                           dir.str("out"),
-                                       out),
-                      0);
+  BOOST_REQUIRE_EQUAL(
+      test::run_app("clickstream",
+                    test::generator_run_args("clicks", input, 1500) + " --set session.gap=5m --set partitions=3",
+                    dir.str("out"), out),
+      0);
   auto lines = test::read_lines(dir.str("out/sessions"));
   BOOST_TEST(lines.size() == e.sessions.size(), out);
   for (const auto& line : lines) {
     auto o = boost::json::parse(line).as_object();
-    std::pair<std::string, int64_t> k{std::string(o["user"].as_string()),
-                                      *parse_iso8601_us(std::string_view(o["session_start"].as_string()))};
+    std::pair<std::string, int64_t> k{std::string(o["user"].as_string()), test::iso_us(o["session_start"])};
     auto it = e.sessions.find(k);
     BOOST_REQUIRE_MESSAGE(it != e.sessions.end(), "unexpected session " << line);
     const auto& s = it->second;
-    BOOST_TEST(*parse_iso8601_us(std::string_view(o["session_end"].as_string())) == s.end, line);
+    BOOST_TEST(test::iso_us(o["session_end"]) == s.end, line);
     BOOST_TEST(o["session_duration_s"].to_number<double>() == static_cast<double>(s.end - s.start) / 1e6, line);
     BOOST_TEST(o["page_views"].as_int64() == static_cast<int64_t>(s.pages.size()), line);
     BOOST_TEST(o["checkouts"].as_int64() == s.checkouts, line);
@@ -113,7 +101,7 @@ BOOST_AUTO_TEST_CASE(sessions_and_funnel_match_an_independent_computation) {
   BOOST_TEST(funnel_lines.size() == e.windows.size());
   for (const auto& line : funnel_lines) {
     auto o = boost::json::parse(line).as_object();
-    auto it = e.windows.find(*parse_iso8601_us(std::string_view(o["window_start"].as_string())));
+    auto it = e.windows.find(test::iso_us(o["window_start"]));
     BOOST_REQUIRE_MESSAGE(it != e.windows.end(), "unexpected window " << line);
     const auto& w = it->second;
     BOOST_TEST(o["views"].as_int64() == w.views);

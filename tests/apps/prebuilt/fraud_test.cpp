@@ -10,7 +10,6 @@
 #include <set>
 
 #include "messages/data/time.hpp"
-#include "state/io/gen/generator_reader.hpp"
 #include "test_support.hpp"
 
 using namespace sluice;
@@ -24,23 +23,16 @@ struct expected {
   std::set<int64_t> spikes;                                                       // txn ids
 };
 
+// The input both the app and derive() work from (transactions.spacing is the app's default).
+const generator_spec input = test::generated("transactions", count, 11, 300, 250'000);
+
 expected derive() {
-  generator_spec g;
-  g.kind = "transactions";
-  g.count = count;
-  g.seed = 11;
-  g.keys = 300;
-  g.spacing_us = 250'000;
   expected e;
   std::map<std::pair<std::string, int64_t>, std::pair<int64_t, double>> all;
   std::map<std::string, std::pair<int64_t, double>> history;  // user → (n, mean)
-  int64_t max_ts = 0;
-  for (int64_t n = 0; n < count; ++n) {
-    auto o = boost::json::parse(generate_record(g, static_cast<uint64_t>(n))).as_object();
-    int64_t ts = o["ts"].as_int64() * 1000;
+  int64_t max_ts = test::for_each_generated(input, [&](uint64_t, boost::json::object& o, int64_t ts) {
     std::string user(o["user"].as_string());
     double amount = o["amount"].to_number<double>();
-    max_ts = std::max(max_ts, ts);
     auto& w = all[{user, ts - ts % window_us}];
     ++w.first;
     w.second += amount;
@@ -48,7 +40,7 @@ expected derive() {
     if (h.first >= 5 && amount > 5 * h.second) e.spikes.insert(o["txn_id"].as_int64());
     ++h.first;
     h.second += (amount - h.second) / static_cast<double>(h.first);
-  }
+  });
   for (const auto& [k, w] : all)
     if (k.second + window_us <= max_ts - delay_us) e.windows[k] = w;
   return e;
@@ -56,11 +48,7 @@ expected derive() {
 
 std::string run_fraud(const test::temp_dir& dir, const std::string& extra, std::string& out) {
   return std::to_string(
-      test::run_sluice("run fraud --set input=generator --set transactions.count=" + std::to_string(count) +
-                           " --set transactions.keys=300 --set transactions.seed=11 --set trigger=available_now"
-                           " --set max_records_per_trigger=2000 --set output=" +
-                           dir.str("out") + " " + extra,
-                       out));
+      test::run_app("fraud", test::generator_run_args("transactions", input, 2000) + " " + extra, dir.str("out"), out));
 }
 
 std::set<std::string> alert_ids(const std::string& dir) {
@@ -92,8 +80,7 @@ BOOST_AUTO_TEST_CASE(velocity_windows_and_spend_spikes_match_an_independent_comp
   BOOST_TEST(lines.size() == flagged.size(), out);
   for (const auto& line : lines) {
     auto o = boost::json::parse(line).as_object();
-    std::pair<std::string, int64_t> k{std::string(o["user"].as_string()),
-                                      *parse_iso8601_us(std::string_view(o["window_start"].as_string()))};
+    std::pair<std::string, int64_t> k{std::string(o["user"].as_string()), test::iso_us(o["window_start"])};
     auto it = flagged.find(k);
     BOOST_REQUIRE_MESSAGE(it != flagged.end(), "unexpected window " << line);
     BOOST_TEST(o["count"].as_int64() == it->second.first);

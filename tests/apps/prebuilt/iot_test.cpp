@@ -13,7 +13,6 @@
 #include <thread>
 
 #include "messages/data/time.hpp"
-#include "state/io/gen/generator_reader.hpp"
 #include "test_support.hpp"
 
 using namespace sluice;
@@ -33,26 +32,23 @@ struct expected {
   int64_t late = 0;
 };
 
+// The input both the app and derive() work from (readings.spacing is the app's default,
+// 100 ms); readings.offline is the generator's late_fraction.
+const generator_spec input = test::generated("iot", count, 7, 10, 100'000);
+
 expected derive(double offline = 0.02) {
-  generator_spec g;
-  g.kind = "iot";
-  g.count = count;
-  g.seed = 7;
-  g.keys = 10;
-  g.spacing_us = 100'000;
+  generator_spec g = input;
   g.late_fraction = offline;
   expected e;
   std::map<std::pair<std::string, int64_t>, window_agg> all;
   int64_t max_seen = INT64_MIN, wm = 0;
-  for (int64_t n = 0; n < count; ++n) {
+  test::for_each_generated(g, [&](uint64_t n, boost::json::object& o, int64_t ts) {
     if (n % cap == 0 && max_seen != INT64_MIN) wm = std::max(wm, max_seen - delay_us);  // a new trigger
-    auto o = boost::json::parse(generate_record(g, static_cast<uint64_t>(n))).as_object();
-    int64_t ts = o["ts"].as_int64() * 1000;
     int64_t start = ts - ((ts % window_us) + window_us) % window_us;
     max_seen = std::max(max_seen, ts);
     if (start + window_us <= wm) {
       ++e.late;
-      continue;
+      return;
     }
     auto& w = all[{std::string(o["device_id"].as_string()), start}];
     double t = o["temperature"].to_number<double>(), h = o["humidity"].to_number<double>();
@@ -60,7 +56,7 @@ expected derive(double offline = 0.02) {
     w.temp_max = std::max(w.temp_max, t);
     w.hum_sum += h;
     ++w.n;
-  }
+  });
   int64_t final_wm = std::max(wm, max_seen - delay_us);
   for (const auto& [k, w] : all) {
     if (k.second + window_us > final_wm) continue;  // still open at the end
@@ -73,11 +69,9 @@ expected derive(double offline = 0.02) {
 }
 
 std::string run_iot(const test::temp_dir& dir, const std::string& extra, std::string& out) {
-  std::string args = "run iot --set input=generator --set readings.count=" + std::to_string(count) +
-                     " --set readings.keys=10 --set readings.seed=7 --set readings.offline=0.02"
-                     " --set trigger=available_now --set max_records_per_trigger=" +
-                     std::to_string(cap) + " --set partitions=3 --set output=" + dir.str("out") + " " + extra;
-  return std::to_string(test::run_sluice(args, out));
+  std::string args =
+      test::generator_run_args("readings", input, cap) + " --set readings.offline=0.02 --set partitions=3 " + extra;
+  return std::to_string(test::run_app("iot", args, dir.str("out"), out));
 }
 
 }  // namespace
@@ -96,8 +90,7 @@ BOOST_AUTO_TEST_CASE(windows_alerts_and_late_readings_match_an_independent_compu
   std::set<std::pair<std::string, int64_t>> seen;
   for (const auto& line : windows) {
     auto o = boost::json::parse(line).as_object();
-    std::pair<std::string, int64_t> k{std::string(o["device_id"].as_string()),
-                                      *parse_iso8601_us(std::string_view(o["window_start"].as_string()))};
+    std::pair<std::string, int64_t> k{std::string(o["device_id"].as_string()), test::iso_us(o["window_start"])};
     BOOST_TEST(seen.insert(k).second, "window emitted twice: " << line);
     auto it = e.windows.find(k);
     BOOST_REQUIRE_MESSAGE(it != e.windows.end(), "unexpected window " << line);
@@ -138,13 +131,12 @@ BOOST_AUTO_TEST_CASE(alerts_to_kafka) {
   }
   BOOST_REQUIRE(!address.empty());
   std::string out;
-  BOOST_REQUIRE_EQUAL(test::run_sluice("run iot --brokers " + address +
-                                           " --set kafka.feed=true --set alerts.to=kafka:iot-alerts"
-                                           " --set readings.count=6000 --set readings.keys=10 --set readings.seed=7"
-                                           " --set readings.offline=0 --set trigger=100ms --set output=" +
-                                           dir.str("out"),
-                                       out),
-                      0);
+  BOOST_REQUIRE_EQUAL(
+      test::run_app("iot",
+                    "--brokers " + address + " --set kafka.feed=true --set alerts.to=kafka:iot-alerts" +
+                        test::generator_args("readings", input) + " --set readings.offline=0 --set trigger=100ms",
+                    dir.str("out"), out),
+      0);
   std::set<std::string> ids;
   for (const auto& rec : test::kcat_consume(address, "iot-alerts", "%k\t%s\n")) {
     auto tab = rec.find('\t');

@@ -14,11 +14,11 @@ BOOST_AUTO_TEST_SUITE(apps_prebuilt_medallion)
 BOOST_AUTO_TEST_CASE(bronze_silver_and_dead_letters_account_for_every_event) {
   test::temp_dir dir("medallion");
   std::string out;
-  int code = test::run_sluice("run medallion --set output=" + dir.str("m") +
-                                  " --set events.count=5000 --set events.rate=0 --set trigger=100ms"
-                                  " --set silver.trigger=100ms --set events.malformed=0.05 --progress " +
-                                  dir.str("p.jsonl"),
-                              out);
+  int code = test::run_app("medallion",
+                           "--set events.count=5000 --set events.rate=0 --set trigger=100ms"
+                           " --set silver.trigger=100ms --set events.malformed=0.05 --progress " +
+                               dir.str("p.jsonl"),
+                           dir.str("m"), out);
   BOOST_TEST_REQUIRE(code == 0, out);
   BOOST_TEST(out.find("output: bronze: " + dir.str("m") + "/bronze/") != std::string::npos);
   auto bronze = test::read_lines(dir.str("m/bronze"));
@@ -49,9 +49,9 @@ BOOST_AUTO_TEST_CASE(bronze_silver_and_dead_letters_account_for_every_event) {
 BOOST_AUTO_TEST_CASE(same_seed_same_silver) {
   test::temp_dir dir("medallion-seed");
   std::string out;
-  std::string args = " --set events.count=2000 --set events.rate=0 --set trigger=0 --set silver.trigger=0";
-  BOOST_TEST_REQUIRE(test::run_sluice("run medallion --set output=" + dir.str("a") + args, out) == 0, out);
-  BOOST_TEST_REQUIRE(test::run_sluice("run medallion --set output=" + dir.str("b") + args, out) == 0, out);
+  std::string args = "--set events.count=2000 --set events.rate=0 --set trigger=0 --set silver.trigger=0";
+  BOOST_TEST_REQUIRE(test::run_app("medallion", args, dir.str("a"), out) == 0, out);
+  BOOST_TEST_REQUIRE(test::run_app("medallion", args, dir.str("b"), out) == 0, out);
   auto strip = [](std::vector<std::string> v) {  // ingest_time differs by run
     std::multiset<std::string> s;
     for (auto& l : v) {

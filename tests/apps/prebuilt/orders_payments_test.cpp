@@ -33,12 +33,7 @@ expected derive() {
   expected e;
   std::set<int64_t> arrived_on_time;
   for (uint64_t n = 0; n < orders_n; ++n) {
-    std::string recs = generate_record(g, n);
-    size_t pos = 0;
-    while (pos < recs.size()) {
-      size_t nl = recs.find('\n', pos);
-      std::string one = recs.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-      pos = nl == std::string::npos ? recs.size() : nl + 1;
+    for (const auto& one : test::split_lines(generate_record(g, n))) {
       auto o = boost::json::parse(one).as_object();
       int64_t id = o["order_id"].as_int64();
       if (id == static_cast<int64_t>(n))
@@ -63,12 +58,11 @@ BOOST_AUTO_TEST_SUITE(apps_prebuilt_orders_payments)
 BOOST_AUTO_TEST_CASE(left_outer_joins_paid_orders_emits_unpaid_ones_and_keeps_late_payments) {
   test::temp_dir dir("op");
   std::string out;
-  int code = test::run_sluice("run orders-payments --set join=left_outer --set output=" + dir.str("o") +
-                                  " --set input=generator --set orders.count=" + std::to_string(orders_n) +
-                                  " --set orders.rate=0 --set trigger=0 --set max_records_per_trigger=600"
-                                  " --progress " +
-                                  dir.str("p.jsonl"),
-                              out);
+  int code = test::run_app(
+      "orders-payments",
+      "--set join=left_outer --set input=generator --set orders.count=" + std::to_string(orders_n) +
+          " --set orders.rate=0 --set trigger=0 --set max_records_per_trigger=600 --progress " + dir.str("p.jsonl"),
+      dir.str("o"), out);
   BOOST_TEST_REQUIRE(code == 0, out);
   auto e = derive();
   std::set<int64_t> joined, nulls;
@@ -104,11 +98,11 @@ BOOST_AUTO_TEST_CASE(left_outer_joins_paid_orders_emits_unpaid_ones_and_keeps_la
 BOOST_AUTO_TEST_CASE(state_stays_near_rate_times_delay_plus_window) {
   test::temp_dir dir("op-state");
   std::string out;
-  int code = test::run_sluice("run orders-payments --set output=" + dir.str("o") +
-                                  " --set input=generator --set orders.count=20000 --set orders.rate=0 --set trigger=0"
-                                  " --set max_records_per_trigger=300 --set payments.late=0 --progress " +
-                                  dir.str("p.jsonl"),
-                              out);
+  int code = test::run_app("orders-payments",
+                           "--set input=generator --set orders.count=20000 --set orders.rate=0 --set trigger=0"
+                           " --set max_records_per_trigger=300 --set payments.late=0 --progress " +
+                               dir.str("p.jsonl"),
+                           dir.str("o"), out);
   BOOST_TEST_REQUIRE(code == 0, out);
   std::ifstream in(dir.str("p.jsonl"));
   std::string line;
@@ -141,11 +135,8 @@ BOOST_AUTO_TEST_CASE(crashed_join_partition_restarts_without_loss_or_duplicates)
       " --set input=generator --set join=left_outer --set orders.count=6000 --set orders.rate=0 --set trigger=0"
       " --set max_records_per_trigger=500 --set restart.backoff=1ms";
   std::string out;
-  BOOST_TEST_REQUIRE(test::run_sluice("run orders-payments --set output=" + dir.str("a") + args, out) == 0, out);
-  BOOST_TEST_REQUIRE(
-      test::run_sluice("run orders-payments --set output=" + dir.str("b") + args + " --fail-at crash:join/1:9", out) ==
-          0,
-      out);
+  BOOST_TEST_REQUIRE(test::run_app("orders-payments", args, dir.str("a"), out) == 0, out);
+  BOOST_TEST_REQUIRE(test::run_app("orders-payments", args + " --fail-at crash:join/1:9", dir.str("b"), out) == 0, out);
   BOOST_TEST(out.find("actor 'join/1' failed (operator_failed): fault injected at crash:join/1") != std::string::npos,
              out);
   auto sorted = [](std::vector<std::string> v) {
@@ -175,10 +166,10 @@ BOOST_AUTO_TEST_SUITE(apps_prebuilt_orders_payments_kafka)
 BOOST_AUTO_TEST_CASE(the_default_run_joins_every_paid_order_once_over_the_embedded_broker) {
   test::temp_dir dir("op-kafka");
   std::string out;
-  int code = test::run_sluice("run orders-payments --set output=" + dir.str("o") +
-                                  " --set orders.count=3000 --set orders.rate=0 --set payments.late=0"
-                                  " --set kafka.partitions=1 --set trigger=200ms",
-                              out);
+  int code = test::run_app("orders-payments",
+                           "--set orders.count=3000 --set orders.rate=0 --set payments.late=0"
+                           " --set kafka.partitions=1 --set trigger=200ms",
+                           dir.str("o"), out);
   BOOST_TEST_REQUIRE(code == 0, out);
   BOOST_TEST(out.find("embedded Kafka broker at 127.0.0.1:") != std::string::npos, out);
   generator_spec orders;

@@ -8,8 +8,6 @@
 #include <map>
 #include <set>
 
-#include "messages/data/time.hpp"
-#include "state/io/gen/generator_reader.hpp"
 #include "test_support.hpp"
 
 using namespace sluice;
@@ -26,19 +24,12 @@ struct totals {
 
 using windows = std::map<std::pair<std::string, int64_t>, totals>;
 
+// The input both the app and derive() work from (sales.spacing is the app's default, 200 ms).
+const generator_spec input = test::generated("sales", count, 3, 500, 200'000);
+
 void derive(windows& tumbling, windows& rolling) {
-  generator_spec g;
-  g.kind = "sales";
-  g.count = count;
-  g.seed = 3;
-  g.keys = 500;
-  g.spacing_us = 200'000;
   windows t, r;
-  int64_t max_ts = 0;
-  for (int64_t n = 0; n < count; ++n) {
-    auto o = boost::json::parse(generate_record(g, static_cast<uint64_t>(n))).as_object();
-    int64_t ts = o["ts"].as_int64() * 1000;
-    max_ts = std::max(max_ts, ts);
+  int64_t max_ts = test::for_each_generated(input, [&](uint64_t, boost::json::object& o, int64_t ts) {
     std::string cat(o["category"].as_string()), user(o["user"].as_string());
     double amount = o["amount"].to_number<double>();
     auto add = [&](windows& w, int64_t start) {
@@ -49,7 +40,7 @@ void derive(windows& tumbling, windows& rolling) {
     };
     add(t, ts - ts % (5 * m));
     for (int64_t start = ts - ts % (2 * m); start > ts - 10 * m; start -= 2 * m) add(r, start);
-  }
+  });
   int64_t wm = max_ts - delay_us;
   for (auto& [k, x] : t)
     if (k.second + 5 * m <= wm) tumbling[k] = x;
@@ -61,8 +52,7 @@ void check(const std::vector<std::string>& lines, const windows& want, bool user
   BOOST_TEST(lines.size() == want.size());
   for (const auto& line : lines) {
     auto o = boost::json::parse(line).as_object();
-    auto it = want.find(
-        {std::string(o["category"].as_string()), *parse_iso8601_us(std::string_view(o["window_start"].as_string()))});
+    auto it = want.find({std::string(o["category"].as_string()), test::iso_us(o["window_start"])});
     BOOST_REQUIRE_MESSAGE(it != want.end(), "unexpected window " << line);
     BOOST_TEST(std::fabs(o["revenue"].to_number<double>() - it->second.revenue) < 1e-6, line);
     BOOST_TEST(o["orders"].as_int64() == it->second.orders, line);
@@ -83,11 +73,10 @@ BOOST_AUTO_TEST_CASE(tumbling_and_rolling_revenue_over_kafka_match_an_independen
   BOOST_REQUIRE(tumbling.size() >= 18u);
   test::temp_dir dir("revenue");
   std::string out;
-  BOOST_REQUIRE_EQUAL(test::run_sluice("run revenue --set sales.count=6000 --set sales.keys=500 --set sales.seed=3"
-                                       " --set trigger=100ms --set max_records_per_trigger=700 --set partitions=3"
-                                       " --set output=" +
-                                           dir.str("out"),
-                                       out),
+  BOOST_REQUIRE_EQUAL(test::run_app("revenue",
+                                    test::generator_args("sales", input) +
+                                        " --set trigger=100ms --set max_records_per_trigger=700 --set partitions=3",
+                                    dir.str("out"), out),
                       0);
   BOOST_TEST(out.find("embedded Kafka broker") != std::string::npos, out);
   check(test::read_lines(dir.str("out/per_5m")), tumbling, true);
@@ -99,19 +88,15 @@ BOOST_AUTO_TEST_CASE(update_mode_emits_every_change_and_ends_with_the_same_total
   derive(tumbling, rolling);
   test::temp_dir dir("revenue-update");
   std::string out;
-  BOOST_REQUIRE_EQUAL(test::run_sluice("run revenue --set input=generator --set sales.count=6000 --set sales.keys=500"
-                                       " --set sales.seed=3 --set mode=update --set trigger=available_now"
-                                       " --set max_records_per_trigger=500 --set output=" +
-                                           dir.str("out"),
-                                       out),
+  BOOST_REQUIRE_EQUAL(test::run_app("revenue", test::generator_run_args("sales", input, 500) + " --set mode=update",
+                                    dir.str("out"), out),
                       0);
   // The last version of each closed window carries its final totals; windows show up more than once.
   std::map<std::pair<std::string, int64_t>, std::string> last;
   auto lines = test::read_lines(dir.str("out/per_5m"));
   for (const auto& line : lines) {
     auto o = boost::json::parse(line).as_object();
-    last[{std::string(o["category"].as_string()), *parse_iso8601_us(std::string_view(o["window_start"].as_string()))}] =
-        line;
+    last[{std::string(o["category"].as_string()), test::iso_us(o["window_start"])}] = line;
   }
   BOOST_TEST(lines.size() > last.size());
   std::vector<std::string> finals;
