@@ -28,7 +28,7 @@ query_plan_ptr window_plan(generator_spec spec, int64_t window_us, int partition
       .group_by({keys::col("key"), keys::window("ts", std::chrono::microseconds(window_us))})
       .with_partitions(partitions)
       .agg({aggs::count().as("n"), aggs::sum("v").as("total")})
-      .to(sink_plan{"CountingSink", [n] { return std::make_shared<counting_sink>(n); }, nullptr, {}});
+      .to(counting_sink_plan(n));
   return p.build();
 }
 
@@ -40,11 +40,7 @@ double timed_run(const query_plan_ptr& plan, const std::string& checkpoint, int6
   opts.on_event = [&](const query_event& e) {
     if (e.kind == "checkpoint") ++epochs;
   };
-  auto t0 = std::chrono::steady_clock::now();
-  auto result = run_queries({plan}, opts);
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!result.ok) throw std::runtime_error("bench query failed: " + result.outcomes.front().message);
-  return s;
+  return timed_queries({plan}, opts);
 }
 
 }  // namespace

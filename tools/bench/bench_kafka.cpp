@@ -12,6 +12,7 @@
 #include "actors/runtime/query_runner.hpp"
 #include "apps/launch/kafka_feed.hpp"
 #include "state/io/kafka/embedded_broker.hpp"
+#include "tools/bench/bench_support.hpp"
 #include "tools/cli/commands.hpp"
 
 namespace sluice::cli {
@@ -129,22 +130,25 @@ int bench_kafka(uint64_t records, int runs) {
     assign += (p ? "," : "") + std::to_string(p);
   }
   assign += "]}";
-  std::vector<double> engine, base;
   int64_t written_engine = 0, written_base = 0;
-  for (int i = 0; i < runs; ++i) {
-    written_base = 0;
-    base.push_back(baseline_run(broker->bootstrap(), parts, "base-out-" + std::to_string(i), records, written_base));
-    engine.push_back(engine_run(broker->bootstrap(), assign, "engine-out-" + std::to_string(i), written_engine));
-  }
-  std::sort(engine.begin(), engine.end());
-  std::sort(base.begin(), base.end());
-  double e = engine[engine.size() / 2], b = base[base.size() / 2];
+  int base_runs = 0, engine_runs = 0;  // each run writes a topic of its own
+  auto m = alternate_runs(
+      runs,
+      [&] {
+        written_base = 0;
+        return baseline_run(broker->bootstrap(), parts, "base-out-" + std::to_string(base_runs++), records,
+                            written_base);
+      },
+      [&] {
+        return engine_run(broker->bootstrap(), assign, "engine-out-" + std::to_string(engine_runs++), written_engine);
+      });
   std::printf("bench kafka: %llu events per run (%d partitions, embedded broker), %d runs each\n",
               static_cast<unsigned long long>(records), partitions, runs);
-  std::printf("  baseline (one thread: consume → Boost.JSON parse → serialize → produce): %10.0f events/s\n", b);
-  std::printf("  sluice   (Kafka source → decode → passthrough → Kafka sink actors):     %10.0f events/s\n", e);
-  std::printf("  ratio sluice / baseline: %.2f   (records written: engine %lld, baseline %lld)\n", e / b,
-              static_cast<long long>(written_engine), static_cast<long long>(written_base));
+  std::printf("  baseline (one thread: consume → Boost.JSON parse → serialize → produce): %10.0f events/s\n",
+              m.baseline);
+  std::printf("  sluice   (Kafka source → decode → passthrough → Kafka sink actors):     %10.0f events/s\n", m.engine);
+  std::printf("  ratio sluice / baseline: %.2f   (records written: engine %lld, baseline %lld)\n",
+              m.engine / m.baseline, static_cast<long long>(written_engine), static_cast<long long>(written_base));
   if (written_engine != static_cast<int64_t>(records) || written_base != static_cast<int64_t>(records)) {
     std::fprintf(stderr, "bench kafka: a side did not write every record\n");
     return 1;

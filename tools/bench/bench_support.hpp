@@ -1,11 +1,16 @@
-// bench_support: what the `sluice bench` benchmarks share — a sink that only counts, and the
+// bench_support: what the `sluice bench` benchmarks share — a sink that only counts, the
 // keyed input (generator kind `keyed`: key, ts, v; 10,000 keys, 1,000 records per second of
-// event time).
+// event time), the engine side's triggers and timed run, and the alternating runs whose
+// medians a benchmark reports.
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <vector>
 
+#include "actors/plan/pipeline.hpp"
+#include "actors/runtime/query_runner.hpp"
 #include "state/io/files/row_sink.hpp"
 #include "state/io/gen/generator_reader.hpp"
 
@@ -47,6 +52,27 @@ inline generator_spec keyed_spec(uint64_t count, uint64_t seed) {
   return g;
 }
 
+/// A sink plan writing to a counting_sink on `n`.
+sink_plan counting_sink_plan(std::shared_ptr<std::atomic<int64_t>> n);
+
+/// The engine side's triggers: available-now, `batch_rows` records each, `credits` in flight;
+/// dead letters under /tmp.
+void bench_triggers(pipeline& p, int64_t batch_rows, int credits);
+
+/// Runs the queries to their end: the wall time in seconds. Throws when one fails.
+double timed_queries(const std::vector<query_plan_ptr>& plans, const run_options& opts);
+
+/// The medians of a benchmark's two sides, in records per second.
+struct bench_medians {
+  double engine = 0;
+  double baseline = 0;
+};
+
+/// Runs the baseline, then the engine, `runs` times (alternating, because this machine is
+/// shared and noisy); each returns its records per second.
+bench_medians alternate_runs(int runs, const std::function<double()>& baseline, const std::function<double()>& engine);
+
+int bench_join(uint64_t per_side, int runs, int64_t batch, int credits, int partitions);
 int bench_window(uint64_t records, int runs, int64_t batch, int credits, int partitions);
 int bench_cdc(uint64_t records, int runs);
 int bench_checkpoint(uint64_t records, int runs, int partitions, uint64_t state_rows);

@@ -28,22 +28,17 @@ struct window_run {
 window_run engine_window(uint64_t records, int64_t batch_rows, int credits, int partitions) {
   auto n = std::make_shared<std::atomic<int64_t>>(0);
   pipeline p("bench-window");
-  p.with_trigger(trigger_policy{trigger_kind::available_now, 0});
-  p.with_max_records_per_trigger(batch_rows).with_trigger_credits(credits).with_dead_letters("/tmp/sluice-bench-dead");
+  bench_triggers(p, batch_rows, credits);
   p.source(sources::generator("events", keyed_spec(records, 1), keyed_schema()))
       .with_watermark("ts", std::chrono::microseconds(delay_us))
       .group_by({keys::col("key"), keys::window("ts", std::chrono::microseconds(window_us))})
       .with_partitions(partitions)
       .agg({aggs::count().as("n"), aggs::sum("v").as("total")})
-      .to(sink_plan{"CountingSink", [n] { return std::make_shared<counting_sink>(n); }, nullptr, {}});
-  auto plan = p.build();
+      .to(counting_sink_plan(n));
   window_run out;
   run_options opts;
   opts.progress_path = "/tmp/sluice-bench-window-progress.jsonl";
-  auto t0 = std::chrono::steady_clock::now();
-  auto result = run_queries({plan}, opts);
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!result.ok) throw std::runtime_error("bench query failed: " + result.outcomes.front().message);
+  double s = timed_queries({p.build()}, opts);
   out.events_per_s = static_cast<double>(records) / s;
   out.windows = *n;
   std::FILE* f = std::fopen(opts.progress_path.c_str(), "r");
@@ -106,27 +101,20 @@ window_run baseline_window(uint64_t records, int64_t batch_rows) {
 }  // namespace
 
 int bench_window(uint64_t records, int runs, int64_t batch, int credits, int partitions) {
-  std::vector<double> es, bs;
-  window_run e, b;
-  for (int i = 0; i < runs; ++i) {
-    b = baseline_window(records, batch);
-    bs.push_back(b.events_per_s);
-    e = engine_window(records, batch, credits, partitions);
-    es.push_back(e.events_per_s);
-  }
-  std::sort(es.begin(), es.end());
-  std::sort(bs.begin(), bs.end());
-  double em = es[es.size() / 2], bm = bs[bs.size() / 2];
+  window_run e, b;  // the last run of each side
+  auto m = alternate_runs(
+      runs, [&] { return (b = baseline_window(records, batch)).events_per_s; },
+      [&] { return (e = engine_window(records, batch, credits, partitions)).events_per_s; });
   std::printf(
       "bench window: %llu events, 10,000 keys, 10 s tumbling count + sum, 5 s watermark delay, append, %d runs each, "
       "batch %lld, credits %d, %d partitions\n",
       static_cast<unsigned long long>(records), runs, static_cast<long long>(batch), credits, partitions);
-  std::printf("  baseline (one thread: parse → hash aggregate → close windows): %12.0f events/s\n", bm);
-  std::printf("  sluice   (generator → router → window partitions → sink):      %12.0f events/s\n", em);
+  std::printf("  baseline (one thread: parse → hash aggregate → close windows): %12.0f events/s\n", m.baseline);
+  std::printf("  sluice   (generator → router → window partitions → sink):      %12.0f events/s\n", m.engine);
   std::printf(
       "  ratio sluice / baseline: %.2f   (windows emitted: engine %lld, baseline %lld; peak state rows: "
       "engine %lld, baseline %lld)\n",
-      em / bm, static_cast<long long>(e.windows), static_cast<long long>(b.windows),
+      m.engine / m.baseline, static_cast<long long>(e.windows), static_cast<long long>(b.windows),
       static_cast<long long>(e.peak_state_rows), static_cast<long long>(b.peak_state_rows));
   if (e.windows != b.windows) {
     std::fprintf(stderr, "bench window: engine and baseline emitted different windows\n");

@@ -11,138 +11,28 @@
 // Children are the real `sluice` binary reading the topics up to their end at start
 // (kafka.ending_offsets=latest). Recovery time: from a restart's spawn to its "resumed"
 // line (state restored, sources rewound, first trigger committed). Exit 0 only when clean.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+//
+// The runs themselves are in tools/chaos/chaos_run.hpp; this file reads the command line,
+// prepares the broker and the input, and compares and reports.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <random>
+#include <memory>
+#include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "apps/prebuilt/app_registry.hpp"
 #include "state/faults/fault_plan.hpp"
 #include "state/io/files/work_dir.hpp"
-#include "state/io/kafka/embedded_broker.hpp"
+#include "tools/chaos/chaos_run.hpp"
 #include "tools/chaos/output_compare.hpp"
 #include "tools/cli/commands.hpp"
 
 namespace sluice::cli {
-namespace fs = std::filesystem;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-
-struct chaos_options {
-  std::string app;
-  bool kafka = true;  // the app reads Kafka topics (else a deterministic generator)
-  int kills = 5;
-  uint64_t seed = 1;
-  bool faults = true;
-  std::string interval = "500ms";
-  std::string work;
-  int timeout_s = 600;
-  std::vector<std::string> sets;
-};
-
-std::string self_exe() {
-  char buf[4096];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("sluice");
-}
-
-/// One `sluice run` child, output to a log file.
-class child {
- public:
-  child(const std::vector<std::string>& args, const std::string& log) : log_(log) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      FILE* f = std::fopen(log.c_str(), "w");
-      if (f) {
-        ::dup2(fileno(f), 1);
-        ::dup2(fileno(f), 2);
-      }
-      std::vector<char*> argv;
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-  }
-  ~child() {
-    if (pid_ > 0) kill();
-  }
-  /// Exit code when it ended (−1 for a signal), nullopt while running.
-  std::optional<int> poll() {
-    if (pid_ <= 0) return code_;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == 0) return std::nullopt;
-    pid_ = -1;
-    code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return code_;
-  }
-  void kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    code_ = -1;
-  }
-  std::string log_text() const {
-    std::ifstream in(log_);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  const std::string& log() const { return log_; }
-
- private:
-  pid_t pid_ = -1;
-  int code_ = -1;
-  std::string log_;
-};
-
-size_t count_of(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + what.size())) ++n;
-  return n;
-}
-
-std::vector<std::string> child_args(const chaos_options& o, const std::string& brokers, const std::string& dir,
-                                    const std::string& group, const std::string& fault) {
-  std::vector<std::string> a = {self_exe(),
-                                "run",
-                                o.app,
-                                "--checkpoint",
-                                dir + "/checkpoint",
-                                "--checkpoint-interval",
-                                o.interval,
-                                "--set",
-                                "output=" + dir + "/out",
-                                "--set",
-                                "output.overwrite=false"};
-  if (o.kafka)
-    a.insert(a.end(), {"--brokers", brokers, "--set", "kafka.feed=false", "--set", "kafka.ending_offsets=latest",
-                       "--set", "kafka.group=" + group});
-  for (const auto& s : o.sets) {
-    a.push_back("--set");
-    a.push_back(s);
-  }
-  if (!fault.empty()) {
-    a.push_back("--fail-at");
-    a.push_back(fault);
-  }
-  return a;
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
 
 int usage(std::FILE* out) {
   std::fprintf(out,
@@ -158,10 +48,15 @@ int usage(std::FILE* out) {
   return out == stdout ? 0 : 2;
 }
 
-}  // namespace
+int list_faults() {
+  for (const auto& [name, help] : fault_plan::known_points()) std::printf("%-20s %s\n", name.c_str(), help.c_str());
+  std::printf("\narm with `sluice run --fail-at NAME[:K[:always]]` or SLUICE_FAIL_AT=NAME[:K[:always]][,…]\n");
+  return 0;
+}
 
-int chaos_command(const std::vector<std::string>& args, const std::atomic<bool>& stop) {
-  chaos_options o;
+/// Reads the command line into `o`: the exit code when the command ends here (--help,
+/// --list-faults, a usage error), nullopt to go on.
+std::optional<int> parse_options(const std::vector<std::string>& args, chaos_options& o) {
   auto need = [&](size_t& i) -> const std::string& {
     if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value (see sluice chaos --help)");
     return args[++i];
@@ -170,12 +65,7 @@ int chaos_command(const std::vector<std::string>& args, const std::atomic<bool>&
     for (size_t i = 0; i < args.size(); ++i) {
       const auto& a = args[i];
       if (a == "--help" || a == "-h") return usage(stdout);
-      if (a == "--list-faults") {
-        for (const auto& [name, help] : fault_plan::known_points())
-          std::printf("%-20s %s\n", name.c_str(), help.c_str());
-        std::printf("\narm with `sluice run --fail-at NAME[:K[:always]]` or SLUICE_FAIL_AT=NAME[:K[:always]][,…]\n");
-        return 0;
-      }
+      if (a == "--list-faults") return list_faults();
       if (a == "--kills") {
         o.kills = std::stoi(need(i));
         if (o.kills < 0) throw std::invalid_argument("--kills must be 0 or more");
@@ -201,187 +91,115 @@ int chaos_command(const std::vector<std::string>& args, const std::atomic<bool>&
     std::fprintf(stderr, "sluice chaos: %s (see sluice chaos --help)\n", e.what());
     return 2;
   }
-  const app_definition* app = find_app(o.app);
-  if (!app) {
-    std::string names;
-    for (const auto& a : registered_apps()) names += (names.empty() ? "" : ", ") + a.name;
-    std::fprintf(stderr, "sluice chaos: name a prebuilt app (%s)\n", names.c_str());
-    return 2;
-  }
-  if (o.work.empty()) o.work = "sluice-chaos/" + o.app;
-  o.kafka = std::any_of(app->settings.begin(), app->settings.end(),
-                        [](const app_setting& s) { return s.key == "kafka.feed"; });
-  // With the transaction topic, the CDC app's changelog says which record completed each
-  // change, and that depends on how the two topics interleave across triggers — even two
-  // undisturbed runs differ (docs/cdc.md, rule 9). Chaos compares the single-topic app.
-  if (o.app == "cdc") {
-    bool given = false;
-    for (const auto& s : o.sets) given |= s.rfind("transaction_topic=", 0) == 0;
-    if (!given) o.sets.insert(o.sets.begin(), "transaction_topic=");
-  }
-  if (auto s = claim_work_dir(o.work); !s.is_ok()) {
-    std::fprintf(stderr, "sluice chaos: --work %s\n", s.message().c_str());
-    return 2;
-  }
+  return std::nullopt;
+}
 
-  // 1. The broker and the fixed input: the app's own feed, produced once, to its end.
-  std::unique_ptr<embedded_broker> broker;
+/// Settings that make two runs of the app comparable, put first (a --set given wins).
+/// KNOWN SPECIAL CASE, keyed on the app's name: this knowledge belongs to the app's
+/// definition (apps/prebuilt/app_registry.hpp), which tools/ cannot change yet. With the
+/// transaction topic, the CDC app's changelog says which record completed each change, and
+/// that depends on how the two topics interleave across triggers — even two undisturbed
+/// runs differ (docs/cdc.md, rule 9). Chaos compares the single-topic app.
+void add_comparability_settings(chaos_options& o) {
+  if (o.app != "cdc") return;
+  bool given = false;
+  for (const auto& s : o.sets) given |= s.rfind("transaction_topic=", 0) == 0;
+  if (!given) o.sets.insert(o.sets.begin(), "transaction_topic=");
+}
+
+/// Completes the options from the app: the default work directory, whether it reads Kafka.
+void resolve_against(const app_definition& app, chaos_options& o) {
+  if (o.work.empty()) o.work = "sluice-chaos/" + o.app;
+  o.kafka =
+      std::any_of(app.settings.begin(), app.settings.end(), [](const app_setting& s) { return s.key == "kafka.feed"; });
+  add_comparability_settings(o);
+}
+
+/// Waits for every topic the app fed to be produced to its end; "" or why not.
+std::string wait_for_feed(const app_runtime& rt, const chaos_options& o, const std::atomic<bool>& stop) {
+  auto t0 = clock_type::now();
+  for (;;) {
+    bool done = !rt.fed_topics.empty();
+    for (const auto& [topic, flag] : rt.fed_topics) done &= flag && flag->load();
+    if (done) break;
+    if (stop || clock_type::now() - t0 > std::chrono::seconds(o.timeout_s))
+      return "the input feed did not finish (a bounded count is needed)";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (const auto& check : rt.checks)
+    if (auto e = check(); !e.empty()) return "feeding the input: " + e;
+  return "";
+}
+
+/// Produces the app's own feed once, to its end, into the broker (apps reading Kafka only).
+int produce_input(const app_definition& app, const chaos_options& o, embedded_broker& broker,
+                  const std::atomic<bool>& stop) {
+  std::string brokers = broker.bootstrap();
+  app_runtime rt;
+  rt.brokers = [&] { return brokers; };
+  rt.create_topic = [&](const std::string& t, int p) {
+    auto s = broker.create_topic(t, p);
+    if (!s.is_ok()) throw std::runtime_error(s.to_string());
+  };
+  rt.warn = [](std::string w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); };
+  try {
+    app_config cfg(app.name, app.settings);
+    for (const auto& s : o.sets) cfg.set(s);
+    cfg.set("kafka.feed=true");
+    cfg.runtime = &rt;
+    app.build(cfg);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sluice chaos: %s: %s\n", o.app.c_str(), e.what());
+    return 2;
+  }
+  if (auto e = wait_for_feed(rt, o, stop); !e.empty()) {
+    std::fprintf(stderr, "sluice chaos: %s\n", e.c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "chaos: input of %s produced to %zu topic(s) at %s\n", o.app.c_str(), rt.fed_topics.size(),
+               brokers.c_str());
+  return 0;
+}
+
+/// Starts the embedded broker and puts the app's fixed input in it.
+int prepare_broker(const app_definition& app, const chaos_options& o, const std::atomic<bool>& stop,
+                   std::unique_ptr<embedded_broker>& broker) {
   auto bs = embedded_broker::start(1, broker);
   if (!bs.is_ok()) {
     std::fprintf(stderr, "sluice chaos: embedded broker: %s\n", bs.to_string().c_str());
     return 1;
   }
-  std::string brokers = broker->bootstrap();
-  if (o.kafka) {
-    app_runtime rt;
-    rt.brokers = [&] { return brokers; };
-    rt.create_topic = [&](const std::string& t, int p) {
-      auto s = broker->create_topic(t, p);
-      if (!s.is_ok()) throw std::runtime_error(s.to_string());
-    };
-    rt.warn = [](std::string w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); };
-    try {
-      app_config cfg(app->name, app->settings);
-      for (const auto& s : o.sets) cfg.set(s);
-      cfg.set("kafka.feed=true");
-      cfg.runtime = &rt;
-      app->build(cfg);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "sluice chaos: %s: %s\n", o.app.c_str(), e.what());
-      return 2;
-    }
-    auto t0 = clock_type::now();
-    for (;;) {
-      bool done = !rt.fed_topics.empty();
-      for (const auto& [topic, flag] : rt.fed_topics) done &= flag && flag->load();
-      if (done) break;
-      if (stop || clock_type::now() - t0 > std::chrono::seconds(o.timeout_s)) {
-        std::fprintf(stderr, "sluice chaos: the input feed did not finish (a bounded count is needed)\n");
-        return 1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    for (const auto& check : rt.checks)
-      if (auto e = check(); !e.empty()) {
-        std::fprintf(stderr, "sluice chaos: feeding the input: %s\n", e.c_str());
-        return 1;
-      }
-    std::fprintf(stderr, "chaos: input of %s produced to %zu topic(s) at %s\n", o.app.c_str(), rt.fed_topics.size(),
-                 brokers.c_str());
-  }
-  auto deadline = clock_type::now() + std::chrono::seconds(o.timeout_s);
-  auto wait_for = [&](child& c) -> int {
-    for (;;) {
-      if (auto code = c.poll()) return *code;
-      if (stop || clock_type::now() > deadline) {
-        c.kill();
-        return -2;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  };
+  return o.kafka ? produce_input(app, o, *broker, stop) : 0;
+}
 
-  // 2. The reference run.
-  std::string base = o.work + "/base", run = o.work + "/chaos";
-  auto b0 = clock_type::now();
-  int base_code;
-  {
-    child c(child_args(o, brokers, base, "chaos-base", ""), o.work + "/base.log");
-    base_code = wait_for(c);
-  }
-  double base_s = std::chrono::duration<double>(clock_type::now() - b0).count();
-  if (base_code != 0) {
-    std::fprintf(stderr, "sluice chaos: the undisturbed run failed (exit %d); see %s/base.log\n", base_code,
-                 o.work.c_str());
-    return 1;
-  }
-  std::fprintf(stderr, "chaos: undisturbed run took %.1f s\n", base_s);
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
 
-  // 3. The chaos run: kills, fault points, broker outages; a restart after each.
-  std::mt19937_64 rng(o.seed);
-  auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
-  const std::vector<std::string> points = {"exit:before-commit", "exit:after-commit", "leveldb:sync", "crash:sink",
-                                           "crash:watermark"};
-  std::map<std::string, int> injected;
-  std::vector<double> recovery_ms;
-  int kills = 0, starts = 0;
-  bool finished = false;
-  while (kills < o.kills && !finished && !stop) {
-    std::string fault;
-    if (o.faults && rng() % 3 == 0) fault = points[rng() % points.size()] + ":" + std::to_string(1 + rng() % 2);
-    bool outage = o.faults && rng() % 4 == 0;
-    ++starts;
-    std::string log = o.work + "/chaos-" + std::to_string(starts) + ".log";
-    auto t0 = clock_type::now();
-    child c(child_args(o, brokers, run, "chaos-run", fault), log);
-    double kill_at = uniform(0.2, std::max(0.5, base_s * 1.1));
-    bool resumed_seen = false, outage_done = !outage;
-    std::optional<int> code;
-    for (;;) {
-      code = c.poll();
-      double t = std::chrono::duration<double>(clock_type::now() - t0).count();
-      if (!resumed_seen && starts > 1 && c.log_text().find("] resumed: ") != std::string::npos) {
-        resumed_seen = true;
-        recovery_ms.push_back(t * 1000);
-      }
-      if (code) break;
-      if (!outage_done && t > kill_at / 2) {
-        broker->set_down(1);
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        broker->set_up(1);
-        outage_done = true;
-        ++injected["broker outage (300 ms)"];
-      }
-      if (t >= kill_at || stop || clock_type::now() > deadline) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    auto text = c.log_text();
-    for (const auto& p : points)
-      if (size_t n = count_of(text, "fault injected at " + p)) injected[p] += static_cast<int>(n);
-    if (!code) {
-      c.kill();
-      ++kills;
-      ++injected["SIGKILL"];
-      continue;
-    }
-    if (*code == 0) {
-      finished = true;
-    } else if (*code != 86) {
-      std::fprintf(stderr, "sluice chaos: run %d exited with %d; see %s\n", starts, *code, log.c_str());
-      return 1;
-    }
+void report(const chaos_options& o, const chaos_record& r, const output_difference& d) {
+  int faults = 0;
+  std::string fault_list;
+  for (const auto& [name, n] : r.injected) {
+    faults += n;
+    fault_list += (fault_list.empty() ? "" : ", ") + name + " ×" + std::to_string(n);
   }
-  if (!finished) {
-    ++starts;
-    std::string log = o.work + "/chaos-" + std::to_string(starts) + ".log";
-    auto t0 = clock_type::now();
-    child c(child_args(o, brokers, run, "chaos-run", ""), log);
-    bool resumed_seen = false;
-    int code;
-    for (;;) {
-      auto r = c.poll();
-      if (!resumed_seen && c.log_text().find("] resumed: ") != std::string::npos) {
-        resumed_seen = true;
-        recovery_ms.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
-      }
-      if (r) {
-        code = *r;
-        break;
-      }
-      if (stop || clock_type::now() > deadline) {
-        c.kill();
-        code = -2;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    if (code != 0) {
-      std::fprintf(stderr, "sluice chaos: the last run exited with %d; see %s\n", code, log.c_str());
-      return 1;
-    }
-  }
+  std::printf("chaos %s (seed %llu): %d process starts, %d faults injected (%s)\n", o.app.c_str(),
+              static_cast<unsigned long long>(o.seed), r.starts, faults,
+              fault_list.empty() ? "none" : fault_list.c_str());
+  std::printf("records: %lld expected, %lld lost, %lld duplicated, %lld changed\n", static_cast<long long>(d.expected),
+              static_cast<long long>(d.lost), static_cast<long long>(d.duplicated), static_cast<long long>(d.changed));
+  std::printf("recovery (restart to first trigger committed): p50 %.0f ms, p99 %.0f ms over %zu restarts\n",
+              percentile(r.recovery_ms, 0.5), percentile(r.recovery_ms, 0.99), r.recovery_ms.size());
+  for (const auto& ex : d.examples) std::printf("  %s\n", ex.c_str());
+  std::printf("%s\n", d.clean() ? "clean: the output equals the undisturbed run's" : "NOT CLEAN");
+}
 
-  // 4. Compare.
+/// Reads the outputs (part files, else the checkpoint's tables) of both runs and compares them.
+int compare_and_report(const chaos_options& o, const chaos_record& r) {
+  std::string base = reference_dir(o), run = chaos_dir(o);
   output_records want, got;
   auto e1 = read_outputs(base + "/out", want);
   auto e2 = read_outputs(run + "/out", got);
@@ -392,22 +210,36 @@ int chaos_command(const std::vector<std::string>& args, const std::atomic<bool>&
     return 1;
   }
   auto d = compare_outputs(want, got);
-  int faults = 0;
-  std::string fault_list;
-  for (const auto& [name, n] : injected) {
-    faults += n;
-    fault_list += (fault_list.empty() ? "" : ", ") + name + " ×" + std::to_string(n);
-  }
-  std::printf("chaos %s (seed %llu): %d process starts, %d faults injected (%s)\n", o.app.c_str(),
-              static_cast<unsigned long long>(o.seed), starts, faults,
-              fault_list.empty() ? "none" : fault_list.c_str());
-  std::printf("records: %lld expected, %lld lost, %lld duplicated, %lld changed\n", static_cast<long long>(d.expected),
-              static_cast<long long>(d.lost), static_cast<long long>(d.duplicated), static_cast<long long>(d.changed));
-  std::printf("recovery (restart to first trigger committed): p50 %.0f ms, p99 %.0f ms over %zu restarts\n",
-              percentile(recovery_ms, 0.5), percentile(recovery_ms, 0.99), recovery_ms.size());
-  for (const auto& ex : d.examples) std::printf("  %s\n", ex.c_str());
-  std::printf("%s\n", d.clean() ? "clean: the output equals the undisturbed run's" : "NOT CLEAN");
+  report(o, r, d);
   return d.clean() ? 0 : 1;
+}
+
+}  // namespace
+
+int chaos_command(const std::vector<std::string>& args, const std::atomic<bool>& stop) {
+  chaos_options o;
+  if (auto done = parse_options(args, o)) return *done;
+  const app_definition* app = find_app(o.app);
+  if (!app) {
+    std::string names;
+    for (const auto& a : registered_apps()) names += (names.empty() ? "" : ", ") + a.name;
+    std::fprintf(stderr, "sluice chaos: name a prebuilt app (%s)\n", names.c_str());
+    return 2;
+  }
+  resolve_against(*app, o);
+  if (auto s = claim_work_dir(o.work); !s.is_ok()) {
+    std::fprintf(stderr, "sluice chaos: --work %s\n", s.message().c_str());
+    return 2;
+  }
+  std::unique_ptr<embedded_broker> broker;
+  if (int rc = prepare_broker(*app, o, stop, broker)) return rc;
+  chaos_context cx{o, *broker, broker->bootstrap(), clock_type::now() + std::chrono::seconds(o.timeout_s), stop};
+  double reference_seconds = 0;
+  if (int rc = reference_run(cx, reference_seconds)) return rc;
+  std::fprintf(stderr, "chaos: undisturbed run took %.1f s\n", reference_seconds);
+  chaos_record record;
+  if (int rc = chaos_runs(cx, reference_seconds, record)) return rc;
+  return compare_and_report(o, record);
 }
 
 }  // namespace sluice::cli

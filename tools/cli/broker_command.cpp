@@ -5,11 +5,11 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
-#include <iostream>
 #include <thread>
 
 #include "state/io/kafka/embedded_broker.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/verb_options.hpp"
 
 namespace sluice::cli {
 namespace po = boost::program_options;
@@ -20,22 +20,13 @@ int broker_command(const std::vector<std::string>& args, const std::atomic<bool>
                                          "brokers in the cluster (1-16)")(
       "topic", po::value<std::vector<std::string>>()->composing(),
       "NAME:PARTITIONS — create a topic (repeatable; other topics are created on first use with 4 partitions)");
+  verb_syntax syntax{"broker",
+                     "usage: sluice broker [--brokers N] [--topic NAME:PARTITIONS]…\n\n"
+                     "Starts an in-memory Kafka-protocol broker (librdkafka's mock cluster) on 127.0.0.1 and prints\n"
+                     "its bootstrap address. For development, tests and demos only: nothing is kept on disk, each\n"
+                     "partition keeps only its last 5 MiB, ports are random. Ctrl-C stops it."};
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(d).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "sluice broker: %s (see sluice broker --help)\n", e.what());
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << "usage: sluice broker [--brokers N] [--topic NAME:PARTITIONS]…\n\n"
-              << "Starts an in-memory Kafka-protocol broker (librdkafka's mock cluster) on 127.0.0.1 and prints\n"
-              << "its bootstrap address. For development, tests and demos only: nothing is kept on disk, each\n"
-              << "partition keeps only its last 5 MiB, ports are random. Ctrl-C stops it.\n\n"
-              << d << "\n";
-    return 0;
-  }
+  if (auto done = parse_verb(syntax, d, args, vm)) return *done;
   std::vector<std::pair<std::string, int>> topics;
   if (vm.count("topic"))
     for (const auto& t : vm["topic"].as<std::vector<std::string>>()) {

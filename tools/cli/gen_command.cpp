@@ -2,13 +2,13 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
-#include <iostream>
 #include <thread>
 
 #include "apps/launch/kafka_feed.hpp"
 #include "messages/data/time.hpp"
 #include "state/io/gen/generator_reader.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/verb_options.hpp"
 
 namespace sluice::cli {
 namespace po = boost::program_options;
@@ -28,24 +28,11 @@ int gen_command(const std::vector<std::string>& args) {
       "to", po::value<std::string>()->default_value("-"), "file:PATH, kafka:TOPIC, or - for stdout")(
       "brokers", po::value<std::string>(), "Kafka bootstrap servers for --to kafka:TOPIC (e.g. from `sluice broker`)")(
       "keys", po::value<uint64_t>(), "key cardinality (alias of --users: devices for iot, rows for cdc)");
-  po::options_description all;
-  all.add(d).add_options()("kind", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("kind", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "sluice gen: %s (see sluice gen --help)\n", e.what());
-    return 2;
-  }
   std::string kinds;
   for (const auto& k : generator_kinds()) kinds += (kinds.empty() ? "" : ", ") + k;
-  if (vm.count("help") || !vm.count("kind")) {
-    std::cout << "usage: sluice gen KIND [options]   (kinds: " << kinds << ")\n\n" << d << "\n";
-    return vm.count("help") ? 0 : 2;
-  }
+  po::variables_map vm;
+  if (auto done = parse_verb({"gen", "usage: sluice gen KIND [options]   (kinds: " + kinds + ")", "kind"}, d, args, vm))
+    return *done;
   generator_spec spec;
   spec.kind = vm["kind"].as<std::string>();
   bool known = false;

@@ -2,12 +2,12 @@
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
 #include <cstdio>
-#include <iostream>
 
 #include "apps/frontend/replay_case.hpp"
 #include "messages/codec/json_codec.hpp"
 #include "state/io/files/work_dir.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/verb_options.hpp"
 
 namespace sluice::cli {
 namespace po = boost::program_options;
@@ -17,24 +17,12 @@ int replay_command(const std::vector<std::string>& args) {
   d.add_options()("help,h", "this help")("observe",
                                          "print, per step, what the engine emitted and reported (JSON lines)")(
       "work-dir", po::value<std::string>(), "keep checkpoints and dead letters here instead of a temporary directory");
-  po::options_description all;
-  all.add(d).add_options()("case", po::value<std::vector<std::string>>(), "");
-  po::positional_options_description pos;
-  pos.add("case", -1);
+  verb_syntax syntax{"replay",
+                     "usage: sluice replay CASE.json… [--observe]\n\nReplays cases in the format of "
+                     "shared/spec/replay-format.md through the real engine; the last line is `N passed, N failed`.",
+                     "case", -1};
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "sluice replay: %s (see sluice replay --help)\n", e.what());
-    return 2;
-  }
-  if (vm.count("help") || !vm.count("case")) {
-    std::cout << "usage: sluice replay CASE.json… [--observe]\n\nReplays cases in the format of "
-                 "shared/spec/replay-format.md through the real engine; the last line is `N passed, N failed`.\n\n"
-              << d << "\n";
-    return vm.count("help") ? 0 : 2;
-  }
+  if (auto done = parse_verb(syntax, d, args, vm)) return *done;
   if (vm.count("work-dir")) {
     auto s = claim_work_dir(vm["work-dir"].as<std::string>());
     if (!s.is_ok()) {

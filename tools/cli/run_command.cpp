@@ -12,6 +12,7 @@
 #include "messages/data/time.hpp"
 #include "state/io/kafka/embedded_broker.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/verb_options.hpp"
 
 namespace sluice::cli {
 namespace po = boost::program_options;
@@ -105,26 +106,22 @@ target resolve(const std::string& what, const po::variables_map& vm, app_runtime
   throw std::invalid_argument("'" + what + "' is neither a prebuilt app (" + names + ") nor a pipeline .json file");
 }
 
-std::pair<po::variables_map, std::string> parse(const std::vector<std::string>& args, const char* verb) {
-  auto desc = run_options_description();
-  po::options_description all;
-  all.add(desc).add_options()("target", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("target", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    throw std::invalid_argument(std::string(e.what()) + " (see sluice " + verb + " --help)");
-  }
-  return {vm, vm.count("target") ? vm["target"].as<std::string>() : std::string{}};
+// `sluice run` and `sluice explain` take the same options and an optional target.
+const verb_syntax run_syntax{"run", "usage: sluice run APP|PIPELINE.json [options]", "target"};
+const verb_syntax explain_syntax{
+    "explain", "usage: sluice explain APP|PIPELINE.json [--set key=value]… [--config FILE]", "target"};
+
+std::string target_of(const po::variables_map& vm) {
+  return vm.count("target") ? vm["target"].as<std::string>() : std::string{};
 }
 
 }  // namespace
 
 int run_command(const std::vector<std::string>& args, const std::atomic<bool>& stop) {
-  auto [vm, what] = parse(args, "run");
+  auto desc = run_options_description();
+  po::variables_map vm;
+  if (auto done = parse_verb_line(run_syntax, desc, args, vm)) return *done;
+  std::string what = target_of(vm);
   if (vm.count("list-faults")) {
     for (const auto& [name, help] : fault_plan::known_points()) std::printf("%-20s %s\n", name.c_str(), help.c_str());
     std::printf("\narm with --fail-at NAME[:K[:always]] or SLUICE_FAIL_AT=NAME[:K[:always]][,…]\n");
@@ -135,7 +132,7 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
       print_app_help(*app);
       return 0;
     }
-    std::cout << "usage: sluice run APP|PIPELINE.json [options]\n\n" << run_options_description() << "\n";
+    print_verb_usage(run_syntax, desc);
     return 0;
   }
   if (what.empty()) {
@@ -247,9 +244,11 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
 }
 
 int explain_command(const std::vector<std::string>& args) {
-  auto [vm, what] = parse(args, "explain");
+  po::variables_map vm;
+  if (auto done = parse_verb_line(explain_syntax, run_options_description(), args, vm)) return *done;
+  std::string what = target_of(vm);
   if (vm.count("help") || what.empty()) {
-    std::cout << "usage: sluice explain APP|PIPELINE.json [--set key=value]… [--config FILE]\n";
+    std::cout << explain_syntax.usage << "\n";  // the usage line only
     return what.empty() && !vm.count("help") ? 2 : 0;
   }
   try {
