@@ -41,6 +41,16 @@ class stateful_stage {
 
 using stage_ptr = std::shared_ptr<const stateful_stage>;
 
+/// Column `name` of input `input` (schema `s`), for a stage's build-time checks; throws
+/// std::invalid_argument naming `what`, the input and the columns it has.
+inline size_t input_column(const std::string& input, const schema& s, const std::string& name, const char* what) {
+  auto i = s.index_of(name);
+  if (!i)
+    throw std::invalid_argument(std::string(what) + ": input '" + input + "' has no column '" + name + "' (it has " +
+                                s.describe() + ")");
+  return *i;
+}
+
 /// What every stateful partition does on start with `restore`: hand each committed row of its
 /// namespace to `load` (a failure, or the first row `load` refuses, throws naming the partition).
 /// With `baseline`, each row also seeds it (epochs diff against what is committed).

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "messages/expr/expression.hpp"
+#include "state/io/gen/generator_schema.hpp"
 
 namespace sluice {
 
@@ -52,14 +53,7 @@ source_spec raw(source_spec s) {
 }
 
 schema_ptr events_schema() {
-  static const schema_ptr s =
-      std::make_shared<const schema>(std::vector<column>{{"event_id", column_type::int64, true, time_unit::millis},
-                                                         {"user", column_type::string, true, time_unit::millis},
-                                                         {"type", column_type::string, true, time_unit::millis},
-                                                         {"amount", column_type::float64, true, time_unit::millis},
-                                                         {"ts", column_type::timestamp, true, time_unit::millis}},
-                                     "ts");
-  return s;
+  return generator_schema("events");
 }
 
 }  // namespace sources

@@ -99,6 +99,15 @@ struct trigger_end {
   const trigger_report* report = nullptr;
 };
 
+/// An operator's totals, what `stats()` answers: its name, state rows and memory.
+inline state_operator_progress state_totals(const char* operator_name, int64_t rows, int64_t memory_bytes) {
+  state_operator_progress p;
+  p.operator_name = operator_name;
+  p.num_rows_total = rows;
+  p.memory_used_bytes = memory_bytes;
+  return p;
+}
+
 /// An operator's metrics at the end of a trigger: its `stats()` (totals, memory) and what the
 /// trigger changed, as Spark's StateOperatorProgress.
 inline state_operator_progress trigger_metrics(state_operator_progress p, int64_t updated, int64_t removed,

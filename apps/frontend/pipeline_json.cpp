@@ -8,6 +8,7 @@
 #include "apps/frontend/query_json.hpp"
 #include "messages/codec/json_codec.hpp"
 #include "messages/expr/expression.hpp"
+#include "state/io/gen/generator_schema.hpp"
 
 namespace sluice {
 namespace {
@@ -79,7 +80,11 @@ source_spec input_source(const std::string& name, const json::object& in, const 
   if (format != "kafka" && !columns) {
     if (src_type != "generator")
       fail(path + ".columns", "a file input needs its columns, e.g. [\"user:string\", \"ts:timestamp\"]");
-    columns = sources::events_schema();
+    std::string kind = get_string(src_o, "kind", path + ".source", "events");
+    columns = generator_schema(kind);
+    if (!columns)
+      fail(path + ".columns",
+           "generator kind '" + kind + "' has no row columns; read it as \"format\": \"kafka\" or give columns");
   }
   auto spec = parse_source(name, src_o, path + ".source", columns, bounded_default, ctx);
   return format == "raw" ? sources::raw(std::move(spec)) : spec;

@@ -1,17 +1,11 @@
 #include "apps/prebuilt/clickstream.hpp"
 
 #include "apps/prebuilt/prebuilt_app.hpp"
+#include "state/io/gen/generator_schema.hpp"
 
 namespace sluice {
 
 namespace {
-schema_ptr clicks_schema() {
-  return event_schema({{"user", column_type::string},
-                       {"page", column_type::string},
-                       {"action", column_type::string},
-                       {"ts", column_type::timestamp}},
-                      "ts");
-}
 
 value ratio(const record& r, const char* num, const char* den) {
   const value& d = r[den];
@@ -34,7 +28,7 @@ app_definition clickstream_app() {
   declare_outputs(app, {{"sessions", "sessions"}, {"funnel", "funnel"}}, {"dead_letters"});
   app.build = [](const app_config& c) {
     std::string out = c.str("output");
-    app_input clicks{"clicks", "clicks", generator_from(c, "clicks", "clicks"), clicks_schema()};
+    app_input clicks{"clicks", "clicks", generator_from(c, "clicks", "clicks"), generator_schema("clicks")};
     auto delay = c.duration("watermark");
     std::vector<query_plan_ptr> plans;
 

@@ -6,20 +6,11 @@
 #include "apps/prebuilt/prebuilt_app.hpp"
 #include "apps/processors/spend_spike.hpp"
 #include "messages/codec/json_codec.hpp"
+#include "state/io/gen/generator_schema.hpp"
 
 namespace sluice {
 
 namespace {
-
-schema_ptr transactions_schema() {
-  return event_schema({{"txn_id", column_type::int64},
-                       {"user", column_type::string},
-                       {"amount", column_type::float64},
-                       {"merchant", column_type::string},
-                       {"country", column_type::string},
-                       {"ts", column_type::timestamp}},
-                      "ts");
-}
 
 struct logistic_model {
   double intercept = 0, threshold = 0.9;
@@ -81,7 +72,7 @@ app_definition fraud_app() {
   app.build = [](const app_config& c) {
     std::string out = c.str("output");
     app_input transactions{"transactions", "transactions", generator_from(c, "transactions", "transactions"),
-                           transactions_schema()};
+                           generator_schema("transactions")};
     auto delay = c.duration("watermark");
     int partitions = app_partitions(c);
     int64_t max_n = c.integer("velocity.max", 0, 1'000'000);

@@ -1,18 +1,9 @@
 #include "apps/prebuilt/iot.hpp"
 
 #include "apps/prebuilt/prebuilt_app.hpp"
+#include "state/io/gen/generator_schema.hpp"
 
 namespace sluice {
-
-namespace {
-schema_ptr readings_schema() {
-  return event_schema({{"device_id", column_type::string},
-                       {"temperature", column_type::float64},
-                       {"humidity", column_type::float64},
-                       {"ts", column_type::timestamp}},
-                      "ts");
-}
-}  // namespace
 
 app_definition iot_app() {
   auto app =
@@ -44,7 +35,7 @@ app_definition iot_app() {
     double hot = c.number("temp_threshold", -1e9, 1e9), humid = c.number("humidity_threshold", -1e9, 1e9);
 
     pipeline p = app_pipeline(c, "iot", out + "/late_readings");
-    auto windows = p.source(app_source(c, {"readings", "iot-readings", spec, readings_schema()}))
+    auto windows = p.source(app_source(c, {"readings", "iot-readings", spec, generator_schema("iot")}))
                        .with_watermark("ts", delay)
                        .group_by({keys::col("device_id"), keys::window("ts", window)})
                        .with_partitions(app_partitions(c))

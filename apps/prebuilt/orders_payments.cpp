@@ -1,28 +1,9 @@
 #include "apps/prebuilt/orders_payments.hpp"
 
 #include "apps/prebuilt/prebuilt_app.hpp"
+#include "state/io/gen/generator_schema.hpp"
 
 namespace sluice {
-
-namespace {
-
-schema_ptr orders_schema() {
-  return event_schema({{"order_id", column_type::int64},
-                       {"customer", column_type::string},
-                       {"amount", column_type::float64},
-                       {"order_time", column_type::timestamp}},
-                      "order_time");
-}
-
-schema_ptr payments_schema() {
-  return event_schema({{"payment_id", column_type::int64},
-                       {"order_id", column_type::int64},
-                       {"amount", column_type::float64},
-                       {"pay_time", column_type::timestamp}},
-                      "pay_time");
-}
-
-}  // namespace
 
 app_definition orders_payments_app() {
   auto app = prebuilt_app(
@@ -61,8 +42,8 @@ app_definition orders_payments_app() {
     int64_t window = c.duration_us("window");
 
     pipeline p = app_pipeline(c, "orders-payments", out + "/late_rows");
-    auto in = app_inputs(
-        c, {{"orders", "orders", orders, orders_schema()}, {"payments", "payments", payments, payments_schema()}});
+    auto in = app_inputs(c, {{"orders", "orders", orders, generator_schema("orders")},
+                             {"payments", "payments", payments, generator_schema("payments")}});
     auto o = p.source(std::move(in[0])).with_watermark("order_time", delay);
     auto pay = p.source(std::move(in[1])).with_watermark("pay_time", delay);
     join_options j;

@@ -59,10 +59,6 @@ int app_partitions(const app_config& c) {
   return static_cast<int>(c.integer("partitions", 1, 64));
 }
 
-schema_ptr event_schema(std::vector<column> columns, const std::string& event_time) {
-  return std::make_shared<const schema>(std::move(columns), event_time);
-}
-
 alert_rule window_alert(std::string name, std::function<bool(const record&)> when, std::string when_description,
                         std::string key, std::string severity, std::string message) {
   return {std::move(name), std::move(when), std::move(when_description), std::move(key),

@@ -56,9 +56,6 @@ source_spec app_source(const app_config& c, const app_input& input, const std::s
 /// Setting `partitions`: 1 to 64.
 int app_partitions(const app_config& c);
 
-/// A schema of required columns (timestamps as numbers in milliseconds), event time `event_time`.
-schema_ptr event_schema(std::vector<column> columns, const std::string& event_time);
-
 /// An alert about a window of the rows' `key` (its window_start and window_end columns).
 alert_rule window_alert(std::string name, std::function<bool(const record&)> when, std::string when_description,
                         std::string key, std::string severity, std::string message);

@@ -1,19 +1,9 @@
 #include "apps/prebuilt/revenue.hpp"
 
 #include "apps/prebuilt/prebuilt_app.hpp"
+#include "state/io/gen/generator_schema.hpp"
 
 namespace sluice {
-
-namespace {
-schema_ptr sales_schema() {
-  return event_schema({{"order_id", column_type::int64},
-                       {"category", column_type::string},
-                       {"user", column_type::string},
-                       {"amount", column_type::float64},
-                       {"ts", column_type::timestamp}},
-                      "ts");
-}
-}  // namespace
 
 app_definition revenue_app() {
   auto app =
@@ -32,7 +22,7 @@ app_definition revenue_app() {
   declare_outputs(app, {{"per 5 minutes", "per_5m"}, {"rolling", "rolling"}}, {"dead_letters"});
   app.build = [](const app_config& c) {
     std::string out = c.str("output");
-    app_input sales{"sales", "sales", generator_from(c, "sales", "sales"), sales_schema()};
+    app_input sales{"sales", "sales", generator_from(c, "sales", "sales"), generator_schema("sales")};
     auto delay = c.duration("watermark");
     auto mode = parse_output_mode(c.str("mode"));
     if (!mode || *mode == output_mode::complete)

@@ -58,7 +58,7 @@ int list_faults() {
 /// --list-faults, a usage error), nullopt to go on.
 std::optional<int> parse_options(const std::vector<std::string>& args, chaos_options& o) {
   auto need = [&](size_t& i) -> const std::string& {
-    if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value (see sluice chaos --help)");
+    if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
     return args[++i];
   };
   try {
@@ -94,17 +94,15 @@ std::optional<int> parse_options(const std::vector<std::string>& args, chaos_opt
   return std::nullopt;
 }
 
-/// Settings that make two runs of the app comparable, put first (a --set given wins).
-/// KNOWN SPECIAL CASE, keyed on the app's name: this knowledge belongs to the app's
-/// definition (apps/prebuilt/app_registry.hpp), which tools/ cannot change yet. With the
-/// transaction topic, the CDC app's changelog says which record completed each change, and
-/// that depends on how the two topics interleave across triggers — even two undisturbed
-/// runs differ (docs/cdc.md, rule 9). Chaos compares the single-topic app.
-void add_comparability_settings(chaos_options& o) {
-  if (o.app != "cdc") return;
-  bool given = false;
-  for (const auto& s : o.sets) given |= s.rfind("transaction_topic=", 0) == 0;
-  if (!given) o.sets.insert(o.sets.begin(), "transaction_topic=");
+/// The app's settings that make two runs comparable (app_definition::chaos_settings), put
+/// first so that a --set of the same key wins.
+void add_comparability_settings(const app_definition& app, chaos_options& o) {
+  for (auto it = app.chaos_settings.rbegin(); it != app.chaos_settings.rend(); ++it) {
+    std::string key = it->assignment.substr(0, it->assignment.find('=') + 1);
+    bool given = false;
+    for (const auto& s : o.sets) given |= s.rfind(key, 0) == 0;
+    if (!given) o.sets.insert(o.sets.begin(), it->assignment);
+  }
 }
 
 /// Completes the options from the app: the default work directory, whether it reads Kafka.
@@ -112,7 +110,7 @@ void resolve_against(const app_definition& app, chaos_options& o) {
   if (o.work.empty()) o.work = "sluice-chaos/" + o.app;
   o.kafka =
       std::any_of(app.settings.begin(), app.settings.end(), [](const app_setting& s) { return s.key == "kafka.feed"; });
-  add_comparability_settings(o);
+  add_comparability_settings(app, o);
 }
 
 /// Waits for every topic the app fed to be produced to its end; "" or why not.

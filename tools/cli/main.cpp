@@ -88,9 +88,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sluice %s: %s\n", verb.c_str(), e.what());
     return 1;
   }
-  std::fprintf(
-      stderr,
-      "sluice: unknown verb '%s'; accepted: run, explain, gen, broker, replay, cdc, table, bench (see sluice --help)\n",
-      verb.c_str());
+  std::fprintf(stderr,
+               "sluice: unknown verb '%s'; accepted: run, explain, gen, broker, replay, cdc, table, state, chaos, "
+               "bench (see sluice --help)\n",
+               verb.c_str());
   return 2;
 }

@@ -81,10 +81,7 @@ state_operator_progress alert_handler::on_watermark(const trigger_end& end, host
 }
 
 state_operator_progress alert_handler::stats() const {
-  state_operator_progress p;
-  p.operator_name = "alerts";
-  p.num_rows_total = alerts_ ? static_cast<int64_t>(alerts_->remembered()) : 0;
-  return p;
+  return state_totals("alerts", alerts_ ? static_cast<int64_t>(alerts_->remembered()) : 0, 0);
 }
 
 void alert_handler::take_delta(int64_t, state_delta& delta) {

@@ -86,11 +86,7 @@ class cdc_handler {
 
   void take_delta(int64_t epoch, state_delta& delta) { applier_.take_epoch(epoch, delta); }
 
-  state_operator_progress stats() const {
-    state_operator_progress p;
-    p.operator_name = "cdcApplier";
-    return p;
-  }
+  state_operator_progress stats() const { return state_totals("cdcApplier", 0, 0); }
 
  private:
   static std::string text_or(const value& v, const char* otherwise) {

@@ -73,11 +73,7 @@ state_operator_progress join_handler::on_watermark(const trigger_end& end, host_
 }
 
 state_operator_progress join_handler::stats() const {
-  state_operator_progress p;
-  p.operator_name = "symmetricHashJoin";
-  p.num_rows_total = join_.rows_total();
-  p.memory_used_bytes = join_.memory_used_bytes();
-  return p;
+  return state_totals("symmetricHashJoin", join_.rows_total(), join_.memory_used_bytes());
 }
 
 status join_handler::load(std::string_view, std::string_view v) {

@@ -10,14 +10,16 @@ struct output_column {
   size_t li = 0, ri = 0;
 };
 
+/// A side's window start (+ size: its end), null when the side is missing.
+value window_bound(const row* side, int64_t window_start, int64_t plus) {
+  if (!side) return value{};
+  return value{window_start + plus};
+}
+
 }  // namespace
 
 size_t column_of(const join_input& in, const std::string& name, const char* what) {
-  auto i = in.schema->index_of(name);
-  if (!i)
-    throw std::invalid_argument(std::string(what) + ": input '" + in.name + "' has no column '" + name + "' (it has " +
-                                in.schema->describe() + ")");
-  return *i;
+  return input_column(in.name, *in.schema, name, what);
 }
 
 std::pair<join_side, std::string> side_column(const std::string& ref, const char* what) {
@@ -90,16 +92,12 @@ schema_ptr project_join_output(const join_input& left, const join_input& right, 
           o.values.push_back(l && !is_null(l->values[c.li]) ? l->values[c.li] : r ? r->values[c.ri] : value{});
           break;
         case output_column::left_window_start:
-          o.values.push_back(l ? value{lws} : value{});
-          break;
         case output_column::left_window_end:
-          o.values.push_back(l ? value{lws + wsize} : value{});
+          o.values.push_back(window_bound(l, lws, c.k == output_column::left_window_end ? wsize : 0));
           break;
         case output_column::right_window_start:
-          o.values.push_back(r ? value{rws} : value{});
-          break;
         case output_column::right_window_end:
-          o.values.push_back(r ? value{rws + wsize} : value{});
+          o.values.push_back(window_bound(r, rws, c.k == output_column::right_window_end ? wsize : 0));
           break;
       }
     }

@@ -41,11 +41,7 @@ state_operator_progress keyed_process_handler::on_watermark(const trigger_end& e
 }
 
 state_operator_progress keyed_process_handler::stats() const {
-  state_operator_progress p;
-  p.operator_name = "transformWithStateExec";
-  p.num_rows_total = ps_.keys();
-  p.memory_used_bytes = ps_.memory_used_bytes();
-  return p;
+  return state_totals("transformWithStateExec", ps_.keys(), ps_.memory_used_bytes());
 }
 
 namespace {

@@ -26,11 +26,7 @@ state_operator_progress aggregate_handler::on_watermark(const trigger_end& end, 
 }
 
 state_operator_progress aggregate_handler::stats() const {
-  state_operator_progress p;
-  p.operator_name = o_.operator_name;
-  p.num_rows_total = agg_->rows_total();
-  p.memory_used_bytes = agg_->memory_used_bytes();
-  return p;
+  return state_totals(o_.operator_name.c_str(), agg_->rows_total(), agg_->memory_used_bytes());
 }
 
 /// The state's rows as output rows (the identity projection was decided at build).

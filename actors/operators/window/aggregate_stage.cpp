@@ -86,11 +86,7 @@ class aggregate_stage final : public stateful_stage {
 };
 
 size_t column_of(const aggregate_input& in, const std::string& name, const char* what) {
-  auto i = in.schema->index_of(name);
-  if (!i)
-    throw std::invalid_argument(std::string(what) + ": input '" + in.name + "' has no column '" + name + "' (it has " +
-                                in.schema->describe() + ")");
-  return *i;
+  return input_column(in.name, *in.schema, name, what);
 }
 
 bool numeric(column_type t) {
