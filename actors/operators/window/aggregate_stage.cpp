@@ -93,43 +93,48 @@ bool numeric(column_type t) {
   return t == column_type::int64 || t == column_type::float64 || t == column_type::boolean;
 }
 
-}  // namespace
-
-stage_ptr make_aggregate_stage(const aggregate_input& in, const aggregate_options& o) {
-  if (o.partitions < 1) throw std::invalid_argument("aggregate partitions must be ≥ 1");
-  if (o.aggregations.empty()) throw std::invalid_argument("an aggregation needs at least one aggregate function");
+/// What the rows are grouped by: key columns, at most one window or session window, and
+/// whether the grouping time carries the watermark (Spark's rule for append mode).
+struct grouping {
   std::vector<size_t> key_columns;
   std::vector<column> key_schema;
   const group_key* time_group = nullptr;
-  for (const auto& g : o.group_by) {
-    if (g.window || g.session) {
-      if (time_group)
+  std::optional<size_t> time_column;
+  std::optional<size_t> time_key;  // a plain key that is the watermark column
+  bool watermarked = false;
+};
+
+grouping read_grouping(const aggregate_input& in, const aggregate_options& o) {
+  grouping g;
+  for (const auto& k : o.group_by) {
+    if (k.window || k.session) {
+      if (g.time_group)
         throw std::invalid_argument(
             "Multiple time/session window expressions would result in a cartesian product of rows, therefore they "
             "are currently not supported.");
-      time_group = &g;
+      g.time_group = &k;
       continue;
     }
-    size_t i = column_of(in, g.column, "group by");
-    key_columns.push_back(i);
-    key_schema.push_back(column{g.column, in.schema->at(i).type, false, in.schema->at(i).unit});
+    size_t i = column_of(in, k.column, "group by");
+    g.key_columns.push_back(i);
+    g.key_schema.push_back(column{k.column, in.schema->at(i).type, false, in.schema->at(i).unit});
   }
-  std::optional<size_t> time_column;
-  bool watermarked = false;
-  if (time_group) {
-    time_column = column_of(in, time_group->column, time_group->window ? "window" : "session window");
-    if (in.schema->at(*time_column).type != column_type::timestamp)
-      throw std::invalid_argument("window column '" + time_group->column + "' must be a timestamp, not " +
-                                  to_string(in.schema->at(*time_column).type));
-    watermarked = in.watermark_column && *in.watermark_column == time_group->column;
+  if (g.time_group) {
+    g.time_column = column_of(in, g.time_group->column, g.time_group->window ? "window" : "session window");
+    if (in.schema->at(*g.time_column).type != column_type::timestamp)
+      throw std::invalid_argument("window column '" + g.time_group->column + "' must be a timestamp, not " +
+                                  to_string(in.schema->at(*g.time_column).type));
+    g.watermarked = in.watermark_column && *in.watermark_column == g.time_group->column;
   }
-  std::optional<size_t> time_key;
-  for (size_t k = 0; k < o.group_by.size() && !time_group; ++k)
+  for (size_t k = 0; k < o.group_by.size() && !g.time_group; ++k)
     if (in.watermark_column && o.group_by[k].column == *in.watermark_column) {
-      time_key = k;
-      watermarked = true;
+      g.time_key = k;
+      g.watermarked = true;
     }
-  // Aggregations.
+  return g;
+}
+
+std::vector<aggregate_column> read_aggregations(const aggregate_input& in, const aggregate_options& o) {
   std::vector<aggregate_column> aggs;
   for (const auto& a : o.aggregations) {
     if (a.distinct)
@@ -154,77 +159,82 @@ stage_ptr make_aggregate_stage(const aggregate_input& in, const aggregate_option
       if (prev.name == c.name) throw std::invalid_argument("two aggregations are named '" + c.name + "'; use .as()");
     aggs.push_back(c);
   }
-  // Output modes.
-  if (o.mode == output_mode::append && !watermarked)
-    throw std::invalid_argument(
-        "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets "
-        "without watermark");
-  aggregate_partition_options proto;
-  std::string d;
-  bool session = time_group && time_group->session;
-  if (session) {
-    if (o.mode == output_mode::update)
-      throw std::invalid_argument(
-          "Update output mode not supported for session window on streaming DataFrames/DataSets");
-    if (key_columns.empty())
-      throw std::invalid_argument("Global aggregation with session window in streaming query is not supported.");
-    const auto& s = *time_group->session;
-    session_grouping sg;
-    sg.key_columns = key_columns;
-    sg.time_column = *time_column;
-    if (s.gap) {
-      auto sch = in.schema;
-      sg.gap_us = [fn = s.gap, sch](const row& r) { return fn(record(*sch, r)); };
-    } else {
-      if (s.gap_us <= 0) throw std::invalid_argument("session gap must be positive");
-      sg.gap_us = [g = s.gap_us](const row&) { return g; };
-    }
-    sg.watermarked = watermarked;
-    sg.mode = o.mode;
-    sg.aggregations = aggs;
-    proto.operator_name = "sessionWindowStateStoreSaveExec";
-    proto.make_state = [sg] { return std::make_unique<session_state>(sg); };
-    d = "SessionWindowAggregate session_window(" + time_group->column + ", " +
-        (s.gap ? s.gap_description : seconds_text(s.gap_us)) + ")";
+  return aggs;
+}
+
+/// Session windows: the state factory; returns the description's head.
+std::string session_state_of(const aggregate_input& in, const aggregate_options& o, const grouping& g,
+                             const std::vector<aggregate_column>& aggs, aggregate_partition_options& proto) {
+  if (o.mode == output_mode::update)
+    throw std::invalid_argument("Update output mode not supported for session window on streaming DataFrames/DataSets");
+  if (g.key_columns.empty())
+    throw std::invalid_argument("Global aggregation with session window in streaming query is not supported.");
+  const auto& s = *g.time_group->session;
+  session_grouping sg;
+  sg.key_columns = g.key_columns;
+  sg.time_column = *g.time_column;
+  if (s.gap) {
+    auto sch = in.schema;
+    sg.gap_us = [fn = s.gap, sch](const row& r) { return fn(record(*sch, r)); };
   } else {
-    window_grouping wg;
-    wg.key_columns = key_columns;
-    if (time_group) {
-      const auto& w = *time_group->window;
-      int64_t slide = w.slide_us == 0 ? w.size_us : w.slide_us;
-      if (w.size_us <= 0)
-        throw std::invalid_argument("The window duration (" + seconds_text(w.size_us) + ") must be greater than 0.");
-      if (slide <= 0)
-        throw std::invalid_argument("The slide duration (" + seconds_text(slide) + ") must be greater than 0.");
-      if (slide > w.size_us)
-        throw std::invalid_argument("The slide duration (" + seconds_text(slide) +
-                                    ") must be less than or equal to the windowDuration (" + seconds_text(w.size_us) +
-                                    ").");
-      if (w.offset_us >= slide || -w.offset_us >= slide)
-        throw std::invalid_argument("The absolute value of start time (" + seconds_text(w.offset_us) +
-                                    ") must be less than the slideDuration (" + seconds_text(slide) + ").");
-      wg.window = window_grouping::window_bounds{*time_column, w.size_us, slide, w.offset_us};
-      d = std::string("WindowAggregate window(") + time_group->column + ", " + seconds_text(w.size_us) +
-          (slide != w.size_us ? ", slide " + seconds_text(slide) : "") +
-          (w.offset_us ? ", offset " + seconds_text(w.offset_us) : "") + ")";
-    } else {
-      d = "Aggregate";
-    }
-    wg.time_key = time_key;
-    wg.watermarked = watermarked;
-    wg.mode = o.mode;
-    wg.aggregations = aggs;
-    proto.operator_name = "stateStoreSave";
-    proto.make_state = [wg] { return std::make_unique<window_state>(wg); };
+    if (s.gap_us <= 0) throw std::invalid_argument("session gap must be positive");
+    sg.gap_us = [gap = s.gap_us](const row&) { return gap; };
   }
-  // The state's rows: keys, [start, end], results; then the projection to the output columns.
-  std::vector<column> raw = key_schema;
-  std::string start_name = session ? "session_start" : "window_start",
-              end_name = session ? "session_end" : "window_end";
+  sg.watermarked = g.watermarked;
+  sg.mode = o.mode;
+  sg.aggregations = aggs;
+  proto.operator_name = "sessionWindowStateStoreSaveExec";
+  proto.make_state = [sg] { return std::make_unique<session_state>(sg); };
+  return "SessionWindowAggregate session_window(" + g.time_group->column + ", " +
+         (s.gap ? s.gap_description : seconds_text(s.gap_us)) + ")";
+}
+
+/// Spark's checks of a window's size, slide and offset.
+void check_window(int64_t size, int64_t slide, int64_t offset) {
+  if (size <= 0)
+    throw std::invalid_argument("The window duration (" + seconds_text(size) + ") must be greater than 0.");
+  if (slide <= 0)
+    throw std::invalid_argument("The slide duration (" + seconds_text(slide) + ") must be greater than 0.");
+  if (slide > size)
+    throw std::invalid_argument("The slide duration (" + seconds_text(slide) +
+                                ") must be less than or equal to the windowDuration (" + seconds_text(size) + ").");
+  if (offset >= slide || -offset >= slide)
+    throw std::invalid_argument("The absolute value of start time (" + seconds_text(offset) +
+                                ") must be less than the slideDuration (" + seconds_text(slide) + ").");
+}
+
+/// Windows (or plain keys): the state factory; returns the description's head.
+std::string window_state_of(const aggregate_options& o, const grouping& g, const std::vector<aggregate_column>& aggs,
+                            aggregate_partition_options& proto) {
+  window_grouping wg;
+  wg.key_columns = g.key_columns;
+  std::string d = "Aggregate";
+  if (g.time_group) {
+    const auto& w = *g.time_group->window;
+    int64_t slide = w.slide_us == 0 ? w.size_us : w.slide_us;
+    check_window(w.size_us, slide, w.offset_us);
+    wg.window = window_grouping::window_bounds{*g.time_column, w.size_us, slide, w.offset_us};
+    d = std::string("WindowAggregate window(") + g.time_group->column + ", " + seconds_text(w.size_us) +
+        (slide != w.size_us ? ", slide " + seconds_text(slide) : "") +
+        (w.offset_us ? ", offset " + seconds_text(w.offset_us) : "") + ")";
+  }
+  wg.time_key = g.time_key;
+  wg.watermarked = g.watermarked;
+  wg.mode = o.mode;
+  wg.aggregations = aggs;
+  proto.operator_name = "stateStoreSave";
+  proto.make_state = [wg] { return std::make_unique<window_state>(wg); };
+  return d;
+}
+
+/// The state's rows (keys, [start, end], results) projected to the output columns.
+void project_output(const aggregate_options& o, const grouping& g, const std::vector<aggregate_column>& aggs,
+                    bool session, aggregate_partition_options& proto) {
+  std::vector<column> raw = g.key_schema;
   proto.start_index = raw.size();
-  if (time_group) {
-    raw.push_back(column{start_name, column_type::timestamp, false, time_unit::millis});
-    raw.push_back(column{end_name, column_type::timestamp, false, time_unit::millis});
+  if (g.time_group) {
+    raw.push_back(column{session ? "session_start" : "window_start", column_type::timestamp, false, time_unit::millis});
+    raw.push_back(column{session ? "session_end" : "window_end", column_type::timestamp, false, time_unit::millis});
   }
   for (const auto& a : aggs) raw.push_back(column{a.name, a.result_type(), false, time_unit::millis});
   std::vector<std::string> names = o.output_columns;
@@ -254,17 +264,39 @@ stage_ptr make_aggregate_stage(const aggregate_input& in, const aggregate_option
   bool identity = proto.projection.size() == raw.size();
   for (size_t i = 0; identity && i < raw.size(); ++i) identity = proto.projection[i] == static_cast<int>(i);
   if (identity) proto.projection.clear();
-  proto.route_late_rows = o.route_late_rows;
-  d += " by [";
-  for (size_t i = 0; i < key_schema.size(); ++i) d += (i ? ", " : "") + key_schema[i].name;
+}
+
+std::string describe_tail(const aggregate_input& in, const aggregate_options& o, const grouping& g,
+                          const std::vector<aggregate_column>& aggs) {
+  std::string d = " by [";
+  for (size_t i = 0; i < g.key_schema.size(); ++i) d += (i ? ", " : "") + g.key_schema[i].name;
   d += "] → [";
   for (size_t i = 0; i < aggs.size(); ++i)
     d += (i ? ", " : "") + std::string(to_string(aggs[i].fn)) +
          (aggs[i].input ? "(" + in.schema->at(*aggs[i].input).name + ")" : "(*)") + " as " + aggs[i].name;
-  d += "], " + std::string(to_string(o.mode)) + " mode, " + std::to_string(o.partitions) + " partition" +
-       (o.partitions > 1 ? "s" : "");
+  return d + "], " + std::string(to_string(o.mode)) + " mode, " + std::to_string(o.partitions) + " partition" +
+         (o.partitions > 1 ? "s" : "");
+}
+
+}  // namespace
+
+stage_ptr make_aggregate_stage(const aggregate_input& in, const aggregate_options& o) {
+  if (o.partitions < 1) throw std::invalid_argument("aggregate partitions must be ≥ 1");
+  if (o.aggregations.empty()) throw std::invalid_argument("an aggregation needs at least one aggregate function");
+  auto g = read_grouping(in, o);
+  auto aggs = read_aggregations(in, o);
+  if (o.mode == output_mode::append && !g.watermarked)
+    throw std::invalid_argument(
+        "Append output mode not supported when there are streaming aggregations on streaming DataFrames/DataSets "
+        "without watermark");
+  aggregate_partition_options proto;
+  bool session = g.time_group && g.time_group->session;
+  std::string d = session ? session_state_of(in, o, g, aggs, proto) : window_state_of(o, g, aggs, proto);
+  project_output(o, g, aggs, session, proto);
+  proto.route_late_rows = o.route_late_rows;
   proto.partitions = o.partitions;
-  return std::make_shared<aggregate_stage>(std::move(proto), key_columns, d, o.partitions);
+  return std::make_shared<aggregate_stage>(std::move(proto), g.key_columns, d + describe_tail(in, o, g, aggs),
+                                           o.partitions);
 }
 
 }  // namespace sluice
