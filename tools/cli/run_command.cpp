@@ -117,99 +117,131 @@ std::string target_of(const po::variables_map& vm) {
 
 }  // namespace
 
-int run_command(const std::vector<std::string>& args, const std::atomic<bool>& stop) {
-  auto desc = run_options_description();
-  po::variables_map vm;
-  if (auto done = parse_verb_line(run_syntax, desc, args, vm)) return *done;
-  std::string what = target_of(vm);
-  if (vm.count("list-faults")) {
-    for (const auto& [name, help] : fault_plan::known_points()) std::printf("%-20s %s\n", name.c_str(), help.c_str());
-    std::printf("\narm with --fail-at NAME[:K[:always]] or SLUICE_FAIL_AT=NAME[:K[:always]][,…]\n");
-    return 0;
-  }
-  if (vm.count("help")) {
-    if (auto* app = find_app(what)) {
-      print_app_help(*app);
-      return 0;
-    }
-    print_verb_usage(run_syntax, desc);
-    return 0;
-  }
-  if (what.empty()) {
-    std::fprintf(stderr,
-                 "sluice run: name an app or a pipeline file, e.g. `sluice run medallion` (see sluice --help)\n");
-    return 2;
-  }
-  target t;
+namespace {
+
+/// Faults from SLUICE_FAIL_AT and --fail-at; throws std::invalid_argument for a bad one.
+std::shared_ptr<fault_plan> arm_faults(const po::variables_map& vm) {
   auto faults = std::make_shared<fault_plan>();
-  run_kafka kafka;
-  if (vm.count("brokers")) kafka.given = vm["brokers"].as<std::string>();
-  app_runtime rt;
-  rt.brokers = [&kafka, &rt] {
-    auto a = kafka.address();
-    rt.embedded = static_cast<bool>(kafka.broker);
-    return a;
-  };
-  rt.create_topic = [&kafka](const std::string& topic, int partitions) {
-    if (!kafka.broker) return;
-    auto s = kafka.broker->create_topic(topic, partitions);
-    if (!s.is_ok()) throw std::runtime_error(s.to_string());
-  };
-  rt.warn = [](std::string w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); };
-  try {
-    t = resolve(what, vm, &rt);
-    if (const char* env = std::getenv("SLUICE_FAIL_AT")) {
-      auto s = faults->arm(env);
-      if (!s.is_ok()) throw std::invalid_argument("SLUICE_FAIL_AT: " + s.message());
-    }
-    if (vm.count("fail-at"))
-      for (const auto& f : vm["fail-at"].as<std::vector<std::string>>()) {
-        auto s = faults->arm(f);
-        if (!s.is_ok()) throw std::invalid_argument(s.message());
-      }
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "sluice run: %s\n", e.what());
-    return 2;
+  if (const char* env = std::getenv("SLUICE_FAIL_AT")) {
+    auto s = faults->arm(env);
+    if (!s.is_ok()) throw std::invalid_argument("SLUICE_FAIL_AT: " + s.message());
   }
-  if (vm.count("explain"))
-    for (const auto& p : t.plans) std::printf("%s\n", p->explain().c_str());
-  bool resuming = vm.count("checkpoint") && std::filesystem::exists(vm["checkpoint"].as<std::string>());
-  if (t.prepare && resuming)
-    std::fprintf(stderr, "resuming from checkpoint %s: outputs are kept (not cleared)\n",
-                 vm["checkpoint"].as<std::string>().c_str());
-  if (t.prepare && !resuming) {
-    try {
-      auto said = t.prepare();
-      if (!said.empty()) std::fprintf(stderr, "%s\n", said.c_str());
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "sluice run: %s\n", e.what());
-      return 2;
+  if (vm.count("fail-at"))
+    for (const auto& f : vm["fail-at"].as<std::vector<std::string>>()) {
+      auto s = faults->arm(f);
+      if (!s.is_ok()) throw std::invalid_argument(s.message());
     }
-  }
-  for (const auto& f : faults->describe()) std::fprintf(stderr, "fault armed: %s\n", f.c_str());
-  std::fprintf(stderr, "running %s (%zu quer%s); Ctrl-C stops after the triggers in flight\n", what.c_str(),
-               t.plans.size(), t.plans.size() == 1 ? "y" : "ies");
-  run_options ro;
-  if (vm.count("checkpoint")) {
-    ro.checkpoint_dir = vm["checkpoint"].as<std::string>();
-    auto iv = vm["checkpoint-interval"].as<std::string>();
-    auto d = parse_duration_us(iv);
-    if (!d || *d < 0) {
-      std::fprintf(stderr, "sluice run: --checkpoint-interval '%s': expected a duration such as 5s, 500ms or 0\n",
-                   iv.c_str());
-      return 2;
-    }
-    ro.checkpoint_interval_us = *d;
-  } else if (!vm["checkpoint-interval"].defaulted()) {
-    std::fprintf(stderr, "sluice run: --checkpoint-interval needs --checkpoint DIR\n");
-    return 2;
-  }
   // Exit fault points end the process at once, as a kill would (no destructors, no flush).
   faults->set_process_exit([](const std::string& point) {
     std::fprintf(stderr, "fault injected at %s: exiting now\n", point.c_str());
     std::fflush(stderr);
     std::_Exit(86);
   });
+  return faults;
+}
+
+/// --checkpoint and --checkpoint-interval; throws std::invalid_argument naming the flag.
+void read_checkpoint_options(const po::variables_map& vm, run_options& ro) {
+  if (!vm.count("checkpoint")) {
+    if (!vm["checkpoint-interval"].defaulted())
+      throw std::invalid_argument("--checkpoint-interval needs --checkpoint DIR");
+    return;
+  }
+  ro.checkpoint_dir = vm["checkpoint"].as<std::string>();
+  auto iv = vm["checkpoint-interval"].as<std::string>();
+  auto d = parse_duration_us(iv);
+  if (!d || *d < 0)
+    throw std::invalid_argument("--checkpoint-interval '" + iv + "': expected a duration such as 5s, 500ms or 0");
+  ro.checkpoint_interval_us = *d;
+}
+
+/// The run's Kafka: the given brokers, or an embedded broker started on first use.
+app_runtime make_runtime(run_kafka& kafka) {
+  app_runtime rt;
+  rt.create_topic = [&kafka](const std::string& topic, int partitions) {
+    if (!kafka.broker) return;
+    auto s = kafka.broker->create_topic(topic, partitions);
+    if (!s.is_ok()) throw std::runtime_error(s.to_string());
+  };
+  rt.warn = [](std::string w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); };
+  return rt;
+}
+
+/// An app's prepare step (clearing earlier outputs), unless the run resumes a checkpoint.
+void prepare_outputs(const target& t, const run_options& ro) {
+  if (!t.prepare) return;
+  bool resuming = !ro.checkpoint_dir.empty() && std::filesystem::exists(ro.checkpoint_dir);
+  if (resuming) {
+    std::fprintf(stderr, "resuming from checkpoint %s: outputs are kept (not cleared)\n", ro.checkpoint_dir.c_str());
+    return;
+  }
+  auto said = t.prepare();
+  if (!said.empty()) std::fprintf(stderr, "%s\n", said.c_str());
+}
+
+/// The closing lines; the exit code.
+int report(const run_result& result, const app_runtime& rt, const target& t, const run_options& ro) {
+  bool ok = result.ok;
+  std::printf("output: %s\n", t.outputs.c_str());
+  for (const auto& check : rt.checks) {
+    auto e = check();
+    if (e.empty()) continue;
+    std::fprintf(stderr, "sluice run: %s\n", e.c_str());
+    ok = false;
+  }
+  if (!ro.progress_path.empty()) std::printf("progress: %s\n", ro.progress_path.c_str());
+  if (ok) return 0;
+  for (const auto& o : result.outcomes)
+    if (o.kind == "failed")
+      std::fprintf(stderr, "sluice run: query '%s' failed: %s\n", o.query.c_str(), o.message.c_str());
+  return 1;
+}
+
+/// --list-faults and --help; nullopt when the verb runs.
+std::optional<int> answer_questions(const po::variables_map& vm, const po::options_description& desc,
+                                    const std::string& what) {
+  if (vm.count("list-faults")) {
+    for (const auto& [name, help] : fault_plan::known_points()) std::printf("%-20s %s\n", name.c_str(), help.c_str());
+    std::printf("\narm with --fail-at NAME[:K[:always]] or SLUICE_FAIL_AT=NAME[:K[:always]][,…]\n");
+    return 0;
+  }
+  if (!vm.count("help")) return std::nullopt;
+  if (auto* app = find_app(what))
+    print_app_help(*app);
+  else
+    print_verb_usage(run_syntax, desc);
+  return 0;
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args, const std::atomic<bool>& stop) {
+  auto desc = run_options_description();
+  po::variables_map vm;
+  if (auto done = parse_verb_line(run_syntax, desc, args, vm)) return *done;
+  std::string what = target_of(vm);
+  if (auto done = answer_questions(vm, desc, what)) return *done;
+  if (what.empty())
+    throw std::invalid_argument("name an app or a pipeline file, e.g. `sluice run medallion` (see sluice --help)");
+  run_kafka kafka;
+  if (vm.count("brokers")) kafka.given = vm["brokers"].as<std::string>();
+  app_runtime rt = make_runtime(kafka);
+  rt.brokers = [&kafka, &rt] {
+    auto a = kafka.address();
+    rt.embedded = static_cast<bool>(kafka.broker);
+    return a;
+  };
+  // Every usage error is reported before anything on disk changes.
+  target t = resolve(what, vm, &rt);
+  auto faults = arm_faults(vm);
+  run_options ro;
+  read_checkpoint_options(vm, ro);
+  if (vm.count("explain"))
+    for (const auto& p : t.plans) std::printf("%s\n", p->explain().c_str());
+  prepare_outputs(t, ro);
+  for (const auto& f : faults->describe()) std::fprintf(stderr, "fault armed: %s\n", f.c_str());
+  std::fprintf(stderr, "running %s (%zu quer%s); Ctrl-C stops after the triggers in flight\n", what.c_str(),
+               t.plans.size(), t.plans.size() == 1 ? "y" : "ies");
   ro.broker_down = [&kafka] {
     if (!kafka.broker) return;
     kafka.broker->set_down(1);
@@ -226,21 +258,7 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
   };
   auto result = run_queries(t.plans, ro);
   rt.keep_alive.clear();  // stops an input feed still producing (Ctrl-C)
-  std::printf("output: %s\n", t.outputs.c_str());
-  for (const auto& check : rt.checks) {
-    auto e = check();
-    if (e.empty()) continue;
-    std::fprintf(stderr, "sluice run: %s\n", e.c_str());
-    result.ok = false;
-  }
-  if (!ro.progress_path.empty()) std::printf("progress: %s\n", ro.progress_path.c_str());
-  if (!result.ok) {
-    for (const auto& o : result.outcomes)
-      if (o.kind == "failed")
-        std::fprintf(stderr, "sluice run: query '%s' failed: %s\n", o.query.c_str(), o.message.c_str());
-    return 1;
-  }
-  return 0;
+  return report(result, rt, t, ro);
 }
 
 int explain_command(const std::vector<std::string>& args) {
