@@ -219,12 +219,23 @@ stream stream::with_stage(stage_ptr stage) {
 }
 
 stream stream::aggregate(const aggregate_options& options) {
-  const auto& in = stateful_input("aggregate");
+  const auto& in = single_watermark_input("aggregate");
+  return with_stage(make_aggregate_stage(aggregate_input{in.name, in.output_schema, in.watermark_column}, options));
+}
+
+stream stream::drop_duplicates(const dedup_options& options) {
+  const auto& in = single_watermark_input("drop_duplicates");
+  return with_stage(
+      make_dedup_stage(dedup_input{in.name, in.output_schema, in.watermark_column, in.watermark_delay_us}, options));
+}
+
+const input_plan& stream::single_watermark_input(const char* what) const {
+  const auto& in = stateful_input(what);
   for (const auto& other : p_->plan_.inputs)
     if (other.watermark_column != in.watermark_column)
-      throw std::invalid_argument("aggregate: inputs '" + in.name + "' and '" + other.name +
+      throw std::invalid_argument(std::string(what) + ": inputs '" + in.name + "' and '" + other.name +
                                   "' have different watermark columns");
-  return with_stage(make_aggregate_stage(aggregate_input{in.name, in.output_schema, in.watermark_column}, options));
+  return in;
 }
 
 stream stream::process_by_key(const std::string& column, std::function<std::unique_ptr<keyed_processor_base>()> make,

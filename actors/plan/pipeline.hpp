@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "actors/operators/cdc/cdc_actor.hpp"
+#include "actors/operators/dedup/dedup_actor.hpp"
 #include "actors/operators/join/join_stage.hpp"
 #include "actors/operators/process/keyed_process_actor.hpp"
 #include "actors/operators/window/aggregate_stage.hpp"
@@ -131,6 +132,11 @@ class stream {
   grouped_stream group_by(std::vector<group_key> keys);
   stream aggregate(const aggregate_options& options);
 
+  /// Streaming deduplication (Spark's dropDuplicates(keys) with the input's watermark, or
+  /// dropDuplicatesWithinWatermark): the first row of each key passes; state evicted by the
+  /// watermark when the keys hold the event-time column (within the watermark: always).
+  stream drop_duplicates(const dedup_options& options);
+
   /// Custom per-key logic (Spark's transformWithState, Flink's KeyedProcessFunction): the
   /// stream keyed by `column`, whose type must be K (std::string for string columns, int64_t
   /// for int64 ones); then .process<P>(output columns) with P a sluice::keyed_processor<K>.
@@ -161,6 +167,8 @@ class stream {
   /// The input a stateful operator (aggregate, process, apply_cdc) reads; throws when the
   /// pipeline cannot take one here.
   const input_plan& stateful_input(const char* what) const;
+  /// stateful_input, with every input watermarked on the same column (a union's inputs).
+  const input_plan& single_watermark_input(const char* what) const;
   stream with_stage(stage_ptr stage);
   pipeline* p_;
   int input_;  // −1 = the combined stream

@@ -23,7 +23,8 @@
 // namespace goes to handler.load (which also seeds the delta baseline). An exception from any
 // handler call fails the actor with `operator_failed` naming it (report_failures_as).
 //
-// Handler contract (all but the first four optional, found by name at compile time):
+// Handler contract (the first four required, and `save` or `take_delta`; the rest optional,
+// found by name at compile time):
 //   schema_ptr output_schema() const;                         the rows it sends downstream
 //   void on_batch(batch&, int64_t watermark_us, host_output&);
 //   state_operator_progress on_watermark(const trigger_end&, host_output&);

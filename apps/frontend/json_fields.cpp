@@ -87,8 +87,10 @@ int64_t duration_us(const json::value& v, const std::string& path, bool signed_o
 
 std::optional<int64_t> duration_field(const json::object& o, const std::string& key, const std::string& path,
                                       bool signed_ok) {
-  if (auto* v = present(o, key.c_str())) return duration_us(*v, child(path, key), signed_ok);
   std::string seconds = key + "_s";
+  if (present(o, key.c_str()) && present(o, seconds.c_str()))
+    fail(child(path, key), "give either \"" + key + "\" or \"" + seconds + "\", not both");
+  if (auto* v = present(o, key.c_str())) return duration_us(*v, child(path, key), signed_ok);
   if (auto* v = present(o, seconds.c_str())) {
     if (!v->is_number()) fail(child(path, seconds), "expected a number of seconds, got " + json::serialize(*v));
     return duration_us(*v, child(path, seconds), signed_ok);

@@ -8,6 +8,11 @@ namespace {
 namespace json = boost::json;
 using namespace json_fields;
 
+const json::object* inputs_of(const json::object& q) {
+  auto* v = q.if_contains("inputs");
+  return v && v->is_object() ? &v->get_object() : nullptr;
+}
+
 void add_time_column(std::map<std::string, std::set<std::string>>& tc, const std::string& qualified) {
   auto dot = qualified.find('.');
   if (dot == std::string::npos) return;
@@ -25,9 +30,9 @@ std::pair<std::string, std::string> join_sides(const json::object& q, const std:
 
 std::string query_type(const json::object& q, const std::string& path) {
   std::string type = get_string(q, "type", path);
-  static const std::set<std::string> types = {"join", "aggregate", "union", "process", "cdc"};
+  static const std::set<std::string> types = {"join", "aggregate", "union", "dedup", "process", "cdc"};
   if (!types.count(type))
-    fail(child(path, "type"), "expected join, aggregate, union, process or cdc, got '" + type + "'");
+    fail(child(path, "type"), "expected join, aggregate, union, dedup, process or cdc, got '" + type + "'");
   return type;
 }
 
@@ -183,11 +188,10 @@ std::map<std::string, std::set<std::string>> query_time_columns(const json::obje
         for (const char* w : {"window", "session_window"})
           if (auto* wo = k.get_object().if_contains(w); wo && wo->is_object())
             if (auto* c = wo->get_object().if_contains("column"); c && c->is_string()) {
-              if (q.contains("from") || q.at("inputs").get_object().contains("in"))
+              if (q.contains("from") || !inputs_of(q) || inputs_of(q)->contains("in"))
                 tc[from].insert(std::string(c->get_string()));
               else
-                for (const auto& kv : q.at("inputs").get_object())
-                  tc[std::string(kv.key())].insert(std::string(c->get_string()));
+                for (const auto& kv : *inputs_of(q)) tc[std::string(kv.key())].insert(std::string(c->get_string()));
             }
   }
   if (is_join) {
@@ -235,10 +239,14 @@ query_json_result build_query_json(pipeline& p, const json::object& q, const std
     r.out = build_join(q, in, l, rr);
   } else if (type == "aggregate") {
     r.out = build_aggregate(q, in);
-  } else if (type == "process") {
-    r.out = build_process(q, in);
-  } else if (type == "cdc") {
-    r.out = build_cdc(q, in);
+  } else if (type == "dedup" || type == "process" || type == "cdc") {
+    r.out = type == "dedup" ? build_dedup(q, in) : type == "process" ? build_process(q, in) : build_cdc(q, in);
+    // Their rows keep their columns; "output_columns" picks from them, as for a union.
+    if (!r.output_columns.empty()) try {
+        r.out = r.out.select(r.output_columns);
+      } catch (const std::invalid_argument& e) {
+        fail(child(path, "output_columns"), e.what());
+      }
   } else {
     r.out = build_union(q, in);
   }

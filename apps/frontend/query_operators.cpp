@@ -246,6 +246,17 @@ stream build_process(const json::object& q, const operator_input& in) {
   return refused_at(path, [&] { return s.process_by_key(key, make, proc->output, o, name); });
 }
 
+stream build_dedup(const json::object& q, const operator_input& in) {
+  const auto& path = in.path;
+  check_query_fields(q, path, {"keys", "within_watermark", "partitions"});
+  dedup_options o;
+  if (auto* k = present(q, "keys")) o.keys = get_strings(*k, child(path, "keys"));
+  o.within_watermark = get_bool(q, "within_watermark", path, false);
+  parse_partitions(q, path, o.partitions, nullptr);
+  stream s = single_input(q, in);
+  return refused_at(path, [&] { return s.drop_duplicates(o); });
+}
+
 stream build_cdc(const json::object& q, const operator_input& in) {
   const auto& path = in.path;
   check_query_fields(q, path, {"table", "topic", "transaction_topic", "flattened", "primary_key"});

@@ -1,6 +1,6 @@
 // query_operators: the operator part of the query vocabulary (apps/frontend/query_json.hpp):
 // each `type` read from its fields into the pipeline API's options and applied to the input
-// streams — join, aggregate, union, process (a registered keyed processor) and cdc. Every
+// streams — join, aggregate, union, dedup, process (a registered keyed processor) and cdc. Every
 // field is checked; a refusal names its path. Spark's refusals come from the operators.
 #pragma once
 
@@ -30,5 +30,6 @@ stream build_aggregate(const boost::json::object& q, const operator_input& in);
 stream build_union(const boost::json::object& q, const operator_input& in);
 stream build_process(const boost::json::object& q, const operator_input& in);
 stream build_cdc(const boost::json::object& q, const operator_input& in);
+stream build_dedup(const boost::json::object& q, const operator_input& in);
 
 }  // namespace sluice

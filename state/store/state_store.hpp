@@ -6,10 +6,10 @@
 // a resuming operator reads its namespace back (actors/runtime/operator_host.hpp).
 // Key layout (docs/formats/state-keys.md, version 1):
 //     'S' 0x01 | varint32(len(ns)) ns | kind | user key
-// where ns = "<operator>/<partition>", kind 'c' = committed at the last epoch, 'x' = working
-// state not yet committed (reserved for spilling; no operator writes it in this version). Decoders refuse any version
-// byte other than 0x01. On open, spilled ('x') entries are uncommitted by definition and are deleted. Faults come in
-// through the `leveldb::Env*` seam (tests pass an in-memory or failing Env).
+// where ns = "<operator>/<partition>", kind 'c' = committed at the last epoch, 'x' = not
+// committed (no operator writes these; any found on open are deleted, as never committed).
+// Decoders refuse any version byte other than 0x01. Faults come in through the
+// `leveldb::Env*` seam (tests pass an in-memory or failing Env).
 #pragma once
 
 #include <leveldb/db.h>

@@ -37,7 +37,7 @@ void usage(std::FILE* out) {
       "  table dump|get DIR       print a CDC table (one JSON object) or one row\n"
       "  state DIR [--dump OP]    show a checkpoint: query, last epoch, offsets, state per operator\n"
       "  chaos APP --kills N      kill an app at random moments and at fault points; compare with a clean run\n"
-      "  bench passthrough|join|window|kafka  events/s through the actors vs a plain loop, same run\n\n"
+      "  bench passthrough|join|window|kafka|cdc|checkpoint  the engine vs a baseline in the same run\n\n"
       "prebuilt apps:\n");
   for (const auto& a : sluice::registered_apps()) std::fprintf(out, "  %-24s %s\n", a.name.c_str(), a.summary.c_str());
   std::fprintf(out, "\n`sluice VERB --help` for a verb's options; `sluice run APP --help` for an app's settings.\n");

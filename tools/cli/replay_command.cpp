@@ -18,7 +18,7 @@ int replay_command(const std::vector<std::string>& args) {
                                          "print, per step, what the engine emitted and reported (JSON lines)")(
       "work-dir", po::value<std::string>(), "keep checkpoints and dead letters here instead of a temporary directory");
   verb_syntax syntax{"replay",
-                     "usage: sluice replay CASE.json… [--observe]\n\nReplays cases in the format of "
+                     "usage: sluice replay CASE.json… [--observe] [--work-dir DIR]\n\nReplays cases in the format of "
                      "shared/spec/replay-format.md through the real engine; the last line is `N passed, N failed`.",
                      "case", -1};
   po::variables_map vm;

@@ -5,7 +5,10 @@
 //
 //   kafka source (format "kafka") ─▶ cdc applier ─▶ changelog rows (pk, op, row, topic,
 //                                        │            partition, offset) ─▶ sink
-//                                        ├─▶ LevelDB table (synced at the end of each trigger)
+//                                        ├─▶ LevelDB table: its own, synced at the end of each
+//                                        │   trigger; checkpointed: namespace "cdc" of the
+//                                        │   checkpoint, changed only by epochs
+
 //                                        └─▶ dead letters (undecodable records, with the reason)
 //
 // One partition: the table has one writer. Metrics (operator "cdcApplier"): numRowsUpdated =

@@ -5,7 +5,7 @@
 
 #include "messages/codec/json_codec.hpp"
 #include "messages/data/time.hpp"
-#include "state/operators/window/aggregation.hpp"
+#include "state/store/bytes.hpp"
 
 namespace sluice {
 namespace {

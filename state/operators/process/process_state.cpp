@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "state/operators/window/aggregation.hpp"
+#include "state/store/bytes.hpp"
 
 namespace sluice {
 namespace {

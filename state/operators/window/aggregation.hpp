@@ -25,6 +25,7 @@
 #include "messages/data/row.hpp"
 #include "messages/data/schema.hpp"
 #include "state/operators/window/hyperloglog.hpp"
+#include "state/store/bytes.hpp"
 #include "state/store/status.hpp"
 
 namespace sluice {
@@ -63,15 +64,5 @@ void encode(const aggregate_column& a, const accumulator& acc, std::string& out)
 status decode(const aggregate_column& a, std::string_view& in, accumulator& acc);
 /// Bytes held, O(1): string payloads inside lists and extremes are not counted.
 size_t memory_bytes(const accumulator& acc);
-
-/// Compact, order-preserving-enough bytes of a list of cells, for hash-map keys (numbers
-/// normalised so 1 and 1.0 are one key, as grouping in Spark after type coercion).
-void append_key_bytes(const value& v, std::string& out);
-
-/// Little binary helpers shared by the state encoders.
-void put_i64(std::string& out, int64_t x);
-bool get_i64(std::string_view& in, int64_t& x);
-void put_bytes(std::string& out, std::string_view b);
-bool get_bytes(std::string_view& in, std::string_view& b);
 
 }  // namespace sluice

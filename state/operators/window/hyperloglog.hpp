@@ -15,7 +15,7 @@
 //               estimate is below the paper's threshold for p; above it, where HLL++ subtracts
 //               an empirical bias (k-NN over its published tables), sluice uses Ertl's improved
 //               raw estimator, which removes that small/mid-range bias analytically — the same
-//               role, no tables. The error test (tests/state/hyperloglog_test.cpp) holds it to
+//               role, no tables. The error test (tests/state/operators/window/hyperloglog_test.cpp) holds it to
 //               the rsd bound from 1 to 10M distinct values.
 //   merge       register-wise max (precisions must match); nulls are never added
 //

@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(state_stays_near_rate_times_delay_plus_window) {
 }
 
 // A join partition crashes mid-run: the supervisor restarts the query from the beginning of its
-// input (no savepoint yet), re-running the same triggers; the output equals an undisturbed run.
+// input (it runs without a checkpoint), re-running the same triggers; the output equals an undisturbed run.
 BOOST_AUTO_TEST_CASE(crashed_join_partition_restarts_without_loss_or_duplicates) {
   test::temp_dir dir("op-crash");
   std::string args =

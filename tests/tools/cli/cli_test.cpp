@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "test_support.hpp"
-#include "tools/sluice_says.hpp"
+#include "tests/tools/sluice_says.hpp"
 
 using namespace sluice;
 

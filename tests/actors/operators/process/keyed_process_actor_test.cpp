@@ -1,5 +1,5 @@
 // The keyed process operator through real actors, driven trigger by trigger: per-key state and
-// event-time timers across partitions, a restart from the savepoint in a real LevelDB
+// event-time timers across partitions, a restart through the epoch checkpoint in a real LevelDB
 // directory, and a processor that throws failing the query with its name.
 #include "actors/operators/process/keyed_process_actor.hpp"
 

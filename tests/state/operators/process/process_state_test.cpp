@@ -1,5 +1,5 @@
 // Keyed process state without an actor system: value/list/map state, timers in both domains,
-// TTL, late rows, savepoints. Times are µs; W is the watermark.
+// TTL, late rows, checkpoint rows (save, load). Times are µs; W is the watermark.
 #include "state/operators/process/process_state.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(processing_time_timers_and_ttl_follow_the_clock) {
   BOOST_TEST(ps.keys() == 1);  // "forever" has no TTL
 }
 
-BOOST_AUTO_TEST_CASE(savepoint_round_trip_keeps_state_and_timers) {
+BOOST_AUTO_TEST_CASE(save_load_round_trip_keeps_state_and_timers) {
   process_state ps;
   tally t;
   auto s = input_schema();

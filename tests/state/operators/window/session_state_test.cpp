@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(complete_mode_emits_all_sessions_every_data_trigger) {
   BOOST_TEST((show(out) == std::vector<std::string>{"u[10,15):1", "w[1,6):1"}));
 }
 
-BOOST_AUTO_TEST_CASE(savepoint_round_trip) {
+BOOST_AUTO_TEST_CASE(save_load_round_trip) {
   session_state st(grouping(output_mode::append));
   st.process(rows({{"u", 10, 5}, {"u", 30, 5}, {"v", 1, 2}}), 0, nullptr);
   std::vector<std::pair<std::string, std::string>> saved;

@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(sliding_windows_count_a_row_in_each) {
   BOOST_TEST((show(out) == std::vector<std::string>{"a@0:1/1", "a@5:1/1"}));
 }
 
-BOOST_AUTO_TEST_CASE(savepoint_round_trip_keeps_groups_and_refuses_other_versions) {
+BOOST_AUTO_TEST_CASE(save_load_round_trip_keeps_groups_and_refuses_other_versions) {
   auto g = grouping(output_mode::append, 10);
   aggregate_column hll{aggregate_fn::approx_count_distinct, 0, column_type::string, 0.05, "users"};
   aggregate_column list{aggregate_fn::collect_list, 2, column_type::float64, 0.05, "amounts"};
