@@ -223,8 +223,13 @@ void kick(self_ptr self) {
   if (st.stopping || st.all_exhausted) {
     if (st.triggers.empty() && epochs_enabled(st)) {
       // A last epoch, so everything written so far is committed and published.
-      if (st.last_barrier_trigger < st.next_trigger - 1 && st.next_trigger > st.cfg.first_trigger)
+      if (st.last_barrier_trigger < st.next_trigger - 1 && st.next_trigger > st.cfg.first_trigger) {
         inject_barrier(self, st.next_trigger - 1);
+        // Its trigger is committed: with no stateful actor to send a delta, nothing else would
+        // move the epoch on (it may commit, publish and complete the query right here).
+        advance_epochs(self);
+        if (st.completed) return;
+      }
       if (!st.epochs.empty()) return;
     }
     if (st.triggers.empty()) {

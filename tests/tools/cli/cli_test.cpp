@@ -1,9 +1,11 @@
 // End to end: the real `sluice` binary, as a user runs it.
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "test_support.hpp"
 #include "tests/tools/sluice_says.hpp"
@@ -259,6 +261,24 @@ BOOST_AUTO_TEST_CASE(bench_window_and_cdc_run_and_agree_with_their_baselines) {
 
 BOOST_AUTO_TEST_CASE(bench_passthrough_runs_and_reports_a_ratio) {
   test::sluice_says("bench passthrough --records 20000 --runs 1", 0, {"ratio sluice / baseline:"});
+}
+
+BOOST_AUTO_TEST_CASE(a_stateless_checkpointed_query_finishes_and_stops_on_one_sigterm) {
+  // No stateful operator sends an epoch delta: the last epoch must still commit and publish.
+  test::temp_dir dir("cli-stateless-checkpoint");
+  std::string out;
+  std::string common = "run medallion --set output=" + dir.str("m") + " --checkpoint " + dir.str("ck");
+  BOOST_TEST_REQUIRE(test::run_sluice(common + " --set events.count=2000 --set events.rate=0", out) == 0, out);
+  BOOST_TEST(test::read_lines(dir.str("m/bronze")).size() == 2000u, out);
+  // Unbounded: one SIGTERM stops it within seconds, the last epoch committed and published.
+  test::background_process p(
+      std::string(SLUICE_BINARY) + " " + common + "2 --set events.count=0 --set events.rate=5000", dir.str("run.log"));
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  auto t0 = std::chrono::steady_clock::now();
+  BOOST_TEST(p.stop(10) == 0);
+  auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count();
+  BOOST_TEST(took < 8);
+  BOOST_TEST(test::read_lines(dir.str("m/bronze")).size() > 0u);  // what the stopped run published
 }
 
 BOOST_AUTO_TEST_SUITE_END()
