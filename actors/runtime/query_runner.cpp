@@ -34,11 +34,14 @@ run_result run_queries(const std::vector<query_plan_ptr>& plans, const run_optio
       if (!opts.checkpoint_dir.empty()) {
         std::string dir = (std::filesystem::path(opts.checkpoint_dir) / plan->name).string();
         std::error_code ec;
-        std::filesystem::create_directories(dir, ec);
+        auto why = checkpoint_name_problem(plan->name);
+        if (why.empty()) std::filesystem::create_directories(dir, ec);
         state_store::options so;
         so.env = env.get();
         std::unique_ptr<state_store> store;
-        auto s = ec ? status::io_error(ec.message()) : state_store::open(dir, so, store);
+        auto s = !why.empty() ? status::invalid_argument(why)
+                 : ec         ? status::io_error(ec.message())
+                              : state_store::open(dir, so, store);
         if (!s.is_ok()) {
           query_event e{plan->name,
                         "failed",
@@ -79,6 +82,14 @@ run_result run_queries(const std::vector<query_plan_ptr>& plans, const run_optio
     for (auto& s : supervisors) self->send_exit(s, caf::exit_reason::user_shutdown);
   }
   return result;
+}
+
+std::string checkpoint_name_problem(const std::string& name) {
+  if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+      name.find('\\') != std::string::npos)
+    return "query name '" + name +
+           "' cannot name a checkpoint directory: give the query a name without '/', '\\' or '..' (\"name\")";
+  return "";
 }
 
 }  // namespace sluice

@@ -38,4 +38,8 @@ struct run_result {
 
 run_result run_queries(const std::vector<query_plan_ptr>& plans, const run_options& opts);
 
+/// Why query `name` cannot keep its checkpoint in `<checkpoint_dir>/<name>` ("" = it can): the
+/// name must be one path component, so a checkpoint never lands outside the directory given.
+std::string checkpoint_name_problem(const std::string& name);
+
 }  // namespace sluice

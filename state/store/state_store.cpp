@@ -69,10 +69,41 @@ status decode_state_key(std::string_view key, std::string& ns, key_kind& kind, s
   return status::ok();
 }
 
-status state_store::open(const std::string& dir, const options& opts, std::unique_ptr<state_store>& out) {
+namespace {
+
+/// LevelDB adopts any directory and deletes files in it that look like its own (e.g. `1.log`):
+/// refuse one that holds files but no database.
+status check_not_foreign(leveldb::Env* env, const std::string& dir) {
+  std::vector<std::string> children;
+  if (!env->GetChildren(dir, &children).ok()) return status::ok();  // absent: created empty
+  bool has_files = false;
+  for (const auto& c : children) has_files |= c != "." && c != "..";
+  if (!has_files || env->FileExists(dir + "/CURRENT")) return status::ok();
+  return status::invalid_argument(dir +
+                                  " holds files but no LevelDB database (no CURRENT file); it is left untouched: "
+                                  "give a new or empty directory");
+}
+
+leveldb::ReadOptions checked_reads() {
+  leveldb::ReadOptions ro;
+  ro.verify_checksums = true;
+  return ro;
+}
+
+leveldb::Options open_options(const state_store::options& opts) {
   leveldb::Options o;
   o.create_if_missing = opts.create_if_missing;
+  o.paranoid_checks = true;  // a damaged log or table fails the open instead of being skipped
   if (opts.env) o.env = opts.env;
+  return o;
+}
+
+}  // namespace
+
+status state_store::open(const std::string& dir, const options& opts, std::unique_ptr<state_store>& out) {
+  leveldb::Options o = open_options(opts);
+  auto foreign = check_not_foreign(o.env, dir);
+  if (!foreign.is_ok()) return foreign;
   leveldb::DB* db = nullptr;
   auto s = leveldb::DB::Open(o, dir, &db);
   if (!s.ok()) return from_leveldb(s);
@@ -85,16 +116,14 @@ status state_store::reopen() {
   std::unique_lock<std::shared_mutex> g(mu_);
   delete db_;
   db_ = nullptr;
-  leveldb::Options o;
-  o.create_if_missing = opts_.create_if_missing;
-  if (opts_.env) o.env = opts_.env;
-  return from_leveldb(leveldb::DB::Open(o, dir_, &db_));
+  return from_leveldb(leveldb::DB::Open(open_options(opts_), dir_, &db_));
 }
 
 status state_store::scan_all(const std::function<bool(std::string_view ns, key_kind kind, std::string_view key,
                                                       std::string_view value)>& fn) const {
   std::shared_lock<std::shared_mutex> g(mu_);
   leveldb::ReadOptions ro;
+  ro.verify_checksums = true;
   ro.fill_cache = false;
   std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(ro));
   std::string ns, user;
@@ -116,7 +145,7 @@ state_store::~state_store() {
 
 status state_store::drop_spilled() {
   leveldb::WriteBatch batch;
-  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions{}));
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(checked_reads()));
   std::string ns, user;
   key_kind kind;
   size_t n = 0;
@@ -135,7 +164,7 @@ status state_store::drop_spilled() {
 
 status state_store::get(std::string_view ns, key_kind kind, std::string_view key, std::string& value) const {
   std::shared_lock<std::shared_mutex> g(mu_);
-  return from_leveldb(db_->Get(leveldb::ReadOptions{}, encode_state_key(ns, kind, key), &value));
+  return from_leveldb(db_->Get(checked_reads(), encode_state_key(ns, kind, key), &value));
 }
 
 status state_store::put(std::string_view ns, key_kind kind, std::string_view key, std::string_view value) {
@@ -156,6 +185,7 @@ status state_store::scan(std::string_view ns, key_kind kind, std::string_view pr
   size_t head = start.size();
   start.append(prefix);
   leveldb::ReadOptions ro;
+  ro.verify_checksums = true;
   ro.fill_cache = false;
   std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(ro));
   for (it->Seek(start); it->Valid(); it->Next()) {
@@ -177,7 +207,7 @@ status state_store::write(leveldb::WriteBatch& batch, bool sync) {
 
 status state_store::get_raw(std::string_view key, std::string& value) const {
   std::shared_lock<std::shared_mutex> g(mu_);
-  return from_leveldb(db_->Get(leveldb::ReadOptions{}, leveldb::Slice(key.data(), key.size()), &value));
+  return from_leveldb(db_->Get(checked_reads(), leveldb::Slice(key.data(), key.size()), &value));
 }
 
 }  // namespace sluice

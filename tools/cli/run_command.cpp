@@ -236,6 +236,9 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
   auto faults = arm_faults(vm);
   run_options ro;
   read_checkpoint_options(vm, ro);
+  if (!ro.checkpoint_dir.empty())
+    for (const auto& p : t.plans)
+      if (auto why = checkpoint_name_problem(p->name); !why.empty()) throw std::invalid_argument(why);
   if (vm.count("explain"))
     for (const auto& p : t.plans) std::printf("%s\n", p->explain().c_str());
   prepare_outputs(t, ro);

@@ -5,6 +5,7 @@
 
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 using namespace sluice;
@@ -89,6 +90,49 @@ BOOST_AUTO_TEST_CASE(real_directory_and_lock_error) {
   BOOST_TEST(!st.is_ok());
   BOOST_TEST(st.message().find("lock") != std::string::npos);
   a.reset();
+  std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_directory_with_files_but_no_database_is_refused_untouched) {
+  auto dir = std::filesystem::temp_directory_path() / ("sluice-store-foreign-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  { std::ofstream(dir / "1.log") << "a user's file"; }  // LevelDB would delete a file of this name
+  std::unique_ptr<state_store> s;
+  auto st = state_store::open(dir.string(), {}, s);
+  BOOST_TEST(!st.is_ok());
+  BOOST_TEST(st.message().find("no LevelDB database") != std::string::npos, st.to_string());
+  BOOST_TEST(std::filesystem::exists(dir / "1.log"));
+  std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_damaged_log_fails_the_open) {
+  auto dir = std::filesystem::temp_directory_path() / ("sluice-store-damaged-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    std::unique_ptr<state_store> s;
+    BOOST_REQUIRE(state_store::open(dir.string(), {}, s).is_ok());
+    for (int i = 0; i < 1000; ++i) {  // ~110 KB: more than one 32 KiB log block
+      leveldb::WriteBatch wb;
+      wb.Put("k" + std::to_string(i), std::string(100, static_cast<char>('a' + i % 26)));
+      BOOST_REQUIRE(s->write(wb, true).is_ok());
+    }
+  }
+  std::filesystem::path log;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".log") log = e.path();
+  BOOST_REQUIRE(!log.empty());
+  {  // flip one byte inside the first block: a record's checksum no longer matches. (Damage in
+     // the last block can look like a torn final write, which LevelDB drops by design.)
+    std::fstream f(log, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(10000);
+    char c;
+    f.get(c);
+    f.seekp(10000);
+    f.put(static_cast<char>(c ^ 0x5a));
+  }
+  std::unique_ptr<state_store> s;
+  BOOST_TEST(!state_store::open(dir.string(), {}, s).is_ok());
   std::filesystem::remove_all(dir);
 }
 

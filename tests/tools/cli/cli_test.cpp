@@ -281,4 +281,15 @@ BOOST_AUTO_TEST_CASE(a_stateless_checkpointed_query_finishes_and_stops_on_one_si
   BOOST_TEST(test::read_lines(dir.str("m/bronze")).size() > 0u);  // what the stopped run published
 }
 
+BOOST_AUTO_TEST_CASE(a_query_name_cannot_leave_the_checkpoint_directory) {
+  test::temp_dir dir("cli-checkpoint-name");
+  std::ofstream(dir.str("up.json")) << R"({"name": "../escape", "trigger": "available_now",
+    "query": {"type": "union", "inputs": {"e": {"source": {"type": "generator", "count": 10}}}},
+    "sink": {"type": "file", "path": "out"}})";
+  test::sluice_says("run up.json --checkpoint ck", 2, {"query name '../escape' cannot name a checkpoint directory"},
+                    dir.str());
+  BOOST_TEST(!std::filesystem::exists(dir.str("escape")));
+  BOOST_TEST(!std::filesystem::exists(dir.str("ck")));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
