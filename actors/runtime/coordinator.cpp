@@ -133,7 +133,7 @@ void commit(self_ptr self, int64_t k) {
     // Progress: one record per trigger that did something; idle ones every 10 s (Spark).
     bool moved = t.report.next_watermark_us != st.last_watermark_us;
     bool idle = rows == 0 && !moved && plan.trigger.kind != trigger_kind::manual;
-    if (!st.cfg.progress_path.empty() && (!idle || end - st.last_idle_progress_us >= 10'000'000)) {
+    if (st.cfg.progress && (!idle || end - st.last_idle_progress_us >= 10'000'000)) {
       if (idle) st.last_idle_progress_us = end;
       progress_record p;
       p.id = st.cfg.query_id;
@@ -149,11 +149,8 @@ void commit(self_ptr self, int64_t k) {
       p.duration_ms["triggerExecution"] = (end - t.start_us) / 1000;
       p.duration_ms["addBatch"] = (end - t.start_us) / 1000;
       p.report = t.report;
-      if (std::FILE* f = std::fopen(st.cfg.progress_path.c_str(), "a")) {
-        std::string line = to_json(p);
-        std::fprintf(f, "%s\n", line.c_str());
-        std::fclose(f);
-      }
+      auto s = st.cfg.progress->append(to_json(p));
+      if (!s.is_ok()) self->send(st.cfg.supervisor, warn_atom::value, s.to_string());
     }
     st.last_trigger_start_us = t.start_us;
     st.last_watermark_us = t.report.next_watermark_us;

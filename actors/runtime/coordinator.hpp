@@ -34,6 +34,7 @@
 #include "actors/plan/query_plan.hpp"
 #include "state/checkpoint/checkpoint_record.hpp"
 #include "state/faults/fault_plan.hpp"
+#include "state/io/files/progress_log.hpp"
 
 namespace sluice {
 
@@ -42,8 +43,8 @@ struct coordinator_config {
   std::string query_id;
   std::string run_id;
   int64_t first_trigger = 0;
-  query_summary totals;       // carried over from before a restart
-  std::string progress_path;  // "" = none
+  query_summary totals;                    // carried over from before a restart
+  std::shared_ptr<progress_log> progress;  // the run's --progress file (null = none)
   dead_letter_actor dead_letters;
   supervisor_actor supervisor;
   // Epochs (all unset: no checkpoint).

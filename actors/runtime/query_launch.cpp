@@ -84,7 +84,7 @@ coordinator_actor spawn_coordinator(self_ptr self, const generation& g) {
   cc.run_id = make_uuid();
   cc.first_trigger = st.committed.trigger + 1;
   cc.totals = st.committed.totals;
-  cc.progress_path = st.cfg.progress_path;
+  cc.progress = st.cfg.progress;
   cc.dead_letters = g.dead;
   cc.supervisor = self;
   cc.faults = st.cfg.faults;

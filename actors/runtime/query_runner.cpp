@@ -22,6 +22,8 @@ run_result run_queries(const std::vector<query_plan_ptr>& plans, const run_optio
     caf::actor_system sys{cfg};
     caf::scoped_actor self{sys};
     auto listener = caf::actor_cast<query_listener>(self);
+    // One writer for the progress file, shared by every query of the run: whole lines.
+    auto progress = opts.progress_path.empty() ? nullptr : std::make_shared<progress_log>(opts.progress_path);
     std::vector<supervisor_actor> supervisors;
     size_t open = plans.size();
     for (const auto& plan : plans) {
@@ -29,7 +31,7 @@ run_result run_queries(const std::vector<query_plan_ptr>& plans, const run_optio
       sc.plan = plan;
       sc.listener = listener;
       sc.faults = opts.faults;
-      sc.progress_path = opts.progress_path;
+      sc.progress = progress;
       sc.broker_down = opts.broker_down;
       if (!opts.checkpoint_dir.empty()) {
         std::string dir = (std::filesystem::path(opts.checkpoint_dir) / plan->name).string();

@@ -25,15 +25,16 @@
 #include "actors/api/stage.hpp"
 #include "actors/plan/query_plan.hpp"
 #include "state/faults/fault_plan.hpp"
+#include "state/io/files/progress_log.hpp"
 
 namespace sluice {
 
 struct supervisor_config {
   query_plan_ptr plan;
-  query_listener listener;     // receives query_event messages
-  fault_plan_ptr faults;       // may be null
-  std::string progress_path;   // "" = none
-  bool commit_events = false;  // send the listener a "committed" event per trigger
+  query_listener listener;                 // receives query_event messages
+  fault_plan_ptr faults;                   // may be null
+  std::shared_ptr<progress_log> progress;  // the run's --progress file, one per run (null = none)
+  bool commit_events = false;              // send the listener a "committed" event per trigger
   /// The query's checkpoint (may be null): aligned epochs every `checkpoint_interval_us`
   /// (0: after every trigger), recovery from the last one (docs/checkpoints.md).
   std::shared_ptr<state_store> checkpoint;
