@@ -67,6 +67,12 @@ std::string app_config::str(const std::string& key) const {
   return raw(key);
 }
 
+std::string app_config::directory(const std::string& key) const {
+  auto v = raw(key);
+  if (v.empty()) throw config_error("setting '" + key + "' is empty: give a directory, e.g. --set " + key + "=out");
+  return v;
+}
+
 namespace {
 // Whether `parse` (std::stoll, std::stod) reads all of `v` as a value not below min nor above max.
 template <class T, class Parse>
@@ -150,7 +156,7 @@ std::vector<app_setting> common_settings() {
 
 std::string clear_outputs(const app_config& c, const std::vector<std::string>& subdirs) {
   if (!c.flag("output.overwrite")) return {};
-  std::string out = c.str("output"), list;
+  std::string out = c.directory("output"), list;
   for (const auto& sub : subdirs) {
     std::error_code ec;
     std::filesystem::remove_all(out + "/" + sub, ec);

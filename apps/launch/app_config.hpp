@@ -59,6 +59,8 @@ class app_config {
   void set(const std::string& key, const std::string& value);
 
   std::string str(const std::string& key) const;
+  /// A directory setting: refused when empty (an empty output would put `/joined` at the root).
+  std::string directory(const std::string& key) const;
   int64_t integer(const std::string& key, int64_t min, int64_t max) const;
   double number(const std::string& key, double min, double max) const;
   int64_t duration_us(const std::string& key) const;

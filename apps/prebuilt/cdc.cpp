@@ -17,7 +17,7 @@ app_definition cdc_app() {
        {"primary_key", "id", "the table's key columns, comma-separated (for records without a Kafka key)"}},
       {generator_settings("changes", "change events", "20000", "1000", "10ms")});
   app.outputs = [](const app_config& c) {
-    auto out = c.str("output");
+    auto out = c.directory("output");
     return "table: " + out + "/table/ (sluice table dump " + out + "/table)  changelog: " + out + "/changelog/";
   };
   app.prepare = clear_before_run({"table", "changelog", "dead_letters"});
@@ -25,7 +25,7 @@ app_definition cdc_app() {
                          "with the transaction topic, the changelog says which record completed each change, and "
                          "that depends on how the two topics interleave across triggers (docs/cdc.md, rule 9)"}};
   app.build = [](const app_config& c) {
-    std::string out = c.str("output");
+    std::string out = c.directory("output");
     if (c.str("input") != "kafka")
       throw config_error("setting 'input' = '" + c.str("input") + "': the cdc app reads Debezium topics (kafka)");
     auto spec = generator_from(c, "changes", "debezium");

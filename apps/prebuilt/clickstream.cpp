@@ -27,7 +27,7 @@ app_definition clickstream_app() {
                    {generator_settings("clicks", "clicks", "20000", "500", "1s")});
   declare_outputs(app, {{"sessions", "sessions"}, {"funnel", "funnel"}}, {"dead_letters"});
   app.build = [](const app_config& c) {
-    std::string out = c.str("output");
+    std::string out = c.directory("output");
     app_input clicks{"clicks", "clicks", generator_from(c, "clicks", "clicks"), generator_schema("clicks")};
     auto delay = c.duration("watermark");
     std::vector<query_plan_ptr> plans;

@@ -70,7 +70,7 @@ app_definition fraud_app() {
   declare_outputs(app, {{"flagged windows", "flagged_windows"}, {"spikes", "spikes"}, {"alerts", "alerts", true}},
                   {"alert_memory", "dead_letters"});
   app.build = [](const app_config& c) {
-    std::string out = c.str("output");
+    std::string out = c.directory("output");
     app_input transactions{"transactions", "transactions", generator_from(c, "transactions", "transactions"),
                            generator_schema("transactions")};
     auto delay = c.duration("watermark");

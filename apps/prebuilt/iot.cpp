@@ -27,7 +27,7 @@ app_definition iot_app() {
   declare_outputs(app, {{"windows", "windows"}, {"alerts", "alerts", true}, {"late readings", "late_readings"}},
                   {"alert_memory"});
   app.build = [](const app_config& c) {
-    std::string out = c.str("output");
+    std::string out = c.directory("output");
     auto spec = generator_from(c, "readings", "iot");
     spec.late_fraction = c.number("readings.offline", 0, 1);
     auto delay = c.duration("watermark");

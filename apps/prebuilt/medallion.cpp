@@ -22,7 +22,7 @@ app_definition medallion_app() {
       {}, app_input_kind::generator_only);
   declare_outputs(app, {{"bronze", "bronze"}, {"silver", "silver"}, {"dead letters", "dead_letters"}});
   app.build = [](const app_config& c) {
-    std::string out = c.str("output");
+    std::string out = c.directory("output");
     generator_spec gen = generator_base(c, "events", "events", "events.users");
     gen.malformed_fraction = c.number("events.malformed", 0, 1);
 

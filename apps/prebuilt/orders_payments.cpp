@@ -26,7 +26,7 @@ app_definition orders_payments_app() {
        {"partitions", "2", "join partitions (actors); state is split by hash(order_id)"}});
   declare_outputs(app, {{"joined", "joined"}, {"late rows", "late_rows"}}, {"dead_letters"});
   app.build = [](const app_config& c) {
-    std::string out = c.str("output");
+    std::string out = c.directory("output");
     auto type = parse_join_type(c.str("join"));
     if (!type || (*type != join_type::inner && *type != join_type::left_outer))
       throw config_error("setting 'join' = '" + c.str("join") + "': expected inner or left_outer");

@@ -30,7 +30,7 @@ void declare_outputs(app_definition& app, std::vector<shown_output> shown, std::
   cleared.insert(cleared.end(), also_cleared.begin(), also_cleared.end());
   app.prepare = clear_before_run(std::move(cleared));
   app.outputs = [shown = std::move(shown)](const app_config& c) {
-    std::string out = c.str("output"), line;
+    std::string out = c.directory("output"), line;
     for (const auto& s : shown) {
       std::string where = out + "/" + s.subdir + "/";
       if (s.alerts && c.str("alerts.to") != "file") where = c.str("alerts.to");

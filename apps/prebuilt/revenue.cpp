@@ -21,7 +21,7 @@ app_definition revenue_app() {
                    {generator_settings("sales", "sales", "20000", "2000", "200ms")});
   declare_outputs(app, {{"per 5 minutes", "per_5m"}, {"rolling", "rolling"}}, {"dead_letters"});
   app.build = [](const app_config& c) {
-    std::string out = c.str("output");
+    std::string out = c.directory("output");
     app_input sales{"sales", "sales", generator_from(c, "sales", "sales"), generator_schema("sales")};
     auto delay = c.duration("watermark");
     auto mode = parse_output_mode(c.str("mode"));

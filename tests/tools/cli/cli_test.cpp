@@ -292,4 +292,10 @@ BOOST_AUTO_TEST_CASE(a_query_name_cannot_leave_the_checkpoint_directory) {
   BOOST_TEST(!std::filesystem::exists(dir.str("ck")));
 }
 
+BOOST_AUTO_TEST_CASE(an_empty_output_setting_is_refused_before_anything_is_cleared) {
+  test::temp_dir dir("cli-empty-output");
+  test::sluice_says("run orders-payments --set output=", 2, {"setting 'output' is empty"}, dir.str());
+  BOOST_TEST(std::filesystem::is_empty(dir.str()));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
