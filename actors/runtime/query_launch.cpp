@@ -70,6 +70,7 @@ dead_letter_actor spawn_dead_letters(self_ptr self, generation& g) {
   if (plan.make_dead_letter_sink) {
     dc.output = plan.make_dead_letter_sink();
     dc.output->set_warning_handler(g.warn);
+    dc.output->identify(self->state.query_id + "/dead-letters");
   }
   bool blocking = dc.output && dc.output->blocking();
   return watch(self, spawn_operator(self, blocking, dead_letter_actor_impl, std::move(dc)), "dead-letters");
@@ -105,6 +106,7 @@ operator_actor spawn_alerts(self_ptr self, generation& g, operator_actor downstr
   ac.plan = plan.alerts;
   ac.output = plan.alerts->make_output();
   ac.output->set_warning_handler(g.warn);
+  ac.output->identify(st.query_id + "/alerts");
   ac.staged_after = g.staged_after;
   host_config hc;
   hc.name = "alerts";
@@ -134,6 +136,7 @@ operator_actor spawn_outputs(self_ptr self, generation& g) {
   const auto& plan = *st.cfg.plan;
   sink_actor_config skc{"sink", plan.sink.make(), g.coordinator, st.cfg.faults, g.upstream, g.staged_after};
   skc.sink->set_warning_handler(g.warn);
+  skc.sink->identify(st.query_id + "/sink");
   bool blocking = skc.sink->blocking();
   auto sink = watch(self, spawn_operator(self, blocking, sink_actor_impl, std::move(skc)), "sink");
   g.outputs.names = {"sink", "dead-letters"};

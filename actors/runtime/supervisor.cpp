@@ -12,6 +12,15 @@ namespace {
 
 using self_ptr = supervisor_pointer;
 
+/// Messages of a coordinator the supervisor already killed (a restart is under way) must not
+/// move the query's commit point: without a checkpoint the restart replays from the start, and
+/// a late "committed k" would make it skip input whose state the new actors never saw.
+bool from_current_coordinator(self_ptr self) {
+  auto& st = self->state;
+  auto sender = self->current_sender();
+  return sender && st.coordinator && caf::actor_cast<caf::actor_addr>(sender) == st.coordinator.address();
+}
+
 bool epoch_mode(const supervisor_state& st) {
   return static_cast<bool>(st.cfg.checkpoint);
 }
@@ -176,6 +185,7 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
   return {
       [=](trigger_committed& c) {
         auto& st = self->state;
+        if (!from_current_coordinator(self)) return;  // a killed generation's last words
         st.committed = std::move(c);
         if (st.resume_from > 0) {
           // The first trigger after resuming from a checkpoint: state restored, sources rewound.
@@ -201,6 +211,7 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
       },
       [=](epoch_record& e) {
         auto& st = self->state;
+        if (!from_current_coordinator(self)) return;
         st.last_epoch = e.epoch;
         for (size_t i = 0; i < st.readers.size() && i < e.positions.size(); ++i)
           st.readers[i]->committed(e.positions[i]);
@@ -220,6 +231,7 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
       },
       [=](complete_atom, bool input_complete) {
         auto& st = self->state;
+        if (!from_current_coordinator(self)) return;
         auto& t = st.committed.totals;
         if (input_complete && st.cfg.plan->sink.on_complete) st.cfg.plan->sink.on_complete();
         finish_query(self, "finished",

@@ -32,6 +32,9 @@ class row_sink {
   virtual void set_warning_handler(std::function<void(std::string)> h) { (void)h; }
 
   // ---- Exactly-once output of checkpointed queries (docs/checkpoints.md) ----
+  /// Who writes through this sink: the query's stable id and the output's name, so that a
+  /// recovery recognises its own published records among other writers' in a shared topic.
+  virtual void identify(const std::string& writer) { (void)writer; }
   // Called by the sink's actor, in this order: open, stage(K), then per trigger write… and
   // finish(k) (which now stages instead of publishing), and per epoch prepare and publish.
   /// From now on `finish(k)` stages trigger k's output; K = the last trigger of the last

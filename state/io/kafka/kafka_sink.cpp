@@ -187,11 +187,16 @@ status kafka_sink::published_seqs(int64_t epoch, size_t records, std::set<int64_
       rd_kafka_headers_t* h = nullptr;
       const void* ev = nullptr;
       const void* sv = nullptr;
-      size_t el = 0, sl = 0;
+      const void* wv = nullptr;
+      size_t el = 0, sl = 0, wl = 0;
+      // Another writer's records (another query or output sharing the topic) are not ours.
       if (rd_kafka_message_headers(m, &h) == RD_KAFKA_RESP_ERR_NO_ERROR &&
           rd_kafka_header_get_last(h, "sluice-epoch", &ev, &el) == RD_KAFKA_RESP_ERR_NO_ERROR &&
           rd_kafka_header_get_last(h, "sluice-seq", &sv, &sl) == RD_KAFKA_RESP_ERR_NO_ERROR &&
-          std::string(static_cast<const char*>(ev), el) == want)
+          std::string(static_cast<const char*>(ev), el) == want &&
+          (rd_kafka_header_get_last(h, "sluice-writer", &wv, &wl) == RD_KAFKA_RESP_ERR_NO_ERROR
+               ? std::string(static_cast<const char*>(wv), wl) == writer_
+               : writer_.empty()))
         seen.insert(std::stoll(std::string(static_cast<const char*>(sv), sl)));
       auto it = end.find(m->partition);
       if (it != end.end() && m->offset + 1 >= it->second) end.erase(it);
@@ -226,6 +231,7 @@ status kafka_sink::publish(int64_t epoch, int64_t, const std::vector<std::string
     while (!hs.empty() && get_bytes(hs, hk) && get_bytes(hs, hv)) headers.emplace_back(hk, hv);
     headers.emplace_back("sluice-epoch", std::to_string(epoch));
     headers.emplace_back("sluice-seq", std::to_string(i));
+    if (!writer_.empty()) headers.emplace_back("sluice-writer", writer_);
     key.assign(k);
     auto s = producer_->produce(options_.topic, v, has_key ? &key : nullptr, &headers);
     if (!s.is_ok()) return s;

@@ -45,6 +45,7 @@ class kafka_sink final : public row_sink {
   status finish(int64_t trigger, int64_t& rows) override;
   std::string description() const override { return "KafkaSink[" + options_.topic + "]"; }
   bool blocking() const override { return true; }
+  void identify(const std::string& writer) override { writer_ = writer; }
   status stage(int64_t last_committed_trigger) override;
   status prepare(int64_t last_trigger, std::vector<std::string>& durable) override;
   status publish(int64_t epoch, int64_t last_trigger, const std::vector<std::string>& durable, bool recovering,
@@ -53,6 +54,7 @@ class kafka_sink final : public row_sink {
   void set_warning_handler(std::function<void(std::string)> h) override { warn_ = std::move(h); }
 
  private:
+  std::string writer_;  // the "sluice-writer" header of published records (identify)
   kafka_sink_options options_;
   std::unique_ptr<kafka_producer> producer_;
   std::function<void(std::string)> warn_;
