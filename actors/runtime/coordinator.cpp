@@ -43,11 +43,9 @@ void published(self_ptr self, int64_t n) {
   auto& st = self->state;
   auto& e = st.epochs.at(n);
   leveldb::WriteBatch wb;
-  wb.Put(published_key, encode_published(n));
-  for (const auto& p : e.prepared)
-    for (size_t i = 0; i < p.durable.size(); ++i)
-      wb.Delete(encode_state_key(staged_output_ns(p.name), key_kind::committed,
-                                 staged_output_key(n, static_cast<int64_t>(i))));
+  std::vector<std::pair<std::string, size_t>> staged;
+  for (const auto& p : e.prepared) staged.emplace_back(p.name, p.durable.size());
+  add_published(wb, n, staged);
   auto s = st.cfg.checkpoint->write(wb, false);
   if (!s.is_ok())
     return fail(self, "checkpoint: recording that epoch " + std::to_string(n) + " was published: " + s.to_string());
@@ -272,6 +270,14 @@ std::string staged_output_key(int64_t epoch, int64_t seq) {
     k[8 + i] = static_cast<char>(static_cast<uint64_t>(seq) >> (56 - 8 * i));
   }
   return k;
+}
+
+void add_published(leveldb::WriteBatch& wb, int64_t epoch, const std::vector<std::pair<std::string, size_t>>& staged) {
+  wb.Put(published_key, encode_published(epoch));
+  for (const auto& [name, count] : staged)
+    for (size_t i = 0; i < count; ++i)
+      wb.Delete(encode_state_key(staged_output_ns(name), key_kind::committed,
+                                 staged_output_key(epoch, static_cast<int64_t>(i))));
 }
 
 int64_t staged_output_epoch(std::string_view key) {

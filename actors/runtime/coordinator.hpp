@@ -61,6 +61,9 @@ struct coordinator_config {
 std::string staged_output_ns(const std::string& output);
 std::string staged_output_key(int64_t epoch, int64_t seq);
 int64_t staged_output_epoch(std::string_view key);
+/// Records epoch N as published in `wb` and deletes its staged records: `staged` holds, per
+/// output, its name and how many records it staged (numbered from 0).
+void add_published(leveldb::WriteBatch& wb, int64_t epoch, const std::vector<std::pair<std::string, size_t>>& staged);
 
 coordinator_actor::behavior_type coordinator_impl(coordinator_actor::stateful_pointer<struct coordinator_state> self,
                                                   coordinator_config cfg);

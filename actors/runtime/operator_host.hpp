@@ -97,7 +97,6 @@ struct trigger_end {
   bool had_rows = false;          // this actor received rows in trigger k
   int64_t input_rows = 0;         // rows the sources read in trigger k
   bool no_data_batches = true;
-  const trigger_report* report = nullptr;
 };
 
 /// An operator's totals, what `stats()` answers: its name, state rows and memory.
@@ -122,7 +121,6 @@ inline state_operator_progress trigger_metrics(state_operator_progress p, int64_
 
 /// What a handler's start sees.
 struct host_context {
-  const std::string& name;
   const std::shared_ptr<state_store>& store;
   bool epochs;  // a coordinator takes deltas: the query is checkpointed
 };
@@ -153,8 +151,8 @@ struct has_extra<H, Self, std::void_t<decltype(std::declval<H&>().extra_handlers
 template <class Handler>
 struct host_state {
   host_config cfg;
-  std::shared_ptr<Handler> handler_ptr;
-  Handler& handler;
+  std::shared_ptr<Handler> handler;
+  std::string crash_point;  // "crash:<name>", built once
   int64_t watermark_us;
   bool had_rows = false;
   delta_baseline baseline;
@@ -164,7 +162,7 @@ struct host_state {
   std::map<int64_t, std::pair<int, int64_t>> barriers;
   std::vector<std::variant<batch, watermark>> held;
   host_state(host_config c, std::shared_ptr<Handler> h)
-      : cfg(std::move(c)), handler_ptr(std::move(h)), handler(*handler_ptr), watermark_us(cfg.watermark_us) {}
+      : cfg(std::move(c)), handler(std::move(h)), crash_point("crash:" + cfg.name), watermark_us(cfg.watermark_us) {}
 
   bool waits(int64_t trigger) const { return !barriers.empty() && trigger > barriers.begin()->second.second; }
 };
@@ -182,7 +180,7 @@ void flush(Self* self, host_state<Handler>& st, int64_t trigger, host_output& ou
   }
   if (!out.rows.empty()) {
     batch b;
-    b.schema = st.handler.output_schema();
+    b.schema = st.handler->output_schema();
     b.trigger = trigger;
     b.rows.swap(out.rows);
     self->send(st.cfg.downstream, std::move(b));
@@ -193,9 +191,9 @@ template <class Self, class Handler>
 void on_batch(Self* self, host_state<Handler>& st, batch& b) {
   host_output out;
   st.had_rows |= !b.rows.empty();
-  st.handler.on_batch(b, st.watermark_us, out);
-  if (st.cfg.faults && st.cfg.faults->hit("crash:" + st.cfg.name))
-    throw std::runtime_error("fault injected at crash:" + st.cfg.name);
+  st.handler->on_batch(b, st.watermark_us, out);
+  if (st.cfg.faults && st.cfg.faults->hit(st.crash_point))
+    throw std::runtime_error("fault injected at " + st.crash_point);
   flush(self, st, b.trigger, out);
 }
 
@@ -215,9 +213,8 @@ void on_watermark(Self* self, host_state<Handler>& st, watermark& w) {
   end.had_rows = st.had_rows;
   for (const auto& s : w.report.sources) end.input_rows += s.num_input_rows;
   end.no_data_batches = st.cfg.no_data_batches;
-  end.report = &w.report;
   host_output out;
-  auto metrics = st.handler.on_watermark(end, out);
+  auto metrics = st.handler->on_watermark(end, out);
   flush(self, st, w.trigger, out);
   st.had_rows = false;
   if (w.value_us != no_watermark) st.watermark_us = std::max(st.watermark_us, w.value_us);
@@ -232,9 +229,9 @@ void take_epoch(Self* self, host_state<Handler>& st, int64_t epoch) {
   part.epoch = epoch;
   part.delta.ns = st.cfg.name;
   if constexpr (has_take_delta<Handler>::value) {
-    st.handler.take_delta(epoch, part.delta);
+    st.handler->take_delta(epoch, part.delta);
   } else {
-    st.baseline.diff([&](const state_store::row_writer& put) { st.handler.save(put); }, part.delta);
+    st.baseline.diff([&](const state_store::row_writer& put) { st.handler->save(put); }, part.delta);
   }
   self->send(st.cfg.coordinator, std::move(part));
 }
@@ -272,11 +269,11 @@ void on_barrier(Self* self, host_state<Handler>& st, barrier& b) {
 template <class Handler>
 void start(host_state<Handler>& st) {
   if constexpr (has_start<Handler>::value)
-    st.handler.start(host_context{st.cfg.name, st.cfg.store, static_cast<bool>(st.cfg.coordinator)});
+    st.handler->start(host_context{st.cfg.store, static_cast<bool>(st.cfg.coordinator)});
   if constexpr (has_load<Handler>::value) {
     if (st.cfg.restore)
       restore_partition(
-          st.cfg.store, st.cfg.name, [&](std::string_view k, std::string_view v) { return st.handler.load(k, v); },
+          st.cfg.store, st.cfg.name, [&](std::string_view k, std::string_view v) { return st.handler->load(k, v); },
           &st.baseline);
   }
 }
@@ -307,9 +304,9 @@ typename Actor::behavior_type operator_host(typename Actor::pointer self, host_c
       },
       [=](barrier& b) { on_barrier(self, *st, b); },
       [=](end_of_input& e) { self->send(st->cfg.downstream, std::move(e)); },
-      [=](stats_atom) { return st->handler.stats(); });
+      [=](stats_atom) { return st->handler->stats(); });
   if constexpr (has_extra<Handler, std::remove_pointer_t<typename Actor::pointer>>::value) {
-    auto all = std::tuple_cat(common, st->handler.extra_handlers(self));
+    auto all = std::tuple_cat(common, st->handler->extra_handlers(self));
     return std::apply([](auto&... fs) { return typename Actor::behavior_type{fs...}; }, all);
   } else {
     return std::apply([](auto&... fs) { return typename Actor::behavior_type{fs...}; }, common);

@@ -27,18 +27,18 @@ struct partition_router_config {
 operator_actor::behavior_type partition_router_impl(operator_actor::pointer self, partition_router_config cfg);
 
 /// What every keyed stage does in `spawn`: `n` partitions named `base` (or `base/p`), each an
-/// operator host (actors/runtime/operator_host.hpp) over the handler `make(p)`, watched as
+/// operator host (actors/runtime/operator_host.hpp) over a handler from `make()`, watched as
 /// children of the query, behind a router (`base-router`) keyed by `keys`. Returns the router.
 template <class MakeHandler>
 operator_actor spawn_partitioned(stage_context& ctx, const std::string& base, int n,
                                  std::vector<std::vector<size_t>> keys, operator_actor downstream, MakeHandler make) {
-  using handler_type = typename decltype(make(0))::element_type;
+  using handler_type = typename decltype(make())::element_type;
   partition_router_config rc;
   rc.name = base + "-router";
   rc.key_columns = std::move(keys);
   for (int p = 0; p < n; ++p) {
     std::string name = n == 1 ? base : base + "/" + std::to_string(p);
-    auto a = ctx.spawner->spawn(operator_host<handler_type>, host_config_for(ctx, name, downstream), make(p));
+    auto a = ctx.spawner->spawn(operator_host<handler_type>, host_config_for(ctx, name, downstream), make());
     ctx.watch(caf::actor_cast<caf::actor>(a), name);
     rc.partitions.push_back(a);
   }

@@ -224,15 +224,11 @@ std::vector<std::string> staged_records(const state_store& store, const std::str
   return records;
 }
 
-/// Once every output published epoch n again: "published n", staged records deleted.
-bool record_published(self_ptr self, const query_outputs& outputs, int64_t n) {
+/// Once every output published epoch n again: "published n", its staged records deleted.
+bool record_published(self_ptr self, const std::vector<std::pair<std::string, size_t>>& staged, int64_t n) {
   auto& st = self->state;
   leveldb::WriteBatch wb;
-  wb.Put(published_key, encode_published(n));
-  for (const auto& out : outputs.names)
-    for (size_t i = 0; i < staged_records(*st.cfg.checkpoint, out, n).size(); ++i)
-      wb.Delete(
-          encode_state_key(staged_output_ns(out), key_kind::committed, staged_output_key(n, static_cast<int64_t>(i))));
+  add_published(wb, n, staged);
   auto ws = st.cfg.checkpoint->write(wb, true);
   if (!ws.is_ok()) {
     finish_query(self, "failed",
@@ -252,14 +248,20 @@ void publish_then_start(self_ptr self, generation& g, std::vector<source_actor> 
   auto sources_ptr = std::make_shared<std::vector<source_actor>>(std::move(sources));
   auto outputs_ptr = std::make_shared<query_outputs>(g.outputs);
   int gen = st.generation;
+  std::vector<publish_output> msgs;
+  auto staged = std::make_shared<std::vector<std::pair<std::string, size_t>>>();
+  for (const auto& name : g.outputs.names) {
+    msgs.push_back(publish_output{n, st.committed.trigger, staged_records(*st.cfg.checkpoint, name, n), true});
+    staged->emplace_back(name, msgs.back().durable.size());
+  }
   for (size_t i = 0; i < g.outputs.actors.size(); ++i) {
-    publish_output msg{n, st.committed.trigger, staged_records(*st.cfg.checkpoint, g.outputs.names[i], n), true};
+    auto msg = std::move(msgs[i]);
     self->request(g.outputs.actors[i], caf::infinite, std::move(msg))
         .then(
             [=](int64_t) {
               auto& st = self->state;
               if (--*pending > 0 || st.generation != gen || st.finished) return;
-              if (record_published(self, *outputs_ptr, n))
+              if (record_published(self, *staged, n))
                 self->send(st.coordinator, start_atom::value, std::move(*sources_ptr), std::move(*outputs_ptr));
             },
             [=](caf::error&) {});  // the output failed: its down message restarts the query

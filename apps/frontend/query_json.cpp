@@ -37,9 +37,10 @@ std::string query_type(const json::object& q, const std::string& path) {
 }
 
 /// The order inputs are added in: a join's left input first (left is processed before right).
-std::vector<std::string> input_order(const json::object& q, const json::object& inputs, const std::string& path) {
+std::vector<std::string> input_order(const std::string& type, const json::object& q, const json::object& inputs,
+                                     const std::string& path) {
   std::vector<std::string> order;
-  if (query_type(q, path) == "join") {
+  if (type == "join") {
     auto [l, r] = join_sides(q, path);
     for (const auto& name : {l, r})
       if (!inputs.contains(name)) fail(child(path, "inputs"), "the join reads input '" + name + "'; there is none");
@@ -222,7 +223,7 @@ query_json_result build_query_json(pipeline& p, const json::object& q, const std
   if (inputs.empty()) fail(child(path, "inputs"), "a query needs at least one input");
   auto time_columns = query_time_columns(q);
   std::map<std::string, stream> streams;
-  std::vector<std::string> order = input_order(q, inputs, path);
+  std::vector<std::string> order = input_order(type, q, inputs, path);
   for (const auto& name : order) {
     std::string ip = child(child(path, "inputs"), name);
     streams.emplace(name, build_input(p, name, as_object(inputs.at(name), ip), ip, time_columns[name], hooks));

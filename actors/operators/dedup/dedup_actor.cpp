@@ -31,7 +31,7 @@ class dedup_stage final : public stateful_stage {
   int partitions() const override { return options_.partitions; }
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
     const char* name = options_.within_watermark ? "dedupeWithinWatermark" : "dedupe";
-    return spawn_partitioned(ctx, "dedup", options_.partitions, {spec_.key_columns}, std::move(downstream), [&](int) {
+    return spawn_partitioned(ctx, "dedup", options_.partitions, {spec_.key_columns}, std::move(downstream), [&] {
       return std::make_shared<dedup_handler>(spec_, schema_, name, options_.partitions);
     });
   }

@@ -51,7 +51,7 @@ class join_stage final : public stateful_stage {
     o.route_late_rows = opts_.route_late_rows;
     o.partitions = opts_.partitions;
     return spawn_partitioned(ctx, "join", opts_.partitions, {keys_[0], keys_[1]}, std::move(downstream),
-                             [&](int) { return std::make_shared<join_handler>(o); });
+                             [&] { return std::make_shared<join_handler>(o); });
   }
 
  private:

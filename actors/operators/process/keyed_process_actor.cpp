@@ -56,7 +56,7 @@ class keyed_process_stage final : public stateful_stage {
 
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
     return spawn_partitioned(ctx, "process", proto_.options.partitions, {{proto_.key_column}}, std::move(downstream),
-                             [&](int) { return std::make_shared<keyed_process_handler>(proto_); });
+                             [&] { return std::make_shared<keyed_process_handler>(proto_); });
   }
 
  private:

@@ -75,7 +75,7 @@ class aggregate_stage final : public stateful_stage {
 
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
     return spawn_partitioned(ctx, "aggregate", partitions_, {keys_}, std::move(downstream),
-                             [&](int) { return std::make_shared<aggregate_handler>(proto_); });
+                             [&] { return std::make_shared<aggregate_handler>(proto_); });
   }
 
  private:

@@ -3,18 +3,13 @@
 #include <cstring>
 #include <limits>
 
+#include "state/store/bytes.hpp"
+
 namespace sluice {
 namespace {
 
 constexpr int64_t never = std::numeric_limits<int64_t>::max();
 constexpr size_t entry_overhead = 64;  // hash node and index entry, roughly
-
-std::string key_of(const row& r, const std::vector<size_t>& columns) {
-  std::vector<value> cells;
-  cells.reserve(columns.size());
-  for (size_t c : columns) cells.push_back(r.values[c]);
-  return encode_cells(cells);
-}
 
 }  // namespace
 
@@ -42,12 +37,13 @@ void dedup_state::process(std::vector<row>& rows, int64_t watermark_us, std::vec
         continue;
       }
     }
-    auto key = key_of(r, spec_.key_columns);
-    if (expiry_.count(key)) {
+    key_.clear();  // reused: a duplicate costs no allocation
+    for (size_t c : spec_.key_columns) append_key_bytes(r.values[c], key_);
+    if (expiry_.count(key_)) {
       ++counters_.duplicates;
       continue;
     }
-    store(std::move(key), expiry_of(r));
+    store(key_, expiry_of(r));
     ++counters_.stored;
     out.push_back(std::move(r));
   }

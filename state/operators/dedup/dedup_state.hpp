@@ -13,8 +13,9 @@
 //                      only when the keys include the event-time column (else kept for ever);
 //                      with it: a key expires at the storing row's event time + the delay and
 //                      is removed once W' ≥ that instant
-// Checkpoint rows (docs/formats/dedup-state.md, version 1): key = the key cells as a JSON
-// array; value = 0x01 then the 8-byte expiry (µs; INT64_MAX = never).
+// Checkpoint rows (docs/formats/dedup-state.md, version 1): key = the key cells' bytes
+// (state/store/bytes.hpp, append_key_bytes: 1 and 1.0 are one key); value = 0x01 then the
+// 8-byte expiry (µs; INT64_MAX = never).
 #pragma once
 
 #include <cstdint>
@@ -74,6 +75,7 @@ class dedup_state {
   std::set<std::pair<int64_t, std::string>> by_expiry_;
   dedup_counters counters_;
   int64_t memory_ = 0;
+  std::string key_;  // scratch for the key of the row at hand
 };
 
 }  // namespace sluice

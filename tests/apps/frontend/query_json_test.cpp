@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_CASE(a_process_query_runs_a_registered_processor) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(a_cdc_query_applies_the_changes_to_a_table) {
+BOOST_AUTO_TEST_CASE(a_cdc_query_plans_the_applier_over_its_kafka_input) {
   auto plan = pipeline_from_json(json::parse(R"({"name": "inventory", "trigger": "available_now",
     "query": {"type": "cdc", "table": "tables/customers", "topic": "inv.customers", "primary_key": ["id"],
       "inputs": {"changes": {"source": {"type": "kafka", "subscribe": "inv.customers"}, "format": "kafka"}}},

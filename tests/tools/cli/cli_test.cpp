@@ -298,4 +298,18 @@ BOOST_AUTO_TEST_CASE(an_empty_output_setting_is_refused_before_anything_is_clear
   BOOST_TEST(std::filesystem::is_empty(dir.str()));
 }
 
+BOOST_AUTO_TEST_CASE(replay_clears_only_a_work_directory_it_made) {
+  test::temp_dir dir("cli-work-dir");
+  std::string samples = std::string(SLUICE_SOURCE_DIR) + "/tests/apps/frontend/replay_cases/window_restart.json";
+  std::filesystem::create_directories(dir.str("mine"));
+  std::ofstream(dir.str("mine/keep.txt")) << "a user's file";
+  test::sluice_says("replay " + samples + " --work-dir " + dir.str("mine"), 2,
+                    {"was not made by sluice", "left untouched"});
+  BOOST_TEST(std::filesystem::exists(dir.str("mine/keep.txt")));
+  // A new directory is made and marked; the next run may clear it.
+  test::sluice_says("replay " + samples + " --work-dir " + dir.str("scratch"), 0, {"0 failed"});
+  BOOST_TEST(std::filesystem::exists(dir.str("scratch/.sluice-work")));
+  test::sluice_says("replay " + samples + " --work-dir " + dir.str("scratch"), 0, {"0 failed"});
+}
+
 BOOST_AUTO_TEST_SUITE_END()
