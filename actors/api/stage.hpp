@@ -6,8 +6,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "actors/api/operator_interface.hpp"
 #include "state/faults/fault_plan.hpp"
@@ -26,6 +29,21 @@ struct stage_context {
   std::shared_ptr<state_store> store;  // the query's checkpoint, if any
   bool restore = false;                // actors load their state from `store` (the last epoch)
   coordinator_actor coordinator;       // set: epochs on, actors send their deltas
+  // Set per stage by the launcher (actors/runtime/query_launch.hpp):
+  int index = 0;     // the stage's place in plan order: progress entry, and its actors' names
+  int upstream = 1;  // actors sending each trigger's watermark to each of its partitions
+  std::optional<int64_t> watermark_offset_us = 0;  // input watermark = W + this (none: no watermark)
+  /// The name of the stage's actors and state namespace: `base`, and `base#i` past stage 0.
+  std::string actor_name(const std::string& base) const {
+    return index == 0 ? base : base + "#" + std::to_string(index);
+  }
+};
+
+/// A column of a stream that carries the watermark (Spark: it has the event-time delay mark),
+/// with the delay of the input it came from (spark-semantics §9, "Event-time columns").
+struct event_time_column {
+  std::string name;
+  int64_t delay_us = 0;
 };
 
 class stateful_stage {
@@ -37,6 +55,20 @@ class stateful_stage {
   virtual int partitions() const = 0;
   /// Spawns the stage in front of `downstream`; returns the actor upstream sends to.
   virtual operator_actor spawn(stage_context& ctx, operator_actor downstream) const = 0;
+
+  // ---- Chains (spark-semantics §9) ----
+  /// Rule 3: its output watermark = its input watermark + this (≤ 0; a join holds it back).
+  virtual int64_t output_watermark_offset_us() const { return 0; }
+  /// Output columns that carry the watermark (an aggregate's window, a join's sides' columns).
+  virtual std::vector<event_time_column> output_event_time() const { return {}; }
+  /// Spark's global-watermark correctness check: may it emit rows older than the watermark
+  /// (an aggregate outside append mode)?
+  virtual bool emits_late_rows() const { return false; }
+  /// Does it judge rows by event time (drops late rows, evicts by the watermark) — what that
+  /// check protects downstream of a stage that emits late rows?
+  virtual bool judges_event_time() const { return true; }
+  /// What the stage is, in Spark's refusal messages and `explain`: "aggregate", "join", …
+  virtual const char* kind() const = 0;
 };
 
 using stage_ptr = std::shared_ptr<const stateful_stage>;

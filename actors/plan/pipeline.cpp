@@ -2,6 +2,7 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -91,35 +92,79 @@ sink_plan kafka(kafka_sink_options options) {
 }  // namespace sinks
 
 schema_ptr stream::schema() const {
-  if (input_ < 0) {
-    if (!p_->plan_.steps.empty()) return p_->plan_.steps.back()->output_schema();
-    if (p_->plan_.stage) return p_->plan_.stage->output_schema();
-    return p_->plan_.inputs.front().output_schema;
+  return p_->plan_.schema_of(ref_);
+}
+
+std::string stream::name() const {
+  const auto& plan = p_->plan_;
+  if (ref_.input) return plan.inputs[static_cast<size_t>(ref_.index)].name;
+  const auto& n = plan.nodes[static_cast<size_t>(ref_.index)];
+  if (!n.stage) return "node " + std::to_string(ref_.index);
+  int stage = 0;
+  for (int i = 0; i < ref_.index; ++i) stage += plan.nodes[static_cast<size_t>(i)].stage ? 1 : 0;
+  return std::string(n.stage->kind()) + " (stage " + std::to_string(stage) + ")";
+}
+
+void stream::check_open(const char* what) const {
+  if (p_->has_sink_) throw std::invalid_argument("pipeline '" + p_->plan_.name + "': " + what + " after to(sink)");
+  if (p_->plan_.alerts)
+    throw std::invalid_argument("pipeline '" + p_->plan_.name + "': only to(sink) may follow alerts()");
+}
+
+std::vector<event_time_column> stream::event_time() const {
+  const auto& plan = p_->plan_;
+  if (!ref_.input) return plan.nodes[static_cast<size_t>(ref_.index)].event_time;
+  const auto& in = plan.inputs[static_cast<size_t>(ref_.index)];
+  if (in.watermark_column && in.output_schema->index_of(*in.watermark_column))
+    return {event_time_column{*in.watermark_column, in.watermark_delay_us}};
+  return {};
+}
+
+std::optional<event_time_column> stream::watermark_of(const char* what, const std::vector<std::string>& among) const {
+  std::vector<event_time_column> found;
+  for (const auto& c : event_time())
+    if (among.empty() || std::find(among.begin(), among.end(), c.name) != among.end()) found.push_back(c);
+  if (found.size() > 1) {
+    std::string names;
+    for (const auto& c : found) names += (names.empty() ? "" : ", ") + c.name;
+    throw std::invalid_argument(std::string(what) +
+                                ": More than one event time columns are available. Please ensure there is at most "
+                                "one event time column per stream. event time columns: (" +
+                                names + ")");
   }
-  return p_->plan_.inputs[static_cast<size_t>(input_)].output_schema;
+  if (found.empty()) return std::nullopt;
+  return found.front();
 }
 
 stream stream::add(step_ptr step) {
-  if (p_->has_sink_) throw std::invalid_argument("pipeline '" + p_->plan_.name + "': a step was added after to(sink)");
-  if (p_->plan_.alerts)
-    throw std::invalid_argument("pipeline '" + p_->plan_.name + "': only to(sink) may follow alerts()");
-  if (input_ >= 0 && p_->combined_)
-    throw std::invalid_argument("pipeline '" + p_->plan_.name +
-                                "': this input was already combined with union_with; add steps to the combined stream");
+  check_open("a step was added");
+  if (p_->readers(ref_) > 0)
+    return with_stage(nullptr, {ref_}).add(std::move(step));  // read already: a node of its own
   schema_ptr out = step->output_schema();
-  if (input_ < 0) {
-    p_->plan_.steps.push_back(std::move(step));
-  } else {
-    auto& in = p_->plan_.inputs[static_cast<size_t>(input_)];
+  auto& plan = p_->plan_;
+  if (ref_.input) {
+    auto& in = plan.inputs[static_cast<size_t>(ref_.index)];
     in.steps.push_back(std::move(step));
     in.output_schema = out;
+    return *this;
   }
+  auto& n = plan.nodes[static_cast<size_t>(ref_.index)];
+  n.steps.push_back(std::move(step));
+  n.output_schema = out;
+  auto& et = n.event_time;
+  et.erase(std::remove_if(et.begin(), et.end(), [&](const event_time_column& c) { return !out->index_of(c.name); }),
+           et.end());
   return *this;
 }
 
 stream stream::with_watermark(const std::string& column, std::chrono::microseconds delay) {
-  if (input_ < 0) throw std::invalid_argument("with_watermark belongs on an input, before union_with");
-  auto& in = p_->plan_.inputs[static_cast<size_t>(input_)];
+  if (!ref_.input)
+    throw std::invalid_argument(
+        "with_watermark belongs on an input: Redefining watermark is disallowed downstream of one (spark-semantics "
+        "§9)");
+  if (p_->readers(ref_) > 0)
+    throw std::invalid_argument("with_watermark: input '" + name() + "' is already read by an operator; set it first");
+  auto& in = p_->plan_.inputs[static_cast<size_t>(ref_.index)];
   if (in.watermark_column) throw std::invalid_argument("Redefining watermark is disallowed (input '" + in.name + "')");
   auto step = make_watermark_probe(schema(), column, delay.count());
   in.watermark_column = column;
@@ -149,36 +194,28 @@ stream stream::from_json(const std::string& column, schema_ptr parsed, std::vect
 
 stream stream::union_with(const stream& other) {
   if (other.p_ != p_) throw std::invalid_argument("union_with: streams of different pipelines");
-  if (other.input_ < 0)
-    throw std::invalid_argument("union_with takes an input stream (a source), not the combined stream");
-  if (input_ < 0 && !p_->plan_.steps.empty())
-    throw std::invalid_argument("union_with: combine all inputs before adding steps to the combined stream");
-  const auto& a = p_->plan_.inputs[input_ < 0 ? 0 : static_cast<size_t>(input_)];
-  const auto& b = p_->plan_.inputs[static_cast<size_t>(other.input_)];
-  if (a.output_schema->size() != b.output_schema->size())
-    throw std::invalid_argument("union_with: inputs '" + a.name + "' (" + a.output_schema->describe() + ") and '" +
-                                b.name + "' (" + b.output_schema->describe() + ") have different columns");
-  for (size_t i = 0; i < a.output_schema->size(); ++i)
-    if (a.output_schema->at(i).name != b.output_schema->at(i).name ||
-        a.output_schema->at(i).type != b.output_schema->at(i).type)
-      throw std::invalid_argument("union_with: column " + std::to_string(i) + " differs: '" +
-                                  a.output_schema->at(i).name + "' vs '" + b.output_schema->at(i).name +
-                                  "' (select the same columns first)");
-  p_->combined_ = true;
-  return stream(p_, -1);
+  auto a = schema(), b = other.schema();
+  if (a->size() != b->size())
+    throw std::invalid_argument("union_with: '" + name() + "' (" + a->describe() + ") and '" + other.name() + "' (" +
+                                b->describe() + ") have different columns");
+  for (size_t i = 0; i < a->size(); ++i)
+    if (a->at(i).name != b->at(i).name || a->at(i).type != b->at(i).type)
+      throw std::invalid_argument("union_with: column " + std::to_string(i) + " differs: '" + a->at(i).name + "' vs '" +
+                                  b->at(i).name + "' (select the same columns first)");
+  return with_stage(nullptr, {ref_, other.ref_});
 }
 
 stream stream::join(const stream& right, const join_options& options) {
   if (right.p_ != p_) throw std::invalid_argument("join: streams of different pipelines");
-  if (input_ < 0 || right.input_ < 0 || input_ == right.input_)
-    throw std::invalid_argument("join takes two different inputs (sources), before any union_with");
-  if (p_->combined_ || p_->plan_.stage) throw std::invalid_argument("join: the inputs were already combined");
-  if (p_->plan_.inputs.size() != 2 || input_ != 0)
-    throw std::invalid_argument("join: the pipeline must have exactly two inputs, the left one added first");
-  const auto& l = p_->plan_.inputs[0];
-  const auto& r = p_->plan_.inputs[1];
-  return with_stage(make_join_stage(join_input{l.name, l.output_schema, l.watermark_column},
-                                    join_input{r.name, r.output_schema, r.watermark_column}, options));
+  auto lw = watermark_of("join (left side)"), rw = right.watermark_of("join (right side)");
+  join_input l{name(), schema(), lw ? std::optional<std::string>(lw->name) : std::nullopt, lw ? lw->delay_us : 0};
+  join_input r{right.name(), right.schema(), rw ? std::optional<std::string>(rw->name) : std::nullopt,
+               rw ? rw->delay_us : 0};
+  if (l.name == r.name) {
+    l.name = "left";
+    r.name = "right";
+  }
+  return with_stage(make_join_stage(l, r, options), {ref_, right.ref_});
 }
 
 std::string type_name(const char* mangled) {
@@ -200,62 +237,106 @@ stream grouped_stream::agg(std::vector<aggregation> aggregations) {
   return stream_.aggregate(options_);
 }
 
-const input_plan& stream::stateful_input(const char* what) const {
-  if (p_->plan_.stage)
-    throw std::invalid_argument(std::string(what) + ": the query already has a stateful operator (" +
-                                p_->plan_.stage->explain() + "); one per query");
-  if (input_ < 0 && !p_->plan_.steps.empty())
-    throw std::invalid_argument(std::string(what) + ": it must come before the steps on the combined stream");
-  if (input_ >= 0 && p_->plan_.inputs.size() > 1)
-    throw std::invalid_argument(std::string(what) +
-                                ": the pipeline has several inputs; combine them (union_with) first");
-  return p_->plan_.inputs[input_ < 0 ? 0 : static_cast<size_t>(input_)];
+namespace {
+
+/// What stream `r` produces as a watermark (rule 1–3 of spark-semantics §9): an input with a
+/// watermark the global W (offset 0), one without none; a node its input's, shifted by its stage.
+std::optional<int64_t> produced_watermark(const query_plan& plan, const stream_ref& r) {
+  if (r.input) {
+    if (plan.inputs[static_cast<size_t>(r.index)].watermark_column) return 0;
+    return std::nullopt;
+  }
+  const auto& n = plan.nodes[static_cast<size_t>(r.index)];
+  if (!n.watermark_offset_us) return std::nullopt;
+  return *n.watermark_offset_us + (n.stage ? n.stage->output_watermark_offset_us() : 0);
 }
 
-stream stream::with_stage(stage_ptr stage) {
-  p_->plan_.stage = std::move(stage);
-  p_->combined_ = true;
-  return stream(p_, -1);
+/// The stateful stage upstream of `from` that may emit rows older than the watermark, if any.
+const stateful_stage* late_emitter(const query_plan& plan, const std::vector<stream_ref>& from) {
+  for (const auto& r : from) {
+    if (r.input) continue;
+    const auto& n = plan.nodes[static_cast<size_t>(r.index)];
+    if (n.stage && n.stage->emits_late_rows()) return n.stage.get();
+    if (auto* s = late_emitter(plan, n.from)) return s;
+  }
+  return nullptr;
+}
+
+/// The columns carrying the watermark in every one of `from` (a union's).
+std::vector<event_time_column> common_event_time(const std::vector<std::vector<event_time_column>>& each) {
+  std::vector<event_time_column> out = each.front();
+  for (size_t i = 1; i < each.size(); ++i)
+    out.erase(std::remove_if(out.begin(), out.end(),
+                             [&](const event_time_column& c) {
+                               return std::none_of(each[i].begin(), each[i].end(),
+                                                   [&](const event_time_column& d) { return d.name == c.name; });
+                             }),
+              out.end());
+  return out;
+}
+
+}  // namespace
+
+stream stream::with_stage(stage_ptr stage, std::vector<stream_ref> from) const {
+  check_open(stage ? "an operator was added" : "a step was added");
+  auto& plan = p_->plan_;
+  if (stage && stage->judges_event_time())
+    if (const auto* up = late_emitter(plan, from))
+      throw std::invalid_argument(
+          std::string(stage->kind()) + " after " + up->kind() +
+          ": Detected pattern of possible 'correctness' issue due to global watermark. The query contains stateful "
+          "operation which can emit rows older than the current watermark plus allowed late record delay, which "
+          "are \"late rows\" in downstream stateful operations and these rows can be discarded. Please refer the "
+          "programming guide doc for more details. (An aggregation feeding another stateful operator must run in "
+          "append mode.)");
+  plan_node n;
+  n.stage = std::move(stage);
+  n.from = std::move(from);
+  for (const auto& r : n.from)
+    if (auto w = produced_watermark(plan, r)) n.watermark_offset_us = std::min(n.watermark_offset_us.value_or(0), *w);
+  n.output_schema = n.stage ? n.stage->output_schema() : plan.schema_of(n.from.front());
+  if (n.stage) {
+    n.event_time = n.stage->output_event_time();
+  } else {
+    std::vector<std::vector<event_time_column>> each;
+    for (const auto& r : n.from) each.push_back(stream(p_, r).event_time());
+    n.event_time = common_event_time(each);
+  }
+  for (const auto& r : n.from) ++p_->readers(r);
+  plan.nodes.push_back(std::move(n));
+  p_->node_readers_.push_back(0);
+  return stream(p_, stream_ref{false, static_cast<int>(plan.nodes.size() - 1)});
 }
 
 stream stream::aggregate(const aggregate_options& options) {
-  const auto& in = single_watermark_input("aggregate");
-  return with_stage(make_aggregate_stage(aggregate_input{in.name, in.output_schema, in.watermark_column}, options));
+  std::vector<std::string> keys;
+  for (const auto& k : options.group_by) keys.push_back(k.column);
+  auto w = watermark_of("aggregate", keys);
+  aggregate_input in{name(), schema(), w ? std::optional<std::string>(w->name) : std::nullopt, w ? w->delay_us : 0};
+  return with_stage(make_aggregate_stage(in, options), {ref_});
 }
 
 stream stream::drop_duplicates(const dedup_options& options) {
-  const auto& in = single_watermark_input("drop_duplicates");
-  return with_stage(
-      make_dedup_stage(dedup_input{in.name, in.output_schema, in.watermark_column, in.watermark_delay_us}, options));
-}
-
-const input_plan& stream::single_watermark_input(const char* what) const {
-  const auto& in = stateful_input(what);
-  for (const auto& other : p_->plan_.inputs)
-    if (other.watermark_column != in.watermark_column)
-      throw std::invalid_argument(std::string(what) + ": inputs '" + in.name + "' and '" + other.name +
-                                  "' have different watermark columns");
-  return in;
+  auto w = watermark_of("dropDuplicates");
+  dedup_input in{name(), schema(), w ? std::optional<std::string>(w->name) : std::nullopt, w ? w->delay_us : 0};
+  return with_stage(make_dedup_stage(in, options), {ref_});
 }
 
 stream stream::process_by_key(const std::string& column, std::function<std::unique_ptr<keyed_processor_base>()> make,
                               std::vector<sluice::column> output, keyed_process_options options,
                               std::string description) {
-  const auto& in = stateful_input("process");
-  return with_stage(make_keyed_process_stage(column, in.output_schema, in.watermark_column.has_value(), std::move(make),
-                                             std::move(output), std::move(options), std::move(description)));
+  return with_stage(make_keyed_process_stage(column, schema(), !event_time().empty(), std::move(make),
+                                             std::move(output), std::move(options), std::move(description)),
+                    {ref_});
 }
 
 stream stream::apply_cdc(const cdc_table_options& options) {
-  stateful_input("apply_cdc");
-  return with_stage(make_cdc_stage(schema(), options));
+  return with_stage(make_cdc_stage(schema(), options), {ref_});
 }
 
 stream stream::alerts(std::vector<alert_rule> rules, const sink_plan& output, alert_limits limits,
                       std::string state_dir) {
-  if (p_->plan_.alerts) throw std::invalid_argument("alerts: the query already has an alert emitter");
-  if (input_ >= 0 && p_->plan_.inputs.size() > 1 && !p_->combined_)
-    throw std::invalid_argument("alerts: combine the inputs first");
+  check_open("alerts() was added");
   auto in = schema();
   auto problem = alert_state::check(rules, *in);
   if (!problem.empty()) throw std::invalid_argument(problem);
@@ -273,22 +354,27 @@ stream stream::alerts(std::vector<alert_rule> rules, const sink_plan& output, al
   plan->make_output = output.make;
   plan->output_description = output.description;
   p_->plan_.alerts = plan;
-  p_->combined_ = true;
-  return stream(p_, -1);
+  p_->plan_.sink_from = ref_;
+  ++p_->readers(ref_);
+  return *this;
 }
 
 void stream::to(sink_plan sink) {
   if (p_->has_sink_) throw std::invalid_argument("pipeline '" + p_->plan_.name + "' already has a sink");
-  if (input_ >= 0 && p_->plan_.inputs.size() > 1 && !p_->combined_)
-    throw std::invalid_argument("pipeline '" + p_->plan_.name + "' has " + std::to_string(p_->plan_.inputs.size()) +
-                                " inputs: combine them (union_with) before to()");
+  auto& plan = p_->plan_;
+  if (plan.alerts && plan.sink_from != ref_)
+    throw std::invalid_argument("pipeline '" + plan.name + "': to() must follow alerts() on the same stream");
   auto out = schema();
   for (const auto& c : sink.required_columns)
     if (!out->index_of(c))
       throw std::invalid_argument(sink.description + " reads column '" + c + "', but the stream has " +
                                   out->describe() + "; select or rename a column to '" + c + "'");
-  p_->plan_.sink = std::move(sink);
-  p_->plan_.output_schema = out;
+  if (!plan.alerts) {
+    plan.sink_from = ref_;
+    ++p_->readers(ref_);
+  }
+  plan.sink = std::move(sink);
+  plan.output_schema = out;
   p_->has_sink_ = true;
 }
 
@@ -350,7 +436,6 @@ pipeline& pipeline::with_dead_letters(kafka_sink_options topic) {
 }
 
 stream pipeline::source(source_spec s) {
-  if (combined_) throw std::invalid_argument("pipeline '" + plan_.name + "': add sources before union_with");
   if (!s.schema) throw std::invalid_argument("source '" + s.name + "' has no schema");
   for (const auto& in : plan_.inputs)
     if (in.name == s.name)
@@ -363,12 +448,22 @@ stream pipeline::source(source_spec s) {
   in.source_schema = s.schema;
   in.output_schema = s.schema;
   plan_.inputs.push_back(std::move(in));
-  return stream(this, static_cast<int>(plan_.inputs.size() - 1));
+  input_readers_.push_back(0);
+  return stream(this, stream_ref{true, static_cast<int>(plan_.inputs.size() - 1)});
 }
 
 query_plan_ptr pipeline::build() const {
   if (plan_.inputs.empty()) throw std::invalid_argument("pipeline '" + plan_.name + "' has no source");
   if (!has_sink_) throw std::invalid_argument("pipeline '" + plan_.name + "' has no sink: end it with .to(sink)");
+  for (size_t i = 0; i < plan_.inputs.size(); ++i)
+    if (input_readers_[i] == 0)
+      throw std::invalid_argument("pipeline '" + plan_.name + "': input '" + plan_.inputs[i].name +
+                                  "' reaches no sink (join or union it with the others, or leave it out)");
+  for (size_t i = 0; i < plan_.nodes.size(); ++i)
+    if (node_readers_[i] == 0)
+      throw std::invalid_argument("pipeline '" + plan_.name + "': " +
+                                  stream(const_cast<pipeline*>(this), stream_ref{false, static_cast<int>(i)}).name() +
+                                  " reaches no sink");
   return std::make_shared<const query_plan>(plan_);
 }
 

@@ -19,6 +19,7 @@
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <typeinfo>
@@ -74,7 +75,10 @@ class grouped_stream;
 template <class K>
 class keyed_stream;
 
-/// A stream under construction: one input (before inputs are combined) or the combined stream.
+/// A stream under construction: an input, or what a node of the query graph outputs (a
+/// stateful operator, a union, steps). Streams compose freely: a stream may feed several
+/// operators (fan-out) and a stateful operator's output may feed another (a chain, with
+/// Spark's per-operator watermarks: spark-semantics §9).
 class stream {
  public:
   schema_ptr schema() const;
@@ -115,13 +119,16 @@ class stream {
   /// Spark's from_json: parse string column `column` by `parsed`; bad rows → dead letters.
   stream from_json(const std::string& column, schema_ptr parsed, std::vector<std::string> keep = {});
 
-  /// Combines this input with another (Spark's union); steps after it run on the combined stream.
+  /// Combines this stream with another of the same columns (Spark's union).
   stream union_with(const stream& other);
 
-  /// Stream-stream join of this input (left) with `right` (Spark's join between two streaming
+  /// Stream-stream join of this stream (left) with `right` (Spark's join between two streaming
   /// DataFrames); steps after it run on the joined rows. Refusals (no equality, an outer join
   /// whose state cannot be bounded, …) are thrown here, with Spark's messages.
   stream join(const stream& right, const join_options& options);
+
+  /// The columns of this stream that carry the watermark (spark-semantics §9).
+  std::vector<event_time_column> event_time() const;
 
   /// Streaming aggregation (Spark's groupBy(…).agg(…)): group by columns and at most one
   /// window or session window (keys::col / keys::window / keys::session_window), e.g.
@@ -149,11 +156,10 @@ class stream {
   /// LevelDB table (actors/operators/cdc/cdc_actor.hpp); the stream becomes the table's changelog.
   stream apply_cdc(const cdc_table_options& options);
 
-  /// The alert emitter (actors/operators/alerts/alert_actor.hpp): rows meeting a rule become alert rows
-  /// (alert_schema()) written to `output` (sinks::kafka / jsonl / console), each (rule, key,
-  /// window) once — across restarts when `state_dir` is given — and at most
-  /// `limits.max_per_key` per key per `limits.per_us`. The stream's rows pass on unchanged;
-  /// only to() may follow.
+  /// The alert emitter (actors/operators/alerts/alert_actor.hpp), in front of the sink: rows meeting a rule become
+  /// alert rows (alert_schema()) written to `output` (sinks::kafka / jsonl / console), each (rule, key, window) once —
+  /// across restarts when `state_dir` is given — and at most `limits.max_per_key` per key per `limits.per_us`. The
+  /// stream's rows pass on unchanged; only to() may follow.
   stream alerts(std::vector<alert_rule> rules, const sink_plan& output, alert_limits limits = {},
                 std::string state_dir = {});
 
@@ -162,16 +168,17 @@ class stream {
 
  private:
   friend class pipeline;
-  stream(pipeline* p, int input) : p_(p), input_(input) {}
+  stream(pipeline* p, stream_ref r) : p_(p), ref_(r) {}
   stream add(step_ptr step);
-  /// The input a stateful operator (aggregate, process, apply_cdc) reads; throws when the
-  /// pipeline cannot take one here.
-  const input_plan& stateful_input(const char* what) const;
-  /// stateful_input, with every input watermarked on the same column (a union's inputs).
-  const input_plan& single_watermark_input(const char* what) const;
-  stream with_stage(stage_ptr stage);
+  /// The one column carrying the watermark that a stateful operator `what` judges rows by
+  /// (Spark refuses more than one); `among` limits the candidates (an aggregate's group keys).
+  std::optional<event_time_column> watermark_of(const char* what, const std::vector<std::string>& among = {}) const;
+  /// A new node of the graph reading `from` (ports in order), with `stage` (may be null).
+  stream with_stage(stage_ptr stage, std::vector<stream_ref> from) const;
+  void check_open(const char* what) const;
+  std::string name() const;
   pipeline* p_;
-  int input_;  // −1 = the combined stream
+  stream_ref ref_;
 };
 
 /// A stream between group_by and agg: the aggregation's settings.
@@ -279,13 +286,16 @@ class pipeline {
   pipeline& with_no_data_batches(bool enabled);
 
   stream source(source_spec s);
+  /// Refuses a graph with a stream that reaches nothing (an input or operator no sink reads).
   query_plan_ptr build() const;
   std::string explain() const { return build()->explain(); }
 
  private:
   friend class stream;
+  /// How many nodes (and the sink) read each input / node: steps go into an unread one.
+  int& readers(const stream_ref& r) { return r.input ? input_readers_[r.index] : node_readers_[r.index]; }
   query_plan plan_;
-  bool combined_ = false;
+  std::vector<int> input_readers_, node_readers_;
   bool has_sink_ = false;
 };
 

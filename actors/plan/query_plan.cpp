@@ -1,6 +1,43 @@
 #include "actors/plan/query_plan.hpp"
 
+#include <functional>
+#include <set>
+
 namespace sluice {
+
+schema_ptr query_plan::schema_of(const stream_ref& r) const {
+  return r.input ? inputs[static_cast<size_t>(r.index)].output_schema
+                 : nodes[static_cast<size_t>(r.index)].output_schema;
+}
+
+std::vector<int> query_plan::stage_nodes() const {
+  std::vector<int> out;
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (nodes[i].stage) out.push_back(static_cast<int>(i));
+  return out;
+}
+
+std::string query_plan::stages_description() const {
+  std::string out;
+  for (int i : stage_nodes()) out += (out.empty() ? "" : " → ") + nodes[static_cast<size_t>(i)].stage->explain();
+  return out;
+}
+
+int query_plan::stage_partitions() const {
+  int n = 0;
+  for (int i : stage_nodes()) n += nodes[static_cast<size_t>(i)].stage->partitions();
+  return n;
+}
+
+namespace {
+
+std::string watermark_text(const std::optional<int64_t>& offset) {
+  if (!offset) return "no watermark";
+  if (*offset == 0) return "watermark W";
+  return "watermark W − " + std::to_string(-*offset / 1000) + " ms";
+}
+
+}  // namespace
 
 std::string query_plan::explain() const {
   std::string out = "== Query '" + name + "' ==\n";
@@ -16,28 +53,48 @@ std::string query_plan::explain() const {
     out += indent + alerts->explain() + "\n";
     indent = "   " + indent;
   }
-  for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
-    out += indent + (*it)->explain() + "\n";
-    indent = "   " + indent;
-  }
-  if (stage) {
-    out += indent + stage->explain() + "\n";
-    indent = "   " + indent;
-  }
-  if (inputs.size() > 1 || inputs.front().watermark_column) {
-    out += indent + "WatermarkTracker (" + std::to_string(inputs.size()) + " input" + (inputs.size() > 1 ? "s" : "") +
-           ", " + to_string(policy) + ")\n";
-    indent = "   " + indent;
-  }
-  for (const auto& in : inputs) {
-    std::string ind = indent;
-    for (auto it = in.steps.rbegin(); it != in.steps.rend(); ++it) {
+  std::vector<int> stage_of(nodes.size(), -1);
+  int next_stage = 0;
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (nodes[i].stage) stage_of[i] = next_stage++;
+  std::set<int> printed;  // nodes and inputs read twice are printed once (inputs as −1 − i)
+  std::function<void(const stream_ref&, std::string)> walk = [&](const stream_ref& r, std::string ind) {
+    int id = r.input ? -1 - r.index : r.index;
+    if (r.input) {
+      const auto& in = inputs[static_cast<size_t>(r.index)];
+      if (!printed.insert(id).second) {
+        out += ind + "(input '" + in.name + "', above)\n";
+        return;
+      }
+      for (auto it = in.steps.rbegin(); it != in.steps.rend(); ++it) {
+        out += ind + (*it)->explain() + "\n";
+        ind = "   " + ind;
+      }
+      out += ind + "Source '" + in.name + "' " + in.description + " as " +
+             (in.format == record_format::raw ? "raw" : "json") + " (" + in.source_schema->describe() + ")\n";
+      return;
+    }
+    const auto& n = nodes[static_cast<size_t>(r.index)];
+    std::string label =
+        n.stage ? "stage " + std::to_string(stage_of[static_cast<size_t>(r.index)]) : "node " + std::to_string(r.index);
+    if (!printed.insert(id).second) {
+      out += ind + "(" + label + ", above)\n";
+      return;
+    }
+    for (auto it = n.steps.rbegin(); it != n.steps.rend(); ++it) {
       out += ind + (*it)->explain() + "\n";
       ind = "   " + ind;
     }
-    out += ind + "Source '" + in.name + "' " + in.description + " as " +
-           (in.format == record_format::raw ? "raw" : "json") + " (" + in.source_schema->describe() + ")\n";
-  }
+    if (n.stage)
+      out += ind + "[" + label + "] " + n.stage->explain() + "; input " + watermark_text(n.watermark_offset_us) + "\n";
+    else
+      out += ind + "[" + label + "] Union of " + std::to_string(n.from.size()) + "\n";
+    for (const auto& f : n.from) walk(f, "   " + ind);
+  };
+  if (inputs.size() > 1 || inputs.front().watermark_column)
+    out += indent + "(global watermark W: " + to_string(policy) + " over " + std::to_string(inputs.size()) + " input" +
+           (inputs.size() > 1 ? "s" : "") + ")\n";
+  walk(sink_from, indent);
   out += "Dead letters → " + dead_letter_dir + "\n";
   return out;
 }

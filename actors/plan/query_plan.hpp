@@ -2,16 +2,20 @@
 //
 // Produced by the pipeline builder (actors/plan/pipeline.hpp) after every check passed; plain
 // data plus factories, immutable once built and shared by pointer between the supervisor
-// and each (re)start of the query. Shape:
+// and each (re)start of the query. A query is a graph (spark-semantics §9):
 //
-//   input 0: reader ─▶ decode ─▶ steps (filters, with_watermark probe, …) ┐
-//   input N: …                                                             ├─▶ watermark tracker
-//                                                                          ┘      │
-//                                   stateful stage (join router + P partitions) ◀───┘
-//                                                              │
-//                                            combined steps (transform actor)
-//                                                              │
-//                                                            sink        (+ dead-letter output)
+//   input i: reader ─▶ decode ─▶ steps (filters, with_watermark probe, …) ┐
+//   …                                                                      ├─▶ watermark tracker
+//                                                                          ┘      │ (global W)
+//   nodes, in plan order: each reads inputs or earlier nodes on its ports  ◀──────┘
+//     (a join: port 0 left, port 1 right; a union: one port per source), runs its stateful
+//     stage (router + P partitions), if any, then its stateless steps; a stream may feed
+//     several nodes (fan-out)
+//                                             │
+//                            alerts ─▶ sink (+ dead-letter output)   reading `sink_from`
+//
+// Invariants: a node reads only inputs and earlier nodes; every node's output is read by
+// something (a later node or the sink); stateful stages are numbered in node order.
 #pragma once
 
 #include <functional>
@@ -53,11 +57,30 @@ struct sink_plan {
   std::vector<std::string> required_columns;
 };
 
+/// Where a node's port (or the sink) reads from: an input or an earlier node.
+struct stream_ref {
+  bool input = true;
+  int index = 0;
+  bool operator==(const stream_ref& o) const { return input == o.input && index == o.index; }
+  bool operator!=(const stream_ref& o) const { return !(*this == o); }
+};
+
+struct plan_node {
+  stage_ptr stage;                            // the stateful operator; null: a stateless node (a union, steps)
+  std::vector<stream_ref> from;               // port p reads from[p]
+  std::vector<step_ptr> steps;                // after the stage
+  schema_ptr output_schema;                   // after `steps`
+  std::vector<event_time_column> event_time;  // columns of output_schema carrying the watermark
+  /// The stage's input watermark = global W + this (≤ 0; spark-semantics §9 rule 2); none when
+  /// nothing it reads carries a watermark. Its output watermark: + stage->output_watermark_offset.
+  std::optional<int64_t> watermark_offset_us;
+};
+
 struct query_plan {
   std::string name;
   std::vector<input_plan> inputs;
-  stage_ptr stage;                           // the stateful operator after the tracker (a join), if any
-  std::vector<step_ptr> steps;               // on the combined stream (after the stage)
+  std::vector<plan_node> nodes;              // in plan order
+  stream_ref sink_from;                      // what the alerts and the sink read
   std::shared_ptr<const alert_plan> alerts;  // the alert emitter in front of the sink, if any
   schema_ptr output_schema;
   sink_plan sink;
@@ -72,8 +95,16 @@ struct query_plan {
   int max_inflight_triggers = 2;            // trigger credits (flow control)
   restart_strategy restart;
 
-  /// The plan as an indented tree, sink first (Spark's explain order).
+  /// The plan as an indented tree, sink first (Spark's explain order); a stream read twice
+  /// is printed once and referred to by its name after.
   std::string explain() const;
+  /// The stateful stages in plan order (node index of each).
+  std::vector<int> stage_nodes() const;
+  /// The schema of a stream of the plan.
+  schema_ptr schema_of(const stream_ref& r) const;
+  /// Stateful stages, their partitions summed: the identity of the checkpoint's state.
+  std::string stages_description() const;
+  int stage_partitions() const;
 };
 
 using query_plan_ptr = std::shared_ptr<const query_plan>;

@@ -6,12 +6,18 @@
 //
 // What the host does, per message, in per-sender order (messages/control/control.hpp):
 //
-//   batch k      ─▶ handler.on_batch(b, W, out)            rows judged against W = W_{k−1}
+//   batch k      ─▶ handler.on_batch(b, late, out)         rows judged against late = w(W_{k−1})
 //                   out.rows ─▶ downstream (one batch), out.dead ─▶ dead letters
 //                   fault point crash:<name> (after the batch)
-//   watermark k  ─▶ (the `upstream`-th one of trigger k) handler.on_watermark(end, out)
-//                   out ─▶ downstream, then the watermark with the handler's metrics
+//   watermark k  ─▶ (the `upstream`-th one of trigger k) handler.on_watermark(end, out) with
+//                   end = {w(W_{k−1}), eviction w(W_k)}; out ─▶ downstream, then ONE
+//                   watermark carrying the metrics of all `upstream` ones and the handler's
 //                   W := max(W, W_k)
+//
+// w(·) is the operator's input watermark (spark-semantics §9, rule 2): the query's global W
+// shifted by what the operators upstream hold back (`watermark_offset_us`, ≤ 0: a join's
+// −1 ms on inclusive bounds, its range offsets), clamped at 0, and 0 while W is 0 or when
+// nothing upstream carries a watermark.
 //   barrier N    ─▶ (aligned over `upstream` senders; later triggers wait) epoch N's delta ─▶
 //                   coordinator: handler.take_delta, or the handler's `save` rows diffed against
 //                   the last epoch (state/store/state_delta.hpp); the barrier goes on
@@ -36,8 +42,10 @@
 //   auto extra_handlers(Self*);                                   a tuple of more CAF handlers
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -65,7 +73,16 @@ struct host_config {
   int64_t watermark_us = 0;            // the combined watermark to resume from
   bool no_data_batches = true;
   int upstream = 1;  // senders of each trigger's watermark and each barrier
+  int stage = 0;     // the operator's place in plan order (its progress entry)
+  /// Its input watermark = global W + this; none: nothing upstream carries a watermark.
+  std::optional<int64_t> watermark_offset_us = 0;
 };
+
+/// An operator's input watermark under the query's global watermark W (see above).
+inline int64_t operator_watermark(int64_t w, const std::optional<int64_t>& offset_us) {
+  if (!offset_us || w <= 0) return 0;
+  return std::max<int64_t>(0, w + *offset_us);
+}
 
 /// The common part of a stateful actor's config, from the stage context.
 inline host_config host_config_for(const stage_context& ctx, std::string name, operator_actor downstream) {
@@ -79,6 +96,9 @@ inline host_config host_config_for(const stage_context& ctx, std::string name, o
   c.coordinator = ctx.coordinator;
   c.watermark_us = ctx.restored_watermark_us;
   c.no_data_batches = ctx.no_data_batches;
+  c.upstream = ctx.upstream;
+  c.stage = ctx.index;
+  c.watermark_offset_us = ctx.watermark_offset_us;
   return c;
 }
 
@@ -156,7 +176,8 @@ struct host_state {
   int64_t watermark_us;
   bool had_rows = false;
   delta_baseline baseline;
-  std::map<int64_t, int> watermarks;  // trigger → watermarks so far (upstream > 1)
+  // trigger → (watermarks so far, their operators' metrics), while upstream > 1
+  std::map<int64_t, std::pair<int, std::vector<state_operator_progress>>> watermarks;
   // Barrier alignment by trigger number: epoch → (barriers so far, trigger it follows); while
   // one is incomplete, messages of later triggers wait in `held`.
   std::map<int64_t, std::pair<int, int64_t>> barriers;
@@ -191,7 +212,7 @@ template <class Self, class Handler>
 void on_batch(Self* self, host_state<Handler>& st, batch& b) {
   host_output out;
   st.had_rows |= !b.rows.empty();
-  st.handler->on_batch(b, st.watermark_us, out);
+  st.handler->on_batch(b, operator_watermark(st.watermark_us, st.cfg.watermark_offset_us), out);
   if (st.cfg.faults && st.cfg.faults->hit(st.crash_point))
     throw std::runtime_error("fault injected at " + st.crash_point);
   flush(self, st, b.trigger, out);
@@ -200,16 +221,17 @@ void on_batch(Self* self, host_state<Handler>& st, batch& b) {
 template <class Self, class Handler>
 void on_watermark(Self* self, host_state<Handler>& st, watermark& w) {
   if (st.cfg.upstream > 1) {
-    if (++st.watermarks[w.trigger] < st.cfg.upstream) {
-      self->send(st.cfg.downstream, std::move(w));
-      return;
-    }
+    auto& [count, ops] = st.watermarks[w.trigger];
+    merge_operator_progress(ops, w.report.operators);
+    if (++count < st.cfg.upstream) return;
+    w.report.operators = std::move(ops);
     st.watermarks.erase(w.trigger);
   }
+  int64_t next = w.value_us == no_watermark ? st.watermark_us : std::max(st.watermark_us, w.value_us);
   trigger_end end;
   end.trigger = w.trigger;
-  end.watermark_us = st.watermark_us;
-  end.next_watermark_us = w.value_us == no_watermark ? st.watermark_us : std::max(st.watermark_us, w.value_us);
+  end.watermark_us = operator_watermark(st.watermark_us, st.cfg.watermark_offset_us);
+  end.next_watermark_us = operator_watermark(next, st.cfg.watermark_offset_us);
   end.had_rows = st.had_rows;
   for (const auto& s : w.report.sources) end.input_rows += s.num_input_rows;
   end.no_data_batches = st.cfg.no_data_batches;
@@ -217,7 +239,13 @@ void on_watermark(Self* self, host_state<Handler>& st, watermark& w) {
   auto metrics = st.handler->on_watermark(end, out);
   flush(self, st, w.trigger, out);
   st.had_rows = false;
-  if (w.value_us != no_watermark) st.watermark_us = std::max(st.watermark_us, w.value_us);
+  // The watermarks of the trigger's last batch: its no-data batch when W moved (Spark runs
+  // one then), else the data batch, which evicts with what it judged late rows by.
+  bool no_data_batch = end.no_data_batches && next > st.watermark_us;
+  metrics.stage = st.cfg.stage;
+  metrics.late_watermark_us = end.watermark_us;
+  metrics.eviction_watermark_us = no_data_batch ? end.next_watermark_us : end.watermark_us;
+  st.watermark_us = next;
   w.report.operators.push_back(std::move(metrics));
   self->send(st.cfg.downstream, std::move(w));
 }

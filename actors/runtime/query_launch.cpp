@@ -1,8 +1,11 @@
 #include "actors/runtime/query_launch.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <random>
 
+#include "actors/edges/fan_out.hpp"
 #include "actors/edges/sink_actor.hpp"
 #include "actors/edges/source_actor.hpp"
 #include "actors/operators/alerts/alert_actor.hpp"
@@ -94,7 +97,7 @@ coordinator_actor spawn_coordinator(self_ptr self, const generation& g) {
     cc.checkpoint = st.cfg.checkpoint;
     cc.checkpoint_interval_us = st.cfg.checkpoint_interval_us;
     cc.first_epoch = st.last_epoch + 1;
-    cc.stateful_actors = (plan.stage ? static_cast<size_t>(plan.stage->partitions()) : 0) + (plan.alerts ? 1 : 0);
+    cc.stateful_actors = static_cast<size_t>(plan.stage_partitions()) + (plan.alerts ? 1 : 0);
   }
   return watch(self, self->spawn(coordinator_impl, std::move(cc)), "coordinator");
 }
@@ -114,6 +117,7 @@ operator_actor spawn_alerts(self_ptr self, generation& g, operator_actor downstr
   hc.dead_letters = g.dead;
   hc.faults = st.cfg.faults;
   hc.upstream = g.upstream;
+  hc.stage = static_cast<int>(plan.stage_nodes().size());
   hc.watermark_us = st.committed.watermark_us;
   hc.no_data_batches = plan.no_data_batches;
   if (g.epochs) {
@@ -134,7 +138,8 @@ operator_actor spawn_alerts(self_ptr self, generation& g, operator_actor downstr
 operator_actor spawn_outputs(self_ptr self, generation& g) {
   auto& st = self->state;
   const auto& plan = *st.cfg.plan;
-  sink_actor_config skc{"sink", plan.sink.make(), g.coordinator, st.cfg.faults, g.upstream, g.staged_after};
+  sink_actor_config skc{"sink",        plan.sink.make(), g.coordinator, st.cfg.faults, plan.alerts ? 1 : g.upstream,
+                        g.staged_after};
   skc.sink->set_warning_handler(g.warn);
   skc.sink->identify(st.query_id + "/sink");
   bool blocking = skc.sink->blocking();
@@ -144,27 +149,114 @@ operator_actor spawn_outputs(self_ptr self, generation& g) {
   return plan.alerts ? spawn_alerts(self, g, sink) : operator_actor{sink};
 }
 
-/// The transform and the stateful stage in front of `downstream`; returns the first of them.
-operator_actor spawn_operators(self_ptr self, const generation& g, operator_actor downstream) {
+/// Who reads each stream of the plan (inputs, nodes): node k on port p, or the sink (−1).
+struct stream_readers {
+  std::vector<std::vector<std::pair<int, uint32_t>>> inputs, nodes;
+  explicit stream_readers(const query_plan& plan) : inputs(plan.inputs.size()), nodes(plan.nodes.size()) {
+    for (size_t k = 0; k < plan.nodes.size(); ++k)
+      for (size_t p = 0; p < plan.nodes[k].from.size(); ++p) of(plan.nodes[k].from[p]).emplace_back(k, p);
+    of(plan.sink_from).emplace_back(-1, 0);
+  }
+  std::vector<std::pair<int, uint32_t>>& of(const stream_ref& r) {
+    return r.input ? inputs[static_cast<size_t>(r.index)] : nodes[static_cast<size_t>(r.index)];
+  }
+};
+
+/// Watermarks each trigger brings to a reader of `from`: one from the tracker for all inputs,
+/// one per partition of a stateful node, what a stateless node receives.
+int watermark_senders(const std::vector<stream_ref>& from, const std::vector<int>& out_count) {
+  int n = 0;
+  bool tracker = false;
+  std::vector<int> seen;
+  for (const auto& r : from) {
+    if (r.input) {
+      tracker = true;
+    } else if (std::find(seen.begin(), seen.end(), r.index) == seen.end()) {
+      seen.push_back(r.index);
+      n += out_count[static_cast<size_t>(r.index)];
+    }
+  }
+  return n + (tracker ? 1 : 0);
+}
+
+/// Watermarks per trigger each node sends: one per partition of a stateful node, what a
+/// stateless one receives.
+std::vector<int> watermark_out_counts(const query_plan& plan) {
+  std::vector<int> out(plan.nodes.size(), 1);
+  for (size_t j = 0; j < plan.nodes.size(); ++j)
+    out[j] = plan.nodes[j].stage ? plan.nodes[j].stage->partitions() : watermark_senders(plan.nodes[j].from, out);
+  return out;
+}
+
+/// Where a stream's rows go: straight to its one reader when it reads on port 0 (the
+/// tracker: each input i on port i), else through a fan-out actor.
+operator_actor route_to(self_ptr self, const std::string& name,
+                        const std::vector<std::vector<std::pair<int, uint32_t>>>& by_tag,
+                        const std::function<operator_actor(int)>& entry) {
+  std::vector<int> distinct;
+  bool direct = true;
+  for (size_t tag = 0; tag < by_tag.size(); ++tag)
+    for (const auto& [reader, port] : by_tag[tag]) {
+      if (std::find(distinct.begin(), distinct.end(), reader) == distinct.end()) distinct.push_back(reader);
+      direct &= port == tag && by_tag[tag].size() == 1;
+    }
+  if (direct && distinct.size() == 1) return entry(distinct.front());
+  fan_out_config fc;
+  fc.name = name;
+  for (int r : distinct) fc.readers.push_back(entry(r));
+  for (const auto& readers : by_tag) {
+    fc.routes.emplace_back();
+    for (const auto& [reader, port] : readers)
+      fc.routes.back().push_back(fan_out_target{
+          static_cast<size_t>(std::find(distinct.begin(), distinct.end(), reader) - distinct.begin()), port});
+  }
+  return watch(self, self->spawn(fan_out_impl, std::move(fc)), name);
+}
+
+/// The nodes of the graph, last first (each needs its readers), in front of the sink's
+/// entry; returns where the watermark tracker sends (every input's rows).
+operator_actor spawn_nodes(self_ptr self, const generation& g, operator_actor sink_entry) {
   auto& st = self->state;
   const auto& plan = *st.cfg.plan;
-  if (!plan.steps.empty())
-    downstream = watch(self,
-                       self->spawn(transform_actor_impl,
-                                   transform_actor_config{"transform", plan.steps, downstream, g.dead, st.cfg.faults}),
-                       "transform");
-  if (!plan.stage) return downstream;
-  stage_context ctx;
-  ctx.spawner = self;
-  ctx.watch = [self](const caf::actor& a, std::string name) { watch(self, a, std::move(name)); };
-  ctx.dead_letters = g.dead;
-  ctx.faults = st.cfg.faults;
-  ctx.restored_watermark_us = st.committed.watermark_us;
-  ctx.no_data_batches = plan.no_data_batches;
-  ctx.store = st.cfg.checkpoint;
-  ctx.restore = st.restore;
-  if (g.epochs) ctx.coordinator = g.coordinator;
-  return plan.stage->spawn(ctx, downstream);
+  stream_readers readers(plan);
+  auto out_count = watermark_out_counts(plan);
+  std::vector<int> stage_index(plan.nodes.size(), -1);
+  int stages = 0;
+  for (size_t j = 0; j < plan.nodes.size(); ++j)
+    if (plan.nodes[j].stage) stage_index[j] = stages++;
+  std::vector<operator_actor> entries(plan.nodes.size());
+  auto entry = [&](int reader) { return reader < 0 ? sink_entry : entries[static_cast<size_t>(reader)]; };
+  for (size_t j = plan.nodes.size(); j-- > 0;) {
+    const auto& n = plan.nodes[j];
+    std::string tag = "#" + std::to_string(j);
+    operator_actor down = route_to(self, "fan-out" + tag, {readers.nodes[j]}, entry);
+    bool feeds_sink = plan.sink_from == stream_ref{false, static_cast<int>(j)};
+    if (!n.steps.empty() || !n.stage) {
+      std::string name = feeds_sink ? "transform" : (n.stage ? "transform" : "union") + tag;
+      down = watch(
+          self, self->spawn(transform_actor_impl, transform_actor_config{name, n.steps, down, g.dead, st.cfg.faults}),
+          name);
+    }
+    if (!n.stage) {
+      entries[j] = down;
+      continue;
+    }
+    stage_context ctx;
+    ctx.spawner = self;
+    ctx.watch = [self](const caf::actor& a, std::string name) { watch(self, a, std::move(name)); };
+    ctx.dead_letters = g.dead;
+    ctx.faults = st.cfg.faults;
+    ctx.restored_watermark_us = st.committed.watermark_us;
+    ctx.no_data_batches = plan.no_data_batches;
+    ctx.store = st.cfg.checkpoint;
+    ctx.restore = st.restore;
+    if (g.epochs) ctx.coordinator = g.coordinator;
+    ctx.index = stage_index[j];
+    ctx.upstream = watermark_senders(n.from, out_count);
+    ctx.watermark_offset_us = n.watermark_offset_us;
+    entries[j] = n.stage->spawn(ctx, down);
+  }
+  return route_to(self, "fan-out", readers.inputs, entry);
 }
 
 operator_actor spawn_tracker(self_ptr self, operator_actor downstream) {
@@ -278,11 +370,11 @@ void launch_query(self_ptr self) {
   g.warn = [sup](std::string w) { caf::anon_send(sup, warn_atom::value, std::move(w)); };
   g.epochs = static_cast<bool>(st.cfg.checkpoint);
   g.staged_after = g.epochs ? st.committed.trigger : -2;
-  g.upstream = st.cfg.plan->stage ? st.cfg.plan->stage->partitions() : 1;
+  g.upstream = watermark_senders({st.cfg.plan->sink_from}, watermark_out_counts(*st.cfg.plan));
   g.dead = spawn_dead_letters(self, g);
   g.coordinator = spawn_coordinator(self, g);
   st.coordinator = g.coordinator;
-  auto tracker = spawn_tracker(self, spawn_operators(self, g, spawn_outputs(self, g)));
+  auto tracker = spawn_tracker(self, spawn_nodes(self, g, spawn_outputs(self, g)));
   auto sources = spawn_sources(self, g, tracker);
   st.resume_from = g.epochs ? st.last_epoch : 0;
   st.launch_us = wall_us();

@@ -33,8 +33,8 @@ std::string load_checkpoint(self_ptr self) {
   auto& store = *st.cfg.checkpoint;
   checkpoint_identity now;
   now.query = plan.name;
-  now.plan = plan.stage ? plan.stage->explain() : "";
-  now.partitions = plan.stage ? plan.stage->partitions() : 0;
+  now.plan = plan.stages_description();
+  now.partitions = plan.stage_partitions();
   for (const auto& in : plan.inputs) now.inputs.push_back(in.name);
   std::string text;
   auto s = store.get_raw(identity_key, text);
@@ -120,7 +120,7 @@ void on_failure(self_ptr self, const std::string& what) {
   const auto& rs = st.cfg.plan->restart;
   if (epoch_mode(st)) {
     // Resumed from the checkpoint when the back-off ends (the restart handler reads it).
-  } else if (st.cfg.plan->stage) {
+  } else if (!st.cfg.plan->stage_nodes().empty()) {
     // Without a checkpoint, operator state lives only in the actors: replay from the start
     // (part files by trigger number are rewritten).
     st.committed = st.resumed;

@@ -1,5 +1,6 @@
 #include "messages/control/progress.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
@@ -69,7 +70,7 @@ void merge_operator_progress(std::vector<state_operator_progress>& into,
   for (const auto& m : more) {
     state_operator_progress* target = nullptr;
     for (auto& i : into)
-      if (i.operator_name == m.operator_name) target = &i;
+      if (i.stage == m.stage && i.operator_name == m.operator_name) target = &i;
     if (!target) {
       into.push_back(m);
       continue;
@@ -80,6 +81,8 @@ void merge_operator_progress(std::vector<state_operator_progress>& into,
     target->num_rows_dropped_by_watermark += m.num_rows_dropped_by_watermark;
     target->memory_used_bytes += m.memory_used_bytes;
     target->num_state_store_instances += m.num_state_store_instances;
+    target->late_watermark_us = std::max(target->late_watermark_us, m.late_watermark_us);
+    target->eviction_watermark_us = std::max(target->eviction_watermark_us, m.eviction_watermark_us);
     for (const auto& [k, v] : m.custom_metrics) target->custom_metrics[k] += v;
   }
 }
@@ -108,7 +111,12 @@ std::string to_json(const progress_record& p) {
   et["watermark"] = format_iso8601_ms(r.watermark_us);
   o["eventTime"] = std::move(et);
   boost::json::array ops;
-  for (const auto& op : r.operators) {
+  // Spark's order: the operator nearest the sink first (a pre-order walk of the plan).
+  std::vector<const state_operator_progress*> order;
+  for (const auto& op : r.operators) order.push_back(&op);
+  std::stable_sort(order.begin(), order.end(), [](auto* a, auto* b) { return a->stage > b->stage; });
+  for (const auto* opp : order) {
+    const auto& op = *opp;
     boost::json::object j;
     j["operatorName"] = op.operator_name;
     j["numRowsTotal"] = op.num_rows_total;
@@ -118,7 +126,10 @@ std::string to_json(const progress_record& p) {
     j["numRowsDroppedByWatermark"] = op.num_rows_dropped_by_watermark;
     j["numShufflePartitions"] = op.num_shuffle_partitions;
     j["numStateStoreInstances"] = op.num_state_store_instances;
-    put_map(j, "customMetrics", op.custom_metrics);
+    auto custom = op.custom_metrics;
+    if (op.late_watermark_us >= 0) custom["eventTimeWatermarkForLateEvents"] = op.late_watermark_us / 1000;
+    if (op.eviction_watermark_us >= 0) custom["eventTimeWatermarkForEviction"] = op.eviction_watermark_us / 1000;
+    put_map(j, "customMetrics", custom);
     ops.push_back(std::move(j));
   }
   o["stateOperators"] = std::move(ops);

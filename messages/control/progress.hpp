@@ -16,6 +16,7 @@ namespace sluice {
 
 struct state_operator_progress {
   std::string operator_name;
+  int stage = 0;  // the operator's place in the query's plan order (0 = nearest the sources)
   int64_t num_rows_total = 0;
   int64_t num_rows_updated = 0;
   int64_t num_rows_removed = 0;
@@ -24,12 +25,17 @@ struct state_operator_progress {
   int64_t num_shuffle_partitions = 1;
   int64_t num_state_store_instances = 1;
   std::map<std::string, int64_t> custom_metrics;
+  // The operator's own watermarks in the trigger's last batch (spark-semantics §9; −1 = none
+  // reported): Spark's eventTimeWatermarkForLateEvents / ForEviction.
+  int64_t late_watermark_us = -1;
+  int64_t eviction_watermark_us = -1;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, state_operator_progress& x) {
-  return f(x.operator_name, x.num_rows_total, x.num_rows_updated, x.num_rows_removed, x.num_rows_dropped_by_watermark,
-           x.memory_used_bytes, x.num_shuffle_partitions, x.num_state_store_instances, x.custom_metrics);
+  return f(x.operator_name, x.stage, x.late_watermark_us, x.eviction_watermark_us, x.num_rows_total, x.num_rows_updated,
+           x.num_rows_removed, x.num_rows_dropped_by_watermark, x.memory_used_bytes, x.num_shuffle_partitions,
+           x.num_state_store_instances, x.custom_metrics);
 }
 
 struct source_progress {
@@ -97,8 +103,9 @@ struct progress_record {
   trigger_report report;
 };
 
-/// Adds `more` into `into`: entries with the same operator name are summed (counts, bytes,
-/// state store instances, custom metrics) — the partitions of one operator become one entry.
+/// Adds `more` into `into`: entries of the same stage and operator name are summed (counts,
+/// bytes, state store instances, custom metrics) — the partitions of one operator become one
+/// entry; their watermarks are the same and kept.
 void merge_operator_progress(std::vector<state_operator_progress>& into,
                              const std::vector<state_operator_progress>& more);
 

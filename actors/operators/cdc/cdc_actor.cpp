@@ -133,12 +133,14 @@ class cdc_stage final : public stateful_stage {
   schema_ptr output_schema() const override { return cdc_changelog_schema(); }
   std::string explain() const override { return description_; }
   int partitions() const override { return 1; }
+  const char* kind() const override { return "cdc"; }
+  bool judges_event_time() const override { return false; }
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
-    auto cfg = host_config_for(ctx, "cdc", std::move(downstream));
+    auto cfg = host_config_for(ctx, ctx.actor_name("cdc"), std::move(downstream));
     cfg.restore = false;  // the applier reads its table itself
     auto handler = std::make_shared<cdc_handler>(options_, cols_, table_for(ctx));
     auto a = ctx.spawner->spawn(operator_host<cdc_handler>, std::move(cfg), std::move(handler));
-    ctx.watch(caf::actor_cast<caf::actor>(a), "cdc");
+    ctx.watch(caf::actor_cast<caf::actor>(a), ctx.actor_name("cdc"));
     return a;
   }
 

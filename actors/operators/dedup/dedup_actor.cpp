@@ -29,6 +29,10 @@ class dedup_stage final : public stateful_stage {
   schema_ptr output_schema() const override { return schema_; }
   std::string explain() const override { return description_; }
   int partitions() const override { return options_.partitions; }
+  const char* kind() const override { return "dedup"; }
+  std::vector<event_time_column> output_event_time() const override { return event_time_; }
+  bool judges_event_time() const override { return spec_.within_watermark || spec_.expires(); }
+  void set_event_time(std::vector<event_time_column> e) { event_time_ = std::move(e); }
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
     const char* name = options_.within_watermark ? "dedupeWithinWatermark" : "dedupe";
     return spawn_partitioned(ctx, "dedup", options_.partitions, {spec_.key_columns}, std::move(downstream), [&] {
@@ -41,6 +45,7 @@ class dedup_stage final : public stateful_stage {
   schema_ptr schema_;
   dedup_options options_;
   std::string description_;
+  std::vector<event_time_column> event_time_;  // its input's: rows pass unchanged
 };
 
 }  // namespace
@@ -68,7 +73,9 @@ stage_ptr make_dedup_stage(const dedup_input& in, const dedup_options& o) {
   else
     d += ", keys kept for ever (no event-time key)";
   d += ", " + std::to_string(o.partitions) + " partition" + (o.partitions > 1 ? "s" : "");
-  return std::make_shared<dedup_stage>(std::move(spec), in.schema, o, d);
+  auto stage = std::make_shared<dedup_stage>(std::move(spec), in.schema, o, d);
+  if (in.watermark_column) stage->set_event_time({event_time_column{*in.watermark_column, in.watermark_delay_us}});
+  return stage;
 }
 
 }  // namespace sluice

@@ -6,7 +6,17 @@ namespace sluice {
 namespace {
 
 struct output_column {
-  enum kind { left, right, coalesce, left_window_start, left_window_end, right_window_start, right_window_end } k;
+  enum kind {
+    left,
+    right,
+    coalesce,
+    left_window_start,
+    left_window_end,
+    right_window_start,
+    right_window_end,
+    coalesce_window_start,
+    coalesce_window_end
+  } k;
   size_t li = 0, ri = 0;
 };
 
@@ -28,8 +38,8 @@ std::pair<join_side, std::string> side_column(const std::string& ref, const char
   throw std::invalid_argument(std::string(what) + ": '" + ref + "' must be left.<column> or right.<column>");
 }
 
-schema_ptr project_join_output(const join_input& left, const join_input& right, const join_options& o,
-                               join_spec& spec) {
+schema_ptr project_join_output(const join_input& left, const join_input& right, const join_options& o, join_spec& spec,
+                               std::vector<join_output_source>& sources) {
   const join_input* in[2] = {&left, &right};
   std::vector<output_column> cols;
   std::vector<column> out_cols;
@@ -54,8 +64,16 @@ schema_ptr project_join_output(const join_input& left, const join_input& right, 
       auto [rs, rc] = side_column(inner.substr(comma + 1), "output column");
       if (ls != join_side::left || rs != join_side::right)
         throw std::invalid_argument("output column '" + n + "': coalesce(left.c,right.c)");
+      if (lc == rc && (lc == "window_start" || lc == "window_end")) {
+        if (!spec.window_key) throw std::invalid_argument("output column '" + n + "': the join has no window key");
+        add({lc == "window_start" ? output_column::coalesce_window_start : output_column::coalesce_window_end, 0, 0},
+            column{o.qualified_names ? n : lc, column_type::timestamp, false});
+        sources.push_back({});
+        continue;
+      }
       size_t li = column_of(left, lc, "output column"), ri = column_of(right, rc, "output column");
-      add({output_column::coalesce, li, ri}, column{lc, left.schema->at(li).type, false});
+      add({output_column::coalesce, li, ri}, column{o.qualified_names ? n : lc, left.schema->at(li).type, false});
+      sources.push_back({});
       continue;
     }
     auto [side, col] = side_column(n, "output column");
@@ -63,7 +81,7 @@ schema_ptr project_join_output(const join_input& left, const join_input& right, 
       throw std::invalid_argument("output column '" + n + "': a " + std::string(to_string(o.type)) +
                                   " join outputs left columns only");
     bool l = side == join_side::left;
-    std::string name = col;
+    std::string name = o.qualified_names ? n : col;
     for (const auto& c : out_cols)
       if (c.name == name) name = (l ? "left_" : "right_") + col;
     if (col == "window_start" || col == "window_end") {
@@ -71,10 +89,15 @@ schema_ptr project_join_output(const join_input& left, const join_input& right, 
       auto k = col == "window_start" ? (l ? output_column::left_window_start : output_column::right_window_start)
                                      : (l ? output_column::left_window_end : output_column::right_window_end);
       add({k, 0, 0}, column{name, column_type::timestamp, false});
+      sources.push_back({});
       continue;
     }
     size_t i = column_of(*in[l ? 0 : 1], col, "output column");
-    add({l ? output_column::left : output_column::right, i, i}, column{name, in[l ? 0 : 1]->schema->at(i).type, false});
+    column c = in[l ? 0 : 1]->schema->at(i);
+    c.name = name;
+    c.required = false;
+    add({l ? output_column::left : output_column::right, i, i}, c);
+    sources.push_back(join_output_source{l ? 0 : 1, i});
   }
   int64_t wsize = spec.window_key ? spec.window_key->size_us : 0;
   spec.project = [cols, wsize](const row* l, int64_t lws, const row* r, int64_t rws) {
@@ -98,6 +121,11 @@ schema_ptr project_join_output(const join_input& left, const join_input& right, 
         case output_column::right_window_start:
         case output_column::right_window_end:
           o.values.push_back(window_bound(r, rws, c.k == output_column::right_window_end ? wsize : 0));
+          break;
+        case output_column::coalesce_window_start:
+        case output_column::coalesce_window_end:
+          o.values.push_back(
+              window_bound(l ? l : r, l ? lws : rws, c.k == output_column::coalesce_window_end ? wsize : 0));
           break;
       }
     }

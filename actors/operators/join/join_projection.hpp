@@ -18,7 +18,15 @@ namespace sluice {
 std::pair<join_side, std::string> side_column(const std::string& ref, const char* what);
 size_t column_of(const join_input& in, const std::string& name, const char* what);
 
-/// Sets spec.project; returns the output schema.
-schema_ptr project_join_output(const join_input& left, const join_input& right, const join_options& o, join_spec& spec);
+/// Where an output column comes from: side 0 (left) or 1 (right) and its column there, or
+/// side −1 (coalesce, window bounds).
+struct join_output_source {
+  int side = -1;
+  size_t column = 0;
+};
+
+/// Sets spec.project; returns the output schema and, per output column, its source.
+schema_ptr project_join_output(const join_input& left, const join_input& right, const join_options& o, join_spec& spec,
+                               std::vector<join_output_source>& sources);
 
 }  // namespace sluice

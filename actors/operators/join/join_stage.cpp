@@ -41,6 +41,26 @@ class join_stage final : public stateful_stage {
   schema_ptr output_schema() const override { return out_; }
   std::string explain() const override { return description_; }
   int partitions() const override { return opts_.partitions; }
+  const char* kind() const override { return "join"; }
+  int64_t output_watermark_offset_us() const override { return output_offset_; }
+  std::vector<event_time_column> output_event_time() const override { return event_time_; }
+
+  /// Rule 3 of spark-semantics §9 — min(input, each side's state watermark) — and the output
+  /// columns that keep a side's event-time column.
+  void chain_rules(const join_input& left, const join_input& right, const std::vector<join_output_source>& sources) {
+    join_state probe(spec_);
+    output_offset_ = 0;
+    for (auto side : {join_side::left, join_side::right})
+      if (auto sw = probe.state_watermark(side, 0)) output_offset_ = std::min(output_offset_, *sw);
+    const join_input* in[2] = {&left, &right};
+    for (size_t c = 0; c < out_->size(); ++c) {
+      const auto& source = sources[c];
+      if (source.side < 0) continue;
+      const auto& side = *in[source.side];
+      if (side.watermark_column && side.schema->index_of(*side.watermark_column) == source.column)
+        event_time_.push_back(event_time_column{out_->at(c).name, side.watermark_delay_us});
+    }
+  }
 
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
     join_options_of_partition o;
@@ -58,6 +78,8 @@ class join_stage final : public stateful_stage {
   join_spec spec_;
   schema_ptr out_;
   join_options opts_;
+  int64_t output_offset_ = 0;
+  std::vector<event_time_column> event_time_;
   std::string names_[2];
   std::vector<size_t> keys_[2];
   std::string description_;
@@ -220,13 +242,20 @@ stage_ptr make_join_stage(const join_input& left, const join_input& right, const
   add_keys(left, right, o, spec, keys);
   if (left.watermark_column) spec.left_watermark_column = column_of(left, *left.watermark_column, "watermark");
   if (right.watermark_column) spec.right_watermark_column = column_of(right, *right.watermark_column, "watermark");
+  for (const auto& [l, r] : spec.keys)
+    if ((spec.left_watermark_column && *spec.left_watermark_column == l) ||
+        (spec.right_watermark_column && *spec.right_watermark_column == r))
+      spec.time_key = std::make_pair(l, r);
   if (o.window_key) add_window_key(left, right, *o.window_key, spec);
   if (o.time_range) add_time_range(in, *o.time_range, spec);
   if (!o.condition.is_null()) add_condition(in, o.condition, spec);
   check_bounded(o, spec);
-  auto out = project_join_output(left, right, o, spec);
+  std::vector<join_output_source> sources;
+  auto out = project_join_output(left, right, o, spec, sources);
   std::string names[2] = {left.name, right.name};
-  return std::make_shared<join_stage>(std::move(spec), out, o, names, keys, describe_join(o));
+  auto stage = std::make_shared<join_stage>(std::move(spec), out, o, names, keys, describe_join(o));
+  stage->chain_rules(left, right, sources);
+  return stage;
 }
 
 }  // namespace sluice

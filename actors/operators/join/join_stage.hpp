@@ -44,12 +44,16 @@ struct join_options {
   int partitions = 1;
   bool route_late_rows = false;  // beyond Spark: late rows to the dead letters with the reason
   output_mode mode = output_mode::append;
+  /// Output columns are named as written ("left.ts"), as a chain's later stages refer to them;
+  /// otherwise by the column ("ts", "left_ts" on a clash).
+  bool qualified_names = false;
 };
 
 struct join_input {
   std::string name;
   schema_ptr schema;
   std::optional<std::string> watermark_column;
+  int64_t watermark_delay_us = 0;
 };
 
 /// Throws std::invalid_argument with Spark's message for a refused join.

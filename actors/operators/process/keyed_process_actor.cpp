@@ -53,6 +53,7 @@ class keyed_process_stage final : public stateful_stage {
   schema_ptr output_schema() const override { return proto_.output_schema; }
   std::string explain() const override { return description_; }
   int partitions() const override { return proto_.options.partitions; }
+  const char* kind() const override { return "process"; }
 
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
     return spawn_partitioned(ctx, "process", proto_.options.partitions, {{proto_.key_column}}, std::move(downstream),

@@ -17,6 +17,7 @@ operator_actor::behavior_type transform_actor_impl(operator_actor::pointer self,
         if (c->faults && c->faults->hit("crash:" + c->name))
           throw std::runtime_error("fault injected at crash:" + c->name + " (trigger " + std::to_string(b.trigger) +
                                    ")");
+        b.input = 0;  // one stream from here on (a union's branches become one)
         self->send(c->downstream, std::move(b));
       },
       [=](watermark& w) { self->send(c->downstream, std::move(w)); },

@@ -1,5 +1,6 @@
 // transform_actor: runs a fused chain of stateless steps (filter, select, computed columns,
-// from_json) over each batch of the combined stream and moves it on. Watermarks, barriers
+// from_json) over each batch of a node of the query graph (after its stateful stage, or a
+// union of its ports, whose batches leave as one stream: port 0) and moves it on. Watermarks, barriers
 // and end-of-input pass through in order, after the batches they follow.
 // Dead letters the steps produce (from_json) go to the query's dead-letter output.
 #pragma once

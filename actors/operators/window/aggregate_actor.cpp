@@ -46,11 +46,17 @@ void aggregate_handler::project(std::vector<row>& rows, host_output& out) const 
     row o;
     o.event_time_us = r.event_time_us;
     o.values.reserve(proj.size());
-    for (int i : proj)
-      o.values.push_back(
-          i >= 0 ? std::move(r.values[static_cast<size_t>(i)])
-                 : value{static_cast<double>(std::get<int64_t>(r.values[si + 1]) - std::get<int64_t>(r.values[si])) /
-                         1e6});
+    for (int i : proj) {
+      if (i >= 0) {
+        o.values.push_back(std::move(r.values[static_cast<size_t>(i)]));
+        continue;
+      }
+      int64_t start = std::get<int64_t>(r.values[si]), end = std::get<int64_t>(r.values[si + 1]);
+      if (i == aggregate_partition_options::window_time)
+        o.values.emplace_back(std::in_place_type<int64_t>, end - 1);
+      else
+        o.values.emplace_back(std::in_place_type<double>, static_cast<double>(end - start) / 1e6);
+    }
     out.rows.push_back(std::move(o));
   }
   rows.clear();

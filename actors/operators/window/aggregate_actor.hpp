@@ -26,8 +26,11 @@ struct aggregate_partition_options {
   std::string operator_name = "stateStoreSave";
   std::function<std::unique_ptr<aggregate_state>()> make_state;
   schema_ptr output_schema;  // after `projection`
-  /// Output column i = the state row's cell projection[i]; −1 = (end − start) in seconds,
+  /// Output column i = the state row's cell projection[i], or: `session_duration` = (end −
+  /// start) in seconds, `window_time` = end − 1 µs (the window struct as a later stage reads it),
   /// with start and end at `start_index` and `start_index + 1`. Empty: the rows go out as they are.
+  static constexpr int session_duration = -1;
+  static constexpr int window_time = -2;
   std::vector<int> projection;
   size_t start_index = 0;
   bool route_late_rows = false;

@@ -64,14 +64,20 @@ std::string seconds_text(int64_t us) {
 
 class aggregate_stage final : public stateful_stage {
  public:
-  aggregate_stage(aggregate_partition_options proto, std::vector<size_t> keys, std::string description, int partitions)
+  aggregate_stage(aggregate_partition_options proto, std::vector<size_t> keys, std::string description, int partitions,
+                  std::vector<event_time_column> event_time, bool append)
       : proto_(std::move(proto)),
         keys_(std::move(keys)),
         description_(std::move(description)),
-        partitions_(partitions) {}
+        partitions_(partitions),
+        event_time_(std::move(event_time)),
+        append_(append) {}
   schema_ptr output_schema() const override { return proto_.output_schema; }
   std::string explain() const override { return description_; }
   int partitions() const override { return partitions_; }
+  const char* kind() const override { return "aggregate"; }
+  std::vector<event_time_column> output_event_time() const override { return event_time_; }
+  bool emits_late_rows() const override { return !append_; }
 
   operator_actor spawn(stage_context& ctx, operator_actor downstream) const override {
     return spawn_partitioned(ctx, "aggregate", partitions_, {keys_}, std::move(downstream),
@@ -83,6 +89,8 @@ class aggregate_stage final : public stateful_stage {
   std::vector<size_t> keys_;
   std::string description_;
   int partitions_;
+  std::vector<event_time_column> event_time_;
+  bool append_;
 };
 
 size_t column_of(const aggregate_input& in, const std::string& name, const char* what) {
@@ -244,8 +252,19 @@ void project_output(const aggregate_options& o, const grouping& g, const std::ve
   for (const auto& n : names) {
     if (n == "session_duration_s") {
       if (!session) throw std::invalid_argument("output column 'session_duration_s' needs a session window");
-      proto.projection.push_back(-1);
+      proto.projection.push_back(aggregate_partition_options::session_duration);
       out.push_back(column{n, column_type::float64, false, time_unit::millis});
+      continue;
+    }
+    if (n == "window" || n == "window_time_us") {
+      if (!g.time_group)
+        throw std::invalid_argument("output column '" + n + "' needs a window or session window in group_by");
+      bool struct_col = n == "window";
+      proto.projection.push_back(aggregate_partition_options::window_time);
+      column c{n, column_type::timestamp, false, time_unit::micros};
+      c.role = struct_col ? time_role::window : time_role::window_time;
+      if (struct_col && !session) c.window_size_us = g.time_group->window->size_us;
+      out.push_back(c);
       continue;
     }
     int found = -1;
@@ -255,6 +274,7 @@ void project_output(const aggregate_options& o, const grouping& g, const std::ve
       std::string have;
       for (const auto& c : raw) have += (have.empty() ? "" : ", ") + c.name;
       throw std::invalid_argument("output column '" + n + "' is not produced by the aggregation (it has " + have +
+                                  (g.time_group ? ", window, window_time_us" : "") +
                                   (session ? ", session_duration_s" : "") + ")");
     }
     proto.projection.push_back(found);
@@ -295,8 +315,16 @@ stage_ptr make_aggregate_stage(const aggregate_input& in, const aggregate_option
   project_output(o, g, aggs, session, proto);
   proto.route_late_rows = o.route_late_rows;
   proto.partitions = o.partitions;
+  // The output columns that carry the watermark: the window (as `window` or window_time) of a
+  // watermarked time, or the watermarked column grouped by itself.
+  std::vector<event_time_column> event_time;
+  if (g.watermarked)
+    for (const auto& c : proto.output_schema->columns())
+      if ((g.time_group && (c.name == "window" || c.name == "window_time_us")) ||
+          (!g.time_group && in.watermark_column && c.name == *in.watermark_column))
+        event_time.push_back(event_time_column{c.name, in.watermark_delay_us});
   return std::make_shared<aggregate_stage>(std::move(proto), g.key_columns, d + describe_tail(in, o, g, aggs),
-                                           o.partitions);
+                                           o.partitions, std::move(event_time), o.mode == output_mode::append);
 }
 
 }  // namespace sluice

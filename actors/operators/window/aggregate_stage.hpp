@@ -91,6 +91,7 @@ struct aggregate_input {
   std::string name;
   schema_ptr schema;
   std::optional<std::string> watermark_column;
+  int64_t watermark_delay_us = 0;
 };
 
 /// Throws std::invalid_argument with Spark's message for a refused aggregation.

@@ -136,6 +136,8 @@ int64_t join_state::late_time(join_side side, const row& r, int64_t window_start
 
 int64_t join_state::state_time(join_side side, const row& r, int64_t window_start) const {
   if (spec_.window_key && spec_.window_key->watermarked) return window_start + spec_.window_key->size_us;
+  if (spec_.time_key)
+    return as_time(r.values[side == join_side::left ? spec_.time_key->first : spec_.time_key->second]);
   if (spec_.time_range) {
     const auto& tr = *spec_.time_range;
     return as_time(r.values[side == tr.column_side ? tr.column : tr.other]);
@@ -146,6 +148,7 @@ int64_t join_state::state_time(join_side side, const row& r, int64_t window_star
 
 std::optional<int64_t> join_state::state_watermark(join_side side, int64_t w) const {
   if (spec_.window_key && spec_.window_key->watermarked) return w;  // evict window end ≤ W
+  if (spec_.time_key) return w;                                     // evict key time ≤ W
   if (!spec_.time_range) return std::nullopt;
   const auto& tr = *spec_.time_range;
   const auto& mine = side == join_side::left ? spec_.left_watermark_column : spec_.right_watermark_column;

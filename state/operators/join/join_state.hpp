@@ -16,9 +16,9 @@
 //                         preserved sides emit (row, nulls) for rows never matched; left anti
 //                         emits the unmatched left row
 // State watermarks: a window in the key (on a watermarked column) → both sides evict when
-// window end ≤ W; else, from the time range O.o + a ≤(<) S.c ≤(<) O.o + b with both columns
-// watermarked: S evicts S.c ≤ W + a (− 1 ms when inclusive), O evicts O.o ≤ W − b (− 1 ms when
-// inclusive). A side without one is never cleaned.
+// window end ≤ W; an equi-key on a watermarked column → both evict when that key ≤ W; else, from the time range O.o + a
+// ≤(<) S.c ≤(<) O.o + b with both columns watermarked: S evicts S.c ≤ W + a (− 1 ms when inclusive), O evicts O.o ≤ W −
+// b (− 1 ms when inclusive). A side without one is never cleaned.
 //
 // Per-side storage: rows in slots, a key → slots index, and a min-heap on state time so
 // eviction touches only what it removes.
@@ -55,6 +55,9 @@ struct join_spec {
     bool watermarked = false;  // some side's watermark column is its window column
   };
   std::optional<window> window_key;
+  /// An equi-key pair whose column is a side's watermark column: both sides are cleaned by
+  /// that key's time (state watermark = W), as by a watermarked window key.
+  std::optional<std::pair<size_t, size_t>> time_key;
   struct range {
     join_side column_side = join_side::left;  // S: the side of `column`
     size_t column = 0;                        // S.c
