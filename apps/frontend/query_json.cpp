@@ -1,6 +1,7 @@
 #include "apps/frontend/query_json.hpp"
 
 #include "apps/frontend/json_fields.hpp"
+#include "apps/frontend/query_chain.hpp"
 #include "apps/frontend/query_operators.hpp"
 
 namespace sluice {
@@ -11,12 +12,6 @@ using namespace json_fields;
 const json::object* inputs_of(const json::object& q) {
   auto* v = q.if_contains("inputs");
   return v && v->is_object() ? &v->get_object() : nullptr;
-}
-
-void add_time_column(std::map<std::string, std::set<std::string>>& tc, const std::string& qualified) {
-  auto dot = qualified.find('.');
-  if (dot == std::string::npos) return;
-  tc[qualified.substr(0, dot)].insert(qualified.substr(dot + 1));
 }
 
 /// The inputs a join reads: "from": {"left", "right"}, or the inputs named left and right.
@@ -30,9 +25,9 @@ std::pair<std::string, std::string> join_sides(const json::object& q, const std:
 
 std::string query_type(const json::object& q, const std::string& path) {
   std::string type = get_string(q, "type", path);
-  static const std::set<std::string> types = {"join", "aggregate", "union", "dedup", "process", "cdc"};
+  static const std::set<std::string> types = {"join", "aggregate", "union", "dedup", "process", "cdc", "chain"};
   if (!types.count(type))
-    fail(child(path, "type"), "expected join, aggregate, union, dedup, process or cdc, got '" + type + "'");
+    fail(child(path, "type"), "expected join, aggregate, union, dedup, process, cdc or chain, got '" + type + "'");
   return type;
 }
 
@@ -181,6 +176,10 @@ std::map<std::string, std::set<std::string>> query_time_columns(const json::obje
           if (auto* c = w->get_object().if_contains("column"); c && c->is_string())
             tc[std::string(kv.key())].insert(std::string(c->get_string()));
   auto type = q.if_contains("type");
+  if (type && type->is_string() && type->get_string() == "chain") {
+    chain_time_columns(q, tc);
+    return tc;
+  }
   bool is_join = type && type->is_string() && type->get_string() == "join";
   if (auto* g = present(q, "group_by"); g && g->is_array()) {
     std::string from = q.contains("from") && q.at("from").is_string() ? std::string(q.at("from").get_string()) : "in";
@@ -197,19 +196,7 @@ std::map<std::string, std::set<std::string>> query_time_columns(const json::obje
   }
   if (is_join) {
     auto [l, r] = join_sides(q, "query");
-    if (auto* w = present(q, "window_key"); w && w->is_object()) {
-      if (auto* c = w->get_object().if_contains("left_column"); c && c->is_string())
-        tc[l].insert(std::string(c->get_string()));
-      if (auto* c = w->get_object().if_contains("right_column"); c && c->is_string())
-        tc[r].insert(std::string(c->get_string()));
-    }
-    if (auto* rg = present(q, "time_range"); rg && rg->is_object())
-      for (const char* k : {"column", "other"})
-        if (auto* c = rg->get_object().if_contains(k); c && c->is_string()) {
-          std::string ref(c->get_string());
-          auto side = ref.substr(0, ref.find('.'));
-          add_time_column(tc, (side == "left" ? l : side == "right" ? r : side) + ref.substr(ref.find('.')));
-        }
+    join_time_columns(q, l, r, tc);
   }
   return tc;
 }
@@ -235,7 +222,16 @@ query_json_result build_query_json(pipeline& p, const json::object& q, const std
   r.mode = *m;
   if (auto* oc = present(q, "output_columns")) r.output_columns = get_strings(*oc, child(path, "output_columns"));
   operator_input in{streams, order, path, r.mode, r.output_columns, hooks.processors};
-  if (type == "join") {
+  if (type == "chain") {
+    check_fields(q, path,
+                 {"type", "inputs", "stages", "output_mode", "output_columns", "filter", "with_columns", "select"});
+    r.out = build_chain(q, path, streams, r.mode, hooks.processors);
+    if (!r.output_columns.empty()) try {
+        r.out = r.out.select(r.output_columns);
+      } catch (const std::invalid_argument& e) {
+        fail(child(path, "output_columns"), e.what());
+      }
+  } else if (type == "join") {
     auto [l, rr] = join_sides(q, path);
     r.out = build_join(q, in, l, rr);
   } else if (type == "aggregate") {

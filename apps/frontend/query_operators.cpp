@@ -130,8 +130,10 @@ group_key parse_session(const json::object& s, const std::string& path) {
 }
 
 std::vector<group_key> parse_group_by(const json::value* g, const std::string& path) {
-  if (!g || !g->is_array() || g->get_array().empty())
-    fail(path, "expected a list of columns and at most one window, e.g. [\"user\", {\"window\": …}]");
+  if (!g || !g->is_array())
+    fail(path,
+         "expected a list of columns and at most one window, e.g. [\"user\", {\"window\": …}] ([] for one "
+         "global group)");
   std::vector<group_key> keys;
   for (const auto& k : g->get_array()) {
     if (k.is_string()) {
@@ -193,6 +195,7 @@ stream build_join(const json::object& q, const operator_input& in, const std::st
   if (auto* c = present(q, "condition")) o.condition = *c;
   o.output_columns = in.output_columns;
   o.mode = in.mode;
+  o.qualified_names = in.qualified_join_columns;
   parse_partitions(q, path, o.partitions, &o.route_late_rows);
   return refused_at(path, [&] { return in.streams.at(left).join(in.streams.at(right), o); });
 }

@@ -22,6 +22,7 @@ struct operator_input {
   output_mode mode;
   const std::vector<std::string>& output_columns;
   const processor_catalog* processors;
+  bool qualified_join_columns = false;  // a chain's join names its columns "left.c" (query_chain.hpp)
 };
 
 stream build_join(const boost::json::object& q, const operator_input& in, const std::string& left,

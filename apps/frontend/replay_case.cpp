@@ -25,7 +25,8 @@ int replay_result::failed() const {
 
 namespace {
 
-// Column types from the rows of every add step: int64, double, string or bool.
+// Column types from the rows of every add step: int64, double, string or bool; null when no
+// step gives the column a value (it then compares with any type, as Spark's NullType).
 column_type infer(const json::array& steps, const std::string& input, size_t col) {
   column_type t = column_type::int64;
   bool seen = false;
@@ -45,7 +46,7 @@ column_type infer(const json::array& steps, const std::string& input, size_t col
       seen = true;
     }
   }
-  return t;
+  return seen ? t : column_type::null;
 }
 
 /// The case's query through the query front end (apps/frontend/query_json.hpp): memory

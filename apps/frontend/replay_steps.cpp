@@ -9,7 +9,19 @@ namespace json = boost::json;
 
 constexpr int64_t s_us = 1'000'000;
 
-json::value cell_json(const value& v, column_type t) {
+json::value seconds(int64_t x) {
+  return x % s_us == 0 ? json::value(x / s_us) : json::value(static_cast<double>(x) / s_us);
+}
+
+/// A cell as the format writes it: times in seconds, a window as [start, end], window_time_us
+/// in microseconds.
+json::value cell_json(const value& v, const column& c) {
+  column_type t = c.type;
+  if (v.index() == 2 && c.role == time_role::window_time) return json::value(std::get<int64_t>(v));
+  if (v.index() == 2 && c.role == time_role::window) {
+    int64_t end = std::get<int64_t>(v) + 1;
+    return json::array{seconds(end - c.window_size_us), seconds(end)};
+  }
   switch (v.index()) {
     case 0:
       return nullptr;
@@ -47,7 +59,7 @@ std::string list(const std::vector<std::string>& v) {
 
 std::string row_text(const row& r, const schema& s) {
   json::array a;
-  for (size_t k = 0; k < r.values.size(); ++k) a.push_back(cell_json(r.values[k], s.at(k).type));
+  for (size_t k = 0; k < r.values.size(); ++k) a.push_back(cell_json(r.values[k], s.at(k)));
   return canonical(a);
 }
 
@@ -100,6 +112,10 @@ bool replay_steps::run(size_t i, const json::object& st) {
     expect_watermark(i, w->to_number<double>());
   } else if (auto* e = st.if_contains("expect_event_time")) {
     expect_event_time(i, e->as_object());
+  } else if (auto* sw = st.if_contains("expect_stage_watermarks")) {
+    expect_stage_watermarks(i, sw->as_object());
+  } else if (auto* ow = st.if_contains("expect_output_watermark")) {
+    expect_output_watermark(i, ow->as_object());
   } else {
     res_.checks.push_back({i, "unknown", false, "unknown step " + json::serialize(st)});
   }
@@ -130,12 +146,15 @@ bool replay_steps::add(size_t i, const json::object& add, json::object& obs) {
     return false;
   }
   const auto& rep = commit->report;
-  total_ = 0;
+  for (auto& [stage, sums] : stages_) sums.total = 0;
   for (const auto& op : rep.operators) {
-    total_ += op.num_rows_total;
-    updated_ += op.num_rows_updated;
-    dropped_ += op.num_rows_dropped_by_watermark;
-    removed_ += op.num_rows_removed;
+    auto& sums = stages_[op.stage];
+    sums.total += op.num_rows_total;
+    sums.updated += op.num_rows_updated;
+    sums.dropped += op.num_rows_dropped_by_watermark;
+    sums.removed += op.num_rows_removed;
+    sums.late_us = op.late_watermark_us;
+    sums.eviction_us = op.eviction_watermark_us;
   }
   if (rep.event_time.count > 0) {
     last_event_time_ = rep.event_time;
@@ -152,6 +171,7 @@ bool replay_steps::add(size_t i, const json::object& add, json::object& obs) {
   json::array ops;
   for (const auto& op : rep.operators)
     ops.push_back({{"operatorName", op.operator_name},
+                   {"stage", op.stage},
                    {"numRowsTotal", op.num_rows_total},
                    {"numRowsUpdated", op.num_rows_updated},
                    {"numRowsRemoved", op.num_rows_removed},
@@ -170,23 +190,67 @@ void replay_steps::expect(size_t i, const json::value& rows) {
   res_.checks.push_back({i, "expect", ok, ok ? list(got) : "expected " + list(want) + ", got " + list(got)});
 }
 
+int replay_steps::stage_of(size_t i, const json::object& m, const char* action) {
+  int stages = static_cast<int>(q_.plan->stage_nodes().size());
+  auto* s = m.if_contains("stage");
+  int stage = s ? static_cast<int>(s->to_number<int64_t>()) : 0;
+  if ((!s && stages > 1) || stage < 0 || stage >= std::max(stages, 1)) {
+    res_.checks.push_back(
+        {i, action, false, "the query has " + std::to_string(stages) + " stateful stage(s); name one with \"stage\""});
+    return -1;
+  }
+  return stage;
+}
+
 void replay_steps::expect_metrics(size_t i, const json::object& m) {
-  std::string detail;
+  int stage = stage_of(i, m, "expect_metrics");
+  if (stage < 0) return;
+  auto& sums = stages_[stage];
+  std::string detail = "stage " + std::to_string(stage);
   bool ok = true;
   for (const auto& kv : m) {
-    int64_t want = kv.value().to_number<int64_t>();
     std::string k(kv.key());
-    int64_t got = k == "numRowsTotal"                ? total_
-                  : k == "numRowsUpdated"            ? updated_
-                  : k == "numRowsDroppedByWatermark" ? dropped_
-                  : k == "numRowsRemoved"            ? removed_
+    if (k == "stage") continue;
+    int64_t want = kv.value().to_number<int64_t>();
+    int64_t got = k == "numRowsTotal"                ? sums.total
+                  : k == "numRowsUpdated"            ? sums.updated
+                  : k == "numRowsDroppedByWatermark" ? sums.dropped
+                  : k == "numRowsRemoved"            ? sums.removed
                                                      : -1;
     if (got != want) ok = false;
-    detail += (detail.empty() ? "" : ", ") + k + " " + std::to_string(got) +
-              (got == want ? "" : " (expected " + std::to_string(want) + ")");
+    detail += ", " + k + " " + std::to_string(got) + (got == want ? "" : " (expected " + std::to_string(want) + ")");
   }
-  updated_ = dropped_ = removed_ = 0;
+  sums.updated = sums.dropped = sums.removed = 0;
   res_.checks.push_back({i, "expect_metrics", ok, detail});
+}
+
+void replay_steps::expect_stage_watermarks(size_t i, const json::object& m) {
+  int stage = stage_of(i, m, "expect_stage_watermarks");
+  if (stage < 0) return;
+  const auto& sums = stages_[stage];
+  int64_t late = sums.late_us < 0 ? -1 : sums.late_us / 1000,
+          eviction = sums.eviction_us < 0 ? -1 : sums.eviction_us / 1000;
+  int64_t want_late = m.contains("late_ms") ? m.at("late_ms").to_number<int64_t>() : late;
+  int64_t want_eviction = m.contains("eviction_ms") ? m.at("eviction_ms").to_number<int64_t>() : eviction;
+  bool ok = late == want_late && eviction == want_eviction;
+  res_.checks.push_back(
+      {i, "expect_stage_watermarks", ok,
+       "stage " + std::to_string(stage) + ": late " + std::to_string(late) + " ms, eviction " +
+           std::to_string(eviction) + " ms" +
+           (ok ? "" : " (expected " + std::to_string(want_late) + ", " + std::to_string(want_eviction) + ")")});
+}
+
+void replay_steps::expect_output_watermark(size_t i, const json::object& m) {
+  int stage = stage_of(i, m, "expect_output_watermark");
+  if (stage < 0) return;
+  const auto& node = q_.plan->nodes[static_cast<size_t>(q_.plan->stage_nodes()[static_cast<size_t>(stage)])];
+  int64_t input = m.at("input_ms").to_number<int64_t>();
+  int64_t got = input + node.stage->output_watermark_offset_us() / 1000;
+  int64_t want = m.at("output_ms").to_number<int64_t>();
+  res_.checks.push_back({i, "expect_output_watermark", got == want,
+                         "stage " + std::to_string(stage) + " at input " + std::to_string(input) + " ms: output " +
+                             std::to_string(got) + " ms" +
+                             (got == want ? "" : " (expected " + std::to_string(want) + ")")});
 }
 
 void replay_steps::expect_watermark(size_t i, double want) {

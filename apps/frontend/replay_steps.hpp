@@ -3,7 +3,10 @@
 // an epoch checkpoint after every trigger), each check compared by the format's rules:
 // `expect` the multiset of rows emitted since the mark (complete mode: the last emitted table);
 // `expect_metrics` numRowsTotal of the last trigger and sums of the others since the previous
-// check; `restart` stops and resumes the query through its checkpoint.
+// check of that stage (a chain's stages are checked one by one); `expect_stage_watermarks` the
+// late and eviction watermarks a stage used in the last trigger, `expect_output_watermark` rule
+// 3 of spark-semantics §9 from the plan; `restart` stops and resumes the query through its
+// checkpoint.
 // Owner: run_replay_case (apps/frontend/replay_case.hpp). Times in a case are seconds.
 #pragma once
 
@@ -41,6 +44,10 @@ class replay_steps {
   bool add(size_t i, const boost::json::object& rows, boost::json::object& obs);
   void expect(size_t i, const boost::json::value& rows);
   void expect_metrics(size_t i, const boost::json::object& want);
+  void expect_stage_watermarks(size_t i, const boost::json::object& want);
+  void expect_output_watermark(size_t i, const boost::json::object& want);
+  /// The step's "stage" (0 when left out, which only a one-stage query may do); −1 when bad.
+  int stage_of(size_t i, const boost::json::object& step, const char* action);
   void expect_event_time(size_t i, const boost::json::object& want);
   void expect_watermark(size_t i, double want);
   std::vector<std::string> emitted_since(size_t from) const;
@@ -52,7 +59,11 @@ class replay_steps {
   replay_result& res_;
   bool observe_;
   size_t mark_ = 0;
-  int64_t total_ = 0, updated_ = 0, dropped_ = 0, removed_ = 0;
+  struct stage_sums {
+    int64_t total = 0, updated = 0, dropped = 0, removed = 0;  // total: the last trigger's
+    int64_t late_us = -1, eviction_us = -1;                    // the last trigger's batch
+  };
+  std::map<int, stage_sums> stages_;
   std::optional<event_time_stats> last_event_time_;
   int64_t last_event_wm_ = 0;
 };
