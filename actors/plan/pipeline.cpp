@@ -68,22 +68,29 @@ sink_plan jsonl(std::string directory) {
                      std::FILE* f = std::fopen((directory + "/_SUCCESS").c_str(), "w");
                      if (f) std::fclose(f);
                    },
-                   {}};
+                   {},
+                   {},
+                   nullptr};
 }
 
 sink_plan console(size_t max_rows) {
-  return sink_plan{"ConsoleSink", [max_rows] { return std::make_shared<console_sink>(stdout, max_rows); }, nullptr, {}};
+  return sink_plan{
+      "ConsoleSink", [max_rows] { return std::make_shared<console_sink>(stdout, max_rows); }, nullptr, {}, {}, nullptr};
 }
 
 sink_plan memory(std::shared_ptr<memory_sink::store> store) {
-  return sink_plan{"MemorySink", [store] { return std::make_shared<memory_sink>(store); }, nullptr, {}};
+  return sink_plan{"MemorySink", [store] { return std::make_shared<memory_sink>(store); }, nullptr, {}, {}, nullptr};
 }
 
 sink_plan kafka(kafka_sink_options options) {
   auto s = options.validate();
   if (!s.is_ok()) throw std::invalid_argument(s.message());
-  sink_plan plan{
-      "KafkaSink[" + options.topic + "]", [options] { return std::make_shared<kafka_sink>(options); }, nullptr, {}};
+  sink_plan plan{"KafkaSink[" + options.topic + "]",
+                 [options] { return std::make_shared<kafka_sink>(options); },
+                 nullptr,
+                 {},
+                 {},
+                 nullptr};
   for (const auto* c : {&options.key_column, &options.value_column, &options.headers_column})
     if (!c->empty()) plan.required_columns.push_back(*c);
   return plan;
@@ -106,9 +113,9 @@ std::string stream::name() const {
 }
 
 void stream::check_open(const char* what) const {
-  if (p_->has_sink_) throw std::invalid_argument("pipeline '" + p_->plan_.name + "': " + what + " after to(sink)");
-  if (p_->plan_.alerts)
-    throw std::invalid_argument("pipeline '" + p_->plan_.name + "': only to(sink) may follow alerts()");
+  if (p_->plan_.alerts && p_->plan_.alerts_sink < 0)
+    throw std::invalid_argument("pipeline '" + p_->plan_.name + "': " + what +
+                                ", but only to(sink) may follow alerts()");
 }
 
 std::vector<event_time_column> stream::event_time() const {
@@ -337,6 +344,7 @@ stream stream::apply_cdc(const cdc_table_options& options) {
 stream stream::alerts(std::vector<alert_rule> rules, const sink_plan& output, alert_limits limits,
                       std::string state_dir) {
   check_open("alerts() was added");
+  if (p_->plan_.alerts) throw std::invalid_argument("alerts: the query already has an alert emitter");
   auto in = schema();
   auto problem = alert_state::check(rules, *in);
   if (!problem.empty()) throw std::invalid_argument(problem);
@@ -354,28 +362,26 @@ stream stream::alerts(std::vector<alert_rule> rules, const sink_plan& output, al
   plan->make_output = output.make;
   plan->output_description = output.description;
   p_->plan_.alerts = plan;
-  p_->plan_.sink_from = ref_;
-  ++p_->readers(ref_);
+  p_->plan_.alerts_sink = -1;
+  p_->alerts_from_ = ref_;
   return *this;
 }
 
-void stream::to(sink_plan sink) {
-  if (p_->has_sink_) throw std::invalid_argument("pipeline '" + p_->plan_.name + "' already has a sink");
+stream stream::to(sink_plan sink) {
   auto& plan = p_->plan_;
-  if (plan.alerts && plan.sink_from != ref_)
+  if (plan.alerts && plan.alerts_sink < 0 && p_->alerts_from_ != ref_)
     throw std::invalid_argument("pipeline '" + plan.name + "': to() must follow alerts() on the same stream");
   auto out = schema();
   for (const auto& c : sink.required_columns)
     if (!out->index_of(c))
       throw std::invalid_argument(sink.description + " reads column '" + c + "', but the stream has " +
                                   out->describe() + "; select or rename a column to '" + c + "'");
-  if (!plan.alerts) {
-    plan.sink_from = ref_;
-    ++p_->readers(ref_);
-  }
-  plan.sink = std::move(sink);
-  plan.output_schema = out;
-  p_->has_sink_ = true;
+  if (plan.alerts && plan.alerts_sink < 0) plan.alerts_sink = static_cast<int>(plan.sinks.size());
+  sink.from = ref_;
+  sink.schema = out;
+  ++p_->readers(ref_);
+  plan.sinks.push_back(std::move(sink));
+  return *this;
 }
 
 pipeline::pipeline(std::string name) {
@@ -454,7 +460,10 @@ stream pipeline::source(source_spec s) {
 
 query_plan_ptr pipeline::build() const {
   if (plan_.inputs.empty()) throw std::invalid_argument("pipeline '" + plan_.name + "' has no source");
-  if (!has_sink_) throw std::invalid_argument("pipeline '" + plan_.name + "' has no sink: end it with .to(sink)");
+  if (plan_.sinks.empty())
+    throw std::invalid_argument("pipeline '" + plan_.name + "' has no sink: end it with .to(sink)");
+  if (plan_.alerts && plan_.alerts_sink < 0)
+    throw std::invalid_argument("pipeline '" + plan_.name + "': alerts() needs to(sink) after it");
   for (size_t i = 0; i < plan_.inputs.size(); ++i)
     if (input_readers_[i] == 0)
       throw std::invalid_argument("pipeline '" + plan_.name + "': input '" + plan_.inputs[i].name +

@@ -163,8 +163,10 @@ class stream {
   stream alerts(std::vector<alert_rule> rules, const sink_plan& output, alert_limits limits = {},
                 std::string state_dir = {});
 
-  /// Ends the pipeline in a sink.
-  void to(sink_plan sink);
+  /// Writes the stream to a sink; a stream may go to several (`.to(kafka).to(files)`), and
+  /// the stream goes on (more steps or operators may read it). Each sink commits exactly once
+  /// per epoch on its own.
+  stream to(sink_plan sink);
 
  private:
   friend class pipeline;
@@ -296,7 +298,7 @@ class pipeline {
   int& readers(const stream_ref& r) { return r.input ? input_readers_[r.index] : node_readers_[r.index]; }
   query_plan plan_;
   std::vector<int> input_readers_, node_readers_;
-  bool has_sink_ = false;
+  stream_ref alerts_from_;
 };
 
 }  // namespace sluice

@@ -47,12 +47,6 @@ std::string query_plan::explain() const {
   out += "restart: at most " + std::to_string(restart.max_restarts) + " in " +
          std::to_string(restart.within_us / 1000000) + " s, back-off from " +
          std::to_string(restart.initial_backoff_us / 1000) + " ms\n";
-  out += "Sink " + sink.description + "  (" + output_schema->describe() + ")\n";
-  std::string indent = "+- ";
-  if (alerts) {
-    out += indent + alerts->explain() + "\n";
-    indent = "   " + indent;
-  }
   std::vector<int> stage_of(nodes.size(), -1);
   int next_stage = 0;
   for (size_t i = 0; i < nodes.size(); ++i)
@@ -92,9 +86,18 @@ std::string query_plan::explain() const {
     for (const auto& f : n.from) walk(f, "   " + ind);
   };
   if (inputs.size() > 1 || inputs.front().watermark_column)
-    out += indent + "(global watermark W: " + to_string(policy) + " over " + std::to_string(inputs.size()) + " input" +
-           (inputs.size() > 1 ? "s" : "") + ")\n";
-  walk(sink_from, indent);
+    out += std::string("global watermark W: ") + to_string(policy) + " over " + std::to_string(inputs.size()) +
+           " input" + (inputs.size() > 1 ? "s" : "") + "\n";
+  for (size_t i = 0; i < sinks.size(); ++i) {
+    out += "Sink " + (sinks.size() > 1 ? "'" + sink_name(i) + "' " : std::string()) + sinks[i].description + "  (" +
+           sinks[i].schema->describe() + ")\n";
+    std::string indent = "+- ";
+    if (alerts && alerts_sink == static_cast<int>(i)) {
+      out += indent + alerts->explain() + "\n";
+      indent = "   " + indent;
+    }
+    walk(sinks[i].from, indent);
+  }
   out += "Dead letters → " + dead_letter_dir + "\n";
   return out;
 }

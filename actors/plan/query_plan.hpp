@@ -12,10 +12,11 @@
 //     stage (router + P partitions), if any, then its stateless steps; a stream may feed
 //     several nodes (fan-out)
 //                                             │
-//                            alerts ─▶ sink (+ dead-letter output)   reading `sink_from`
+//                  sinks, each reading a stream (the alert emitter in front of one of them)
+//                                                            + the dead-letter output
 //
-// Invariants: a node reads only inputs and earlier nodes; every node's output is read by
-// something (a later node or the sink); stateful stages are numbered in node order.
+// Invariants: a node reads only inputs and earlier nodes; every input's and node's output is
+// read by something (a later node or a sink); stateful stages are numbered in node order.
 #pragma once
 
 #include <functional>
@@ -47,6 +48,14 @@ struct input_plan {
   schema_ptr output_schema;  // after `steps`
 };
 
+/// Where a node's port (or a sink) reads from: an input or an earlier node.
+struct stream_ref {
+  bool input = true;
+  int index = 0;
+  bool operator==(const stream_ref& o) const { return input == o.input && index == o.index; }
+  bool operator!=(const stream_ref& o) const { return !(*this == o); }
+};
+
 struct sink_plan {
   std::string description;
   std::function<std::shared_ptr<row_sink>()> make;
@@ -55,14 +64,8 @@ struct sink_plan {
   std::function<void()> on_complete;
   /// Columns the sink reads by name (a Kafka sink's key/value/headers), checked by `to()`.
   std::vector<std::string> required_columns;
-};
-
-/// Where a node's port (or the sink) reads from: an input or an earlier node.
-struct stream_ref {
-  bool input = true;
-  int index = 0;
-  bool operator==(const stream_ref& o) const { return input == o.input && index == o.index; }
-  bool operator!=(const stream_ref& o) const { return !(*this == o); }
+  stream_ref from;    // the stream it writes (set by `to()`)
+  schema_ptr schema;  // of the rows it writes
 };
 
 struct plan_node {
@@ -79,11 +82,12 @@ struct plan_node {
 struct query_plan {
   std::string name;
   std::vector<input_plan> inputs;
-  std::vector<plan_node> nodes;              // in plan order
-  stream_ref sink_from;                      // what the alerts and the sink read
-  std::shared_ptr<const alert_plan> alerts;  // the alert emitter in front of the sink, if any
-  schema_ptr output_schema;
-  sink_plan sink;
+  std::vector<plan_node> nodes;  // in plan order
+  /// Where the query writes: each sink is an output of the epoch with its own exactly-once
+  /// publish (docs/checkpoints.md), named "sink" and "sink#i" past the first.
+  std::vector<sink_plan> sinks;
+  std::shared_ptr<const alert_plan> alerts;  // the alert emitter in front of sinks[alerts_sink], if any
+  int alerts_sink = -1;
   std::string dead_letter_dir;
   /// When set, dead letters go to this sink (a Kafka topic) instead of `dead_letter_dir`.
   std::function<std::shared_ptr<row_sink>()> make_dead_letter_sink;
@@ -102,6 +106,8 @@ struct query_plan {
   std::vector<int> stage_nodes() const;
   /// The schema of a stream of the plan.
   schema_ptr schema_of(const stream_ref& r) const;
+  /// The output name of sink i: "sink", "sink#1", …
+  static std::string sink_name(size_t i) { return i == 0 ? "sink" : "sink#" + std::to_string(i); }
   /// Stateful stages, their partitions summed: the identity of the checkpoint's state.
   std::string stages_description() const;
   int stage_partitions() const;

@@ -304,9 +304,17 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
         auto it = st.triggers.find(d.trigger);
         if (it == st.triggers.end())
           throw std::logic_error("trigger_done for unknown trigger " + std::to_string(d.trigger));
-        it->second.report = std::move(d.report);
-        it->second.done = true;
-        if (it->second.replies_pending == 0) commit(self, d.trigger);
+        auto& t = it->second;
+        if (t.sinks_done++ == 0) {
+          t.report = std::move(d.report);
+        } else {  // another sink of the query: its branch's operators and its rows
+          merge_operator_progress(t.report.operators, d.report.operators);
+          t.report.sink_rows += d.report.sink_rows;
+          t.report.sink_description += ", " + d.report.sink_description;
+        }
+        if (t.sinks_done < st.cfg.sinks) return;
+        t.done = true;
+        if (t.replies_pending == 0) commit(self, d.trigger);
       },
       [=](timer_atom) {
         self->state.timer_pending = false;

@@ -52,6 +52,7 @@ struct coordinator_config {
   int64_t checkpoint_interval_us = 0;
   int64_t first_epoch = 1;
   size_t stateful_actors = 0;  // epoch_part messages per epoch
+  int sinks = 1;               // trigger_done messages per trigger
   fault_plan_ptr faults;
   std::function<void()> broker_down;  // what the broker:down fault point does (may be empty)
 };
@@ -76,8 +77,9 @@ struct coordinator_state {
     int64_t start_us = 0;
     size_t replies_pending = 0;
     std::vector<std::string> end_positions;
-    bool done = false;
-    trigger_report report;
+    bool done = false;  // every sink wrote it
+    int sinks_done = 0;
+    trigger_report report;  // the sinks' reports merged
   };
   std::map<int64_t, in_flight> triggers;
   int64_t next_trigger = 0;

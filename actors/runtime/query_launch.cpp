@@ -56,106 +56,13 @@ auto spawn_operator(self_ptr self, bool blocking, Fn fn, Args... args) {
   return blocking ? self->spawn<caf::detached>(fn, std::move(args)...) : self->spawn(fn, std::move(args)...);
 }
 
-/// What the actors of one generation share while they are spawned.
-struct generation {
-  bool epochs = false;
-  int64_t staged_after = -2;  // outputs stage after this trigger (checkpointed) or publish at once
-  int upstream = 1;           // watermarks per trigger reaching the sink (the stage's partitions)
-  std::function<void(std::string)> warn;
-  dead_letter_actor dead;
-  coordinator_actor coordinator;
-  query_outputs outputs;
-};
-
-dead_letter_actor spawn_dead_letters(self_ptr self, generation& g) {
-  const auto& plan = *self->state.cfg.plan;
-  dead_letter_actor_config dc{"dead-letters", plan.dead_letter_dir, nullptr, g.staged_after};
-  if (plan.make_dead_letter_sink) {
-    dc.output = plan.make_dead_letter_sink();
-    dc.output->set_warning_handler(g.warn);
-    dc.output->identify(self->state.query_id + "/dead-letters");
-  }
-  bool blocking = dc.output && dc.output->blocking();
-  return watch(self, spawn_operator(self, blocking, dead_letter_actor_impl, std::move(dc)), "dead-letters");
-}
-
-coordinator_actor spawn_coordinator(self_ptr self, const generation& g) {
-  auto& st = self->state;
-  const auto& plan = *st.cfg.plan;
-  coordinator_config cc;
-  cc.plan = st.cfg.plan;
-  cc.query_id = st.query_id;
-  cc.run_id = make_uuid();
-  cc.first_trigger = st.committed.trigger + 1;
-  cc.totals = st.committed.totals;
-  cc.progress = st.cfg.progress;
-  cc.dead_letters = g.dead;
-  cc.supervisor = self;
-  cc.faults = st.cfg.faults;
-  cc.broker_down = st.cfg.broker_down;
-  if (g.epochs) {
-    cc.checkpoint = st.cfg.checkpoint;
-    cc.checkpoint_interval_us = st.cfg.checkpoint_interval_us;
-    cc.first_epoch = st.last_epoch + 1;
-    cc.stateful_actors = static_cast<size_t>(plan.stage_partitions()) + (plan.alerts ? 1 : 0);
-  }
-  return watch(self, self->spawn(coordinator_impl, std::move(cc)), "coordinator");
-}
-
-operator_actor spawn_alerts(self_ptr self, generation& g, operator_actor downstream) {
-  auto& st = self->state;
-  const auto& plan = *st.cfg.plan;
-  alert_actor_config ac;
-  ac.plan = plan.alerts;
-  ac.output = plan.alerts->make_output();
-  ac.output->set_warning_handler(g.warn);
-  ac.output->identify(st.query_id + "/alerts");
-  ac.staged_after = g.staged_after;
-  host_config hc;
-  hc.name = "alerts";
-  hc.downstream = std::move(downstream);
-  hc.dead_letters = g.dead;
-  hc.faults = st.cfg.faults;
-  hc.upstream = g.upstream;
-  hc.stage = static_cast<int>(plan.stage_nodes().size());
-  hc.watermark_us = st.committed.watermark_us;
-  hc.no_data_batches = plan.no_data_batches;
-  if (g.epochs) {
-    hc.store = st.cfg.checkpoint;
-    hc.coordinator = g.coordinator;
-  }
-  bool blocking = ac.output->blocking();
-  auto alerts = watch(self,
-                      spawn_operator(self, blocking, operator_host<alert_handler, alert_actor>, std::move(hc),
-                                     std::make_shared<alert_handler>(std::move(ac))),
-                      "alerts");
-  g.outputs.names.push_back("alerts");
-  g.outputs.actors.push_back(alerts);
-  return alerts;
-}
-
-/// The sink, then the alert emitter in front of it: where the stage's rows go.
-operator_actor spawn_outputs(self_ptr self, generation& g) {
-  auto& st = self->state;
-  const auto& plan = *st.cfg.plan;
-  sink_actor_config skc{"sink",        plan.sink.make(), g.coordinator, st.cfg.faults, plan.alerts ? 1 : g.upstream,
-                        g.staged_after};
-  skc.sink->set_warning_handler(g.warn);
-  skc.sink->identify(st.query_id + "/sink");
-  bool blocking = skc.sink->blocking();
-  auto sink = watch(self, spawn_operator(self, blocking, sink_actor_impl, std::move(skc)), "sink");
-  g.outputs.names = {"sink", "dead-letters"};
-  g.outputs.actors = {sink, g.dead};
-  return plan.alerts ? spawn_alerts(self, g, sink) : operator_actor{sink};
-}
-
-/// Who reads each stream of the plan (inputs, nodes): node k on port p, or the sink (−1).
+/// Who reads each stream of the plan (inputs, nodes): node k on port p, or sink i (−1 − i).
 struct stream_readers {
   std::vector<std::vector<std::pair<int, uint32_t>>> inputs, nodes;
   explicit stream_readers(const query_plan& plan) : inputs(plan.inputs.size()), nodes(plan.nodes.size()) {
     for (size_t k = 0; k < plan.nodes.size(); ++k)
       for (size_t p = 0; p < plan.nodes[k].from.size(); ++p) of(plan.nodes[k].from[p]).emplace_back(k, p);
-    of(plan.sink_from).emplace_back(-1, 0);
+    for (size_t i = 0; i < plan.sinks.size(); ++i) of(plan.sinks[i].from).emplace_back(-1 - static_cast<int>(i), 0);
   }
   std::vector<std::pair<int, uint32_t>>& of(const stream_ref& r) {
     return r.input ? inputs[static_cast<size_t>(r.index)] : nodes[static_cast<size_t>(r.index)];
@@ -188,6 +95,109 @@ std::vector<int> watermark_out_counts(const query_plan& plan) {
   return out;
 }
 
+/// What the actors of one generation share while they are spawned.
+struct generation {
+  bool epochs = false;
+  int64_t staged_after = -2;   // outputs stage after this trigger (checkpointed) or publish at once
+  std::vector<int> out_count;  // watermarks per trigger each node sends (watermark_out_counts)
+  std::function<void(std::string)> warn;
+  dead_letter_actor dead;
+  coordinator_actor coordinator;
+  query_outputs outputs;
+};
+
+dead_letter_actor spawn_dead_letters(self_ptr self, generation& g) {
+  const auto& plan = *self->state.cfg.plan;
+  dead_letter_actor_config dc{"dead-letters", plan.dead_letter_dir, nullptr, g.staged_after};
+  if (plan.make_dead_letter_sink) {
+    dc.output = plan.make_dead_letter_sink();
+    dc.output->set_warning_handler(g.warn);
+    dc.output->identify(self->state.query_id + "/dead-letters");
+  }
+  bool blocking = dc.output && dc.output->blocking();
+  return watch(self, spawn_operator(self, blocking, dead_letter_actor_impl, std::move(dc)), "dead-letters");
+}
+
+coordinator_actor spawn_coordinator(self_ptr self, const generation& g) {
+  auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
+  coordinator_config cc;
+  cc.plan = st.cfg.plan;
+  cc.query_id = st.query_id;
+  cc.run_id = make_uuid();
+  cc.first_trigger = st.committed.trigger + 1;
+  cc.totals = st.committed.totals;
+  cc.progress = st.cfg.progress;
+  cc.dead_letters = g.dead;
+  cc.supervisor = self;
+  cc.faults = st.cfg.faults;
+  cc.broker_down = st.cfg.broker_down;
+  cc.sinks = static_cast<int>(plan.sinks.size());
+  if (g.epochs) {
+    cc.checkpoint = st.cfg.checkpoint;
+    cc.checkpoint_interval_us = st.cfg.checkpoint_interval_us;
+    cc.first_epoch = st.last_epoch + 1;
+    cc.stateful_actors = static_cast<size_t>(plan.stage_partitions()) + (plan.alerts ? 1 : 0);
+  }
+  return watch(self, self->spawn(coordinator_impl, std::move(cc)), "coordinator");
+}
+
+operator_actor spawn_alerts(self_ptr self, generation& g, operator_actor downstream, int upstream) {
+  auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
+  alert_actor_config ac;
+  ac.plan = plan.alerts;
+  ac.output = plan.alerts->make_output();
+  ac.output->set_warning_handler(g.warn);
+  ac.output->identify(st.query_id + "/alerts");
+  ac.staged_after = g.staged_after;
+  host_config hc;
+  hc.name = "alerts";
+  hc.downstream = std::move(downstream);
+  hc.dead_letters = g.dead;
+  hc.faults = st.cfg.faults;
+  hc.upstream = upstream;
+  hc.stage = static_cast<int>(plan.stage_nodes().size());
+  hc.watermark_us = st.committed.watermark_us;
+  hc.no_data_batches = plan.no_data_batches;
+  if (g.epochs) {
+    hc.store = st.cfg.checkpoint;
+    hc.coordinator = g.coordinator;
+  }
+  bool blocking = ac.output->blocking();
+  auto alerts = watch(self,
+                      spawn_operator(self, blocking, operator_host<alert_handler, alert_actor>, std::move(hc),
+                                     std::make_shared<alert_handler>(std::move(ac))),
+                      "alerts");
+  g.outputs.names.push_back("alerts");
+  g.outputs.actors.push_back(alerts);
+  return alerts;
+}
+
+/// The sinks (the alert emitter in front of one of them): where each sink's stream goes.
+std::vector<operator_actor> spawn_outputs(self_ptr self, generation& g) {
+  auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
+  std::vector<operator_actor> entries;
+  g.outputs.names = {"dead-letters"};
+  g.outputs.actors = {g.dead};
+  for (size_t i = 0; i < plan.sinks.size(); ++i) {
+    std::string name = query_plan::sink_name(i);
+    bool alerts = plan.alerts && plan.alerts_sink == static_cast<int>(i);
+    int senders = watermark_senders({plan.sinks[i].from}, g.out_count);
+    sink_actor_config skc{name,          plan.sinks[i].make(), g.coordinator,
+                          st.cfg.faults, alerts ? 1 : senders, g.staged_after};
+    skc.sink->set_warning_handler(g.warn);
+    skc.sink->identify(st.query_id + "/" + name);
+    bool blocking = skc.sink->blocking();
+    auto sink = watch(self, spawn_operator(self, blocking, sink_actor_impl, std::move(skc)), name);
+    g.outputs.names.push_back(name);
+    g.outputs.actors.push_back(sink);
+    entries.push_back(alerts ? spawn_alerts(self, g, sink, senders) : operator_actor{sink});
+  }
+  return entries;
+}
+
 /// Where a stream's rows go: straight to its one reader when it reads on port 0 (the
 /// tracker: each input i on port i), else through a fan-out actor.
 operator_actor route_to(self_ptr self, const std::string& name,
@@ -213,24 +223,26 @@ operator_actor route_to(self_ptr self, const std::string& name,
   return watch(self, self->spawn(fan_out_impl, std::move(fc)), name);
 }
 
-/// The nodes of the graph, last first (each needs its readers), in front of the sink's
-/// entry; returns where the watermark tracker sends (every input's rows).
-operator_actor spawn_nodes(self_ptr self, const generation& g, operator_actor sink_entry) {
+/// The nodes of the graph, last first (each needs its readers), in front of the sinks'
+/// entries; returns where the watermark tracker sends (every input's rows).
+operator_actor spawn_nodes(self_ptr self, const generation& g, const std::vector<operator_actor>& sink_entries) {
   auto& st = self->state;
   const auto& plan = *st.cfg.plan;
   stream_readers readers(plan);
-  auto out_count = watermark_out_counts(plan);
+  const auto& out_count = g.out_count;
   std::vector<int> stage_index(plan.nodes.size(), -1);
   int stages = 0;
   for (size_t j = 0; j < plan.nodes.size(); ++j)
     if (plan.nodes[j].stage) stage_index[j] = stages++;
   std::vector<operator_actor> entries(plan.nodes.size());
-  auto entry = [&](int reader) { return reader < 0 ? sink_entry : entries[static_cast<size_t>(reader)]; };
+  auto entry = [&](int reader) {
+    return reader < 0 ? sink_entries[static_cast<size_t>(-1 - reader)] : entries[static_cast<size_t>(reader)];
+  };
   for (size_t j = plan.nodes.size(); j-- > 0;) {
     const auto& n = plan.nodes[j];
     std::string tag = "#" + std::to_string(j);
     operator_actor down = route_to(self, "fan-out" + tag, {readers.nodes[j]}, entry);
-    bool feeds_sink = plan.sink_from == stream_ref{false, static_cast<int>(j)};
+    bool feeds_sink = !plan.sinks.empty() && plan.sinks.front().from == stream_ref{false, static_cast<int>(j)};
     if (!n.steps.empty() || !n.stage) {
       std::string name = feeds_sink ? "transform" : (n.stage ? "transform" : "union") + tag;
       down = watch(
@@ -370,7 +382,7 @@ void launch_query(self_ptr self) {
   g.warn = [sup](std::string w) { caf::anon_send(sup, warn_atom::value, std::move(w)); };
   g.epochs = static_cast<bool>(st.cfg.checkpoint);
   g.staged_after = g.epochs ? st.committed.trigger : -2;
-  g.upstream = watermark_senders({st.cfg.plan->sink_from}, watermark_out_counts(*st.cfg.plan));
+  g.out_count = watermark_out_counts(*st.cfg.plan);
   g.dead = spawn_dead_letters(self, g);
   g.coordinator = spawn_coordinator(self, g);
   st.coordinator = g.coordinator;

@@ -233,7 +233,9 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
         auto& st = self->state;
         if (!from_current_coordinator(self)) return;
         auto& t = st.committed.totals;
-        if (input_complete && st.cfg.plan->sink.on_complete) st.cfg.plan->sink.on_complete();
+        if (input_complete)
+          for (const auto& sink : st.cfg.plan->sinks)
+            if (sink.on_complete) sink.on_complete();
         finish_query(self, "finished",
                      std::to_string(t.triggers) + " triggers, " + std::to_string(t.input_rows) + " input rows, " +
                          std::to_string(t.output_rows) + " output rows, " + std::to_string(t.dead_letters) +

@@ -1,6 +1,7 @@
 #include "apps/frontend/pipeline_json.hpp"
 
 #include <boost/json.hpp>
+#include <optional>
 #include <stdexcept>
 
 #include "actors/plan/pipeline.hpp"
@@ -123,14 +124,38 @@ trigger_policy apply_run_settings(pipeline& p, const json::object& root) {
   return trig;
 }
 
-/// The sink and dead-letter blocks.
-sink_plan apply_outputs(pipeline& p, const json::object& root, const pipeline_json_context& ctx) {
-  sink_plan sink = sinks::console();
-  if (auto* s = root.if_contains("sink")) {
-    std::string dead;
-    sink = parse_sink(as_object(*s, "sink"), "sink", ctx, &dead);
-    if (!dead.empty()) p.with_dead_letters(dead);
+/// A sink block, and the chain stage it reads ("from"; none: the query's output).
+struct sink_block {
+  sink_plan plan;
+  std::optional<size_t> from;
+};
+
+/// The sink blocks ("sink", or "sinks": a list, each written exactly once on its own) and the
+/// dead-letter block.
+std::vector<sink_block> apply_outputs(pipeline& p, const json::object& root, const pipeline_json_context& ctx) {
+  std::vector<sink_block> out;
+  std::string dead;
+  if (root.contains("sink") && root.contains("sinks")) fail("sinks", "give \"sink\" or \"sinks\", not both");
+  if (auto* s = root.if_contains("sink")) out.push_back({parse_sink(as_object(*s, "sink"), "sink", ctx, &dead), {}});
+  if (auto* ss = root.if_contains("sinks")) {
+    if (!ss->is_array() || ss->get_array().empty()) fail("sinks", "expected a list of sink blocks");
+    for (size_t i = 0; i < ss->get_array().size(); ++i) {
+      std::string path = "sinks[" + std::to_string(i) + "]";
+      json::object block = as_object(ss->get_array()[i], path);
+      std::optional<size_t> from;
+      if (auto* f = block.if_contains("from")) {
+        if (!f->is_int64() || f->get_int64() < 0)
+          fail(path + ".from", "names a stage of the chain by its index, e.g. 0");
+        from = static_cast<size_t>(f->get_int64());
+        block.erase("from");
+      }
+      std::string d;
+      out.push_back({parse_sink(block, path, ctx, &d), from});
+      if (dead.empty()) dead = d;
+    }
   }
+  if (out.empty()) out.push_back({sinks::console(), {}});
+  if (!dead.empty()) p.with_dead_letters(dead);
   if (auto* d = root.if_contains("dead_letters")) {
     if (d->is_object()) {
       const auto& dob = d->get_object();
@@ -142,7 +167,7 @@ sink_plan apply_outputs(pipeline& p, const json::object& root, const pipeline_js
       p.with_dead_letters(std::string(d->get_string()));
     }
   }
-  return sink;
+  return out;
 }
 
 }  // namespace
@@ -151,7 +176,7 @@ query_plan_ptr pipeline_from_json(const json::value& spec, const pipeline_json_c
   const auto& root = as_object(spec, "pipeline");
   check_fields(root, "",
                {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy", "idle_timeout",
-                "query", "sink", "dead_letters", "restart", "description", "alerts", "no_data_batches"});
+                "query", "sink", "sinks", "dead_letters", "restart", "description", "alerts", "no_data_batches"});
   pipeline p(get_string(root, "name", "name", "pipeline"));
   bool bounded_default = apply_run_settings(p, root).kind != trigger_kind::processing_time;
   auto* q = root.if_contains("query");
@@ -162,10 +187,23 @@ query_plan_ptr pipeline_from_json(const json::value& spec, const pipeline_json_c
     return input_source(name, in, path, std::move(columns), bounded_default, ctx);
   };
   auto built = build_query_json(p, as_object(*q, "query"), "query", hooks);
-  auto sink = apply_outputs(p, root, ctx);
+  auto blocks = apply_outputs(p, root, ctx);
   stream out = built.out;
   if (auto* al = root.if_contains("alerts")) out = parse_alerts(as_object(*al, "alerts"), out, ctx);
-  out.to(std::move(sink));
+  // Sinks of the query's output first: the alert emitter, if any, sits in front of the first.
+  for (auto& b : blocks)
+    if (!b.from) out.to(std::move(b.plan));
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    if (!blocks[i].from) continue;
+    if (*blocks[i].from >= built.stages.size())
+      fail("sinks[" + std::to_string(i) + "].from",
+           "the query has " + std::to_string(built.stages.size()) + " stage(s) (a \"chain\" query's stages)");
+    try {
+      built.stages[*blocks[i].from].to(std::move(blocks[i].plan));
+    } catch (const std::invalid_argument& e) {
+      fail("sinks[" + std::to_string(i) + "]", e.what());
+    }
+  }
   return p.build();
 }
 

@@ -84,8 +84,8 @@ std::string stage_type(const json::object& st, const std::string& path) {
 
 }  // namespace
 
-stream build_chain(const json::object& q, const std::string& path, std::map<std::string, stream>& inputs,
-                   output_mode mode, const processor_catalog* processors) {
+std::vector<stream> build_chain(const json::object& q, const std::string& path, std::map<std::string, stream>& inputs,
+                                output_mode mode, const processor_catalog* processors) {
   const auto& stages = stages_of(q, path);
   std::vector<std::string> input_names;
   for (const auto& kv : inputs) input_names.push_back(kv.first);
@@ -123,7 +123,7 @@ stream build_chain(const json::object& q, const std::string& path, std::map<std:
       }
     built.push_back(out);
   }
-  return built.back();
+  return built;
 }
 
 void chain_time_columns(const json::object& q, std::map<std::string, std::set<std::string>>& out) {

@@ -19,10 +19,12 @@
 
 namespace sluice {
 
-/// The chain's last stage, built from `inputs` (by name); throws std::invalid_argument naming
-/// the field (query.stages[1].from …) or carrying Spark's refusal.
-stream build_chain(const boost::json::object& q, const std::string& path, std::map<std::string, stream>& inputs,
-                   output_mode mode, const processor_catalog* processors);
+/// The chain's stages (each after its output_columns; the last is the query's output), built
+/// from `inputs` (by name); throws std::invalid_argument naming the field
+/// (query.stages[1].from …) or carrying Spark's refusal.
+std::vector<stream> build_chain(const boost::json::object& q, const std::string& path,
+                                std::map<std::string, stream>& inputs, output_mode mode,
+                                const processor_catalog* processors);
 
 /// Per input: the columns the chain's stages use as time (windows, join ranges, window keys).
 void chain_time_columns(const boost::json::object& q, std::map<std::string, std::set<std::string>>& out);

@@ -215,7 +215,7 @@ query_json_result build_query_json(pipeline& p, const json::object& q, const std
     std::string ip = child(child(path, "inputs"), name);
     streams.emplace(name, build_input(p, name, as_object(inputs.at(name), ip), ip, time_columns[name], hooks));
   }
-  query_json_result r{streams.at(order.front()), output_mode::append, {}};
+  query_json_result r{streams.at(order.front()), {}, output_mode::append, {}};
   std::string mode = get_string(q, "output_mode", path, "append");
   auto m = parse_output_mode(mode);
   if (!m) fail(child(path, "output_mode"), "expected append, update or complete");
@@ -225,7 +225,8 @@ query_json_result build_query_json(pipeline& p, const json::object& q, const std
   if (type == "chain") {
     check_fields(q, path,
                  {"type", "inputs", "stages", "output_mode", "output_columns", "filter", "with_columns", "select"});
-    r.out = build_chain(q, path, streams, r.mode, hooks.processors);
+    r.stages = build_chain(q, path, streams, r.mode, hooks.processors);
+    r.out = r.stages.back();
     if (!r.output_columns.empty()) try {
         r.out = r.out.select(r.output_columns);
       } catch (const std::invalid_argument& e) {

@@ -54,6 +54,7 @@ struct query_json_hooks {
 /// The query built onto `p`: the stream after its operator and steps (no sink yet).
 struct query_json_result {
   stream out;
+  std::vector<stream> stages;  // a chain's stages, in order (a sink may read one: a fan-out)
   output_mode mode = output_mode::append;
   std::vector<std::string> output_columns;
 };

@@ -183,7 +183,18 @@ void encode_row(const schema& s, const row& r, std::string& out) {
     if (i) out.push_back(',');
     append_json_string(out, s.at(i).name);
     out.push_back(':');
-    append_json_value(out, r.values[i], s.at(i).type);
+    const auto& c = s.at(i);
+    if (c.role == time_role::window && c.window_size_us > 0 && r.values[i].index() == 2) {
+      // Spark's window struct: {"start", "end"} (the cell holds window_time = end − 1 µs).
+      int64_t end = std::get<int64_t>(r.values[i]) + 1;
+      out += "{\"start\":\"";
+      out += format_iso8601(end - c.window_size_us);
+      out += "\",\"end\":\"";
+      out += format_iso8601(end);
+      out += "\"}";
+      continue;
+    }
+    append_json_value(out, r.values[i], c.type);
   }
   out.push_back('}');
 }

@@ -57,7 +57,9 @@ double engine_run(const std::string& brokers, const std::string& assign, const s
       .to(sink_plan{"KafkaSink[" + out_topic + "]",
                     [out, first] { return std::make_shared<timed_sink>(out, first); },
                     nullptr,
-                    {}});
+                    {},
+                    {},
+                    nullptr});
   auto result = run_queries({p.build()}, {});
   auto end = clock_type::now();
   if (!result.ok || result.outcomes.empty()) throw std::runtime_error("bench kafka: the query failed");

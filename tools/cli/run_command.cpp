@@ -98,7 +98,9 @@ target resolve(const std::string& what, const po::variables_map& vm, app_runtime
       ctx.brokers = [] { return std::string("<embedded broker>"); };
     auto plan = pipeline_from_json_file(what, ctx);
     t.plans.push_back(plan);
-    t.outputs = plan->sink.description + ", dead letters: " + plan->dead_letter_dir;
+    t.outputs.clear();
+    for (const auto& sink : plan->sinks) t.outputs += sink.description + ", ";
+    t.outputs += "dead letters: " + plan->dead_letter_dir;
     return t;
   }
   std::string names;

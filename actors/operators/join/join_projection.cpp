@@ -64,7 +64,7 @@ schema_ptr project_join_output(const join_input& left, const join_input& right, 
       auto [rs, rc] = side_column(inner.substr(comma + 1), "output column");
       if (ls != join_side::left || rs != join_side::right)
         throw std::invalid_argument("output column '" + n + "': coalesce(left.c,right.c)");
-      if (lc == rc && (lc == "window_start" || lc == "window_end")) {
+      if (lc == rc && (lc == "window_start" || lc == "window_end") && spec.window_key) {
         if (!spec.window_key) throw std::invalid_argument("output column '" + n + "': the join has no window key");
         add({lc == "window_start" ? output_column::coalesce_window_start : output_column::coalesce_window_end, 0, 0},
             column{o.qualified_names ? n : lc, column_type::timestamp, false});
@@ -84,7 +84,7 @@ schema_ptr project_join_output(const join_input& left, const join_input& right, 
     std::string name = o.qualified_names ? n : col;
     for (const auto& c : out_cols)
       if (c.name == name) name = (l ? "left_" : "right_") + col;
-    if (col == "window_start" || col == "window_end") {
+    if ((col == "window_start" || col == "window_end") && (spec.window_key || !in[l ? 0 : 1]->schema->index_of(col))) {
       if (!spec.window_key) throw std::invalid_argument("output column '" + n + "': the join has no window key");
       auto k = col == "window_start" ? (l ? output_column::left_window_start : output_column::right_window_start)
                                      : (l ? output_column::left_window_end : output_column::right_window_end);
