@@ -189,6 +189,7 @@ std::vector<app_setting> generator_settings(const std::string& p, const std::str
       {p + ".late", "0", "share of records arriving 10 min of event time late"},
       {p + ".disorder", "0", "share of records moved up to 5 s back in event time"},
       {p + ".malformed", "0", "share of malformed records (they go to the dead letters)"},
+      {p + ".retries", "0", "share of records the producer sends twice (a retry: the same record again)"},
   };
 }
 
@@ -210,6 +211,7 @@ generator_spec generator_from(const app_config& c, const std::string& p, const s
   g.late_fraction = c.number(p + ".late", 0, 1);
   g.disorder_fraction = c.number(p + ".disorder", 0, 1);
   g.malformed_fraction = c.number(p + ".malformed", 0, 1);
+  g.duplicate_fraction = c.number(p + ".retries", 0, 1);
   return g;
 }
 

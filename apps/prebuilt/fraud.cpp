@@ -52,7 +52,8 @@ logistic_model load_model(const std::string& path) {
 app_definition fraud_app() {
   auto app = prebuilt_app(
       "fraud",
-      "fraud alerts: velocity (> 5 transactions per user in 5 minutes), spend spikes against the "
+      "fraud alerts: transactions deduplicated by id (a producer's retries), then velocity (> 5 transactions per "
+      "user in 5 minutes), spend spikes against the "
       "user's running average (keyed state), optional logistic scoring per window",
       {"directory for flagged_windows/, spikes/, alerts/", "clear the outputs and the alert memory before running"},
       {watermark_setting("1m", "a transaction"),
@@ -80,6 +81,18 @@ app_definition fraud_app() {
     limits.max_per_key = c.integer("alerts.max_per_user", 0, 1'000'000);
     std::optional<logistic_model> model;
     if (!c.str("model").empty()) model = load_model(c.str("model"));
+    // A producer's retry sends a transaction twice: both queries keep the first of each txn_id
+    // (Spark's dropDuplicatesWithinWatermark), so a retry counts once in windows and averages.
+    dedup_options retries;
+    retries.keys = {"txn_id"};
+    retries.within_watermark = true;
+    retries.partitions = partitions;
+    // A running average depends on each user's order of transactions: one dedup partition
+    // keeps the input's order (partitions by txn_id would interleave a user's rows).
+    auto in_order = [](dedup_options o) {
+      o.partitions = 1;
+      return o;
+    };
     // Both queries read the same input; on Kafka each has its own consumer group.
     std::vector<query_plan_ptr> plans;
 
@@ -87,6 +100,7 @@ app_definition fraud_app() {
     auto windows =
         v.source(app_source(c, transactions, "velocity"))
             .with_watermark("ts", delay)
+            .drop_duplicates(retries)
             .group_by(
                 {keys::col("user"), keys::window("ts", c.duration("velocity.window"), c.duration("velocity.slide"))})
             .with_partitions(partitions)
@@ -126,6 +140,7 @@ app_definition fraud_app() {
     pipeline s = app_pipeline(c, "fraud-spend-spike", out + "/dead_letters/spend-spike");
     auto spikes = s.source(app_source(c, transactions, "spend-spike"))
                       .with_watermark("ts", delay)
+                      .drop_duplicates(in_order(retries))
                       .key_by<std::string>("user")
                       .with_partitions(partitions)
                       .with_ttl("mean", c.duration("spike.ttl"))

@@ -162,6 +162,7 @@ std::string kind_record(const generator_spec& spec, uint64_t n) {
   }
   std::string r = buf;
   if (spec.malformed_fraction > 0 && u(7) < spec.malformed_fraction) return malform(spec, n, std::move(r));
+  if (spec.duplicate_fraction > 0 && u(15) < spec.duplicate_fraction) r += "\n" + std::string(buf);
   return r;
 }
 

@@ -34,6 +34,9 @@ struct generator_spec {
   int64_t disorder_us = 5'000'000;
   double late_fraction = 0;     // moved back by late_us (payments: paid late_us after the order)
   double missing_fraction = 0;  // payments: orders never paid
+  /// transactions, iot, clicks, sales: a producer's retries — record n is sent again, the same
+  /// bytes, right after itself (two records separated by a newline).
+  double duplicate_fraction = 0;
   int64_t late_us = 600'000'000;
   int64_t start_us = 1'767'225'600'000'000;  // 2026-01-01T00:00:00Z
   int64_t spacing_us = 1000;                 // event-time distance between consecutive records

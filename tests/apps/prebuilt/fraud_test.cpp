@@ -1,7 +1,9 @@
 // fraud end to end through the binary, checked against answers worked out here from the
 // generator's records: velocity windows counted per (user, 5-minute window) and kept when
 // closed by the final watermark; spend spikes by replaying each user's running average;
-// model scores with the logistic formula. None of it uses the engine's code.
+// model scores with the logistic formula. The producer retries 5 % of the transactions (the
+// same record twice): the app drops them by txn_id, the answers here count each id once. None
+// of it uses the engine's code.
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
@@ -24,13 +26,23 @@ struct expected {
 };
 
 // The input both the app and derive() work from (transactions.spacing is the app's default).
-const generator_spec input = test::generated("transactions", count, 11, 300, 250'000);
+generator_spec with_retries(generator_spec g) {
+  g.duplicate_fraction = 0.05;
+  return g;
+}
+const generator_spec input = with_retries(test::generated("transactions", count, 11, 300, 250'000));
 
 expected derive() {
   expected e;
   std::map<std::pair<std::string, int64_t>, std::pair<int64_t, double>> all;
   std::map<std::string, std::pair<int64_t, double>> history;  // user → (n, mean)
+  std::set<int64_t> seen;
+  int64_t retries = 0;
   int64_t max_ts = test::for_each_generated(input, [&](uint64_t, boost::json::object& o, int64_t ts) {
+    if (!seen.insert(o["txn_id"].as_int64()).second) {
+      ++retries;
+      return;
+    }
     std::string user(o["user"].as_string());
     double amount = o["amount"].to_number<double>();
     auto& w = all[{user, ts - ts % window_us}];
@@ -43,12 +55,14 @@ expected derive() {
   });
   for (const auto& [k, w] : all)
     if (k.second + window_us <= max_ts - delay_us) e.windows[k] = w;
+  BOOST_TEST_REQUIRE(retries > 100);  // the input does hold retries
   return e;
 }
 
 std::string run_fraud(const test::temp_dir& dir, const std::string& extra, std::string& out) {
-  return std::to_string(
-      test::run_app("fraud", test::generator_run_args("transactions", input, 2000) + " " + extra, dir.str("out"), out));
+  return std::to_string(test::run_app(
+      "fraud", test::generator_run_args("transactions", input, 2000) + " --set transactions.retries=0.05 " + extra,
+      dir.str("out"), out));
 }
 
 std::set<std::string> alert_ids(const std::string& dir) {

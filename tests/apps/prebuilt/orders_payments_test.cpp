@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
+#include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "state/io/gen/generator_reader.hpp"
@@ -125,6 +127,72 @@ BOOST_AUTO_TEST_CASE(state_stays_near_rate_times_delay_plus_window) {
     peak_right = std::max(peak_right, right[i]);
   }
   BOOST_TEST_MESSAGE("steady state: orders buffered ≤ " << peak_left << ", payments ≤ " << peak_right);
+}
+
+// report=hourly chains a window aggregate after the join: paid revenue per customer segment
+// and hour of pay_time, in append mode. Worked out here from the generator's orders (the
+// customer, hence the segment) and on-time payments (amount, pay_time): each hour the run
+// emits must match, and every hour the join can no longer add to (its end at or below the
+// last order's time − the 10 min delay − the 1 h join window) must be there, exactly once.
+BOOST_AUTO_TEST_CASE(hourly_report_matches_revenue_worked_out_from_the_generator) {
+  constexpr int64_t hour_us = 3'600'000'000;
+  auto segment = [](const std::string& customer) {
+    uint64_t n = std::stoull(customer.substr(customer.find('_') + 1));
+    return std::string(n % 10 == 0 ? "enterprise" : n % 10 < 4 ? "business" : "consumer");
+  };
+  generator_spec g;
+  g.count = orders_n;
+  g.seed = 42;
+  g.spacing_us = 1'000'000;
+  g.missing_fraction = 0.05;
+  g.late_fraction = 0.02;
+  g.late_us = 7'200'000'000;
+  std::map<int64_t, std::string> segment_of;  // order id → segment
+  int64_t last_order_us = 0;
+  g.kind = "orders";
+  for (uint64_t n = 0; n < orders_n; ++n) {
+    auto o = boost::json::parse(generate_record(g, n)).as_object();
+    segment_of[o["order_id"].as_int64()] = segment(std::string(o["customer"].as_string()));
+    last_order_us = std::max(last_order_us, o["order_time"].as_int64() * 1000);
+  }
+  auto e = derive();
+  std::map<std::pair<std::string, int64_t>, std::pair<int64_t, double>> want;  // (segment, hour) → (n, revenue)
+  g.kind = "payments";
+  for (uint64_t n = 0; n < orders_n; ++n)
+    for (const auto& one : test::split_lines(generate_record(g, n))) {
+      auto o = boost::json::parse(one).as_object();
+      int64_t id = o["order_id"].as_int64();
+      if (id != static_cast<int64_t>(n) || !e.paid.count(id)) continue;  // late payments are dropped
+      int64_t t = o["pay_time"].as_int64() * 1000;
+      auto& w = want[{segment_of[id], t - t % hour_us}];
+      ++w.first;
+      w.second += o["amount"].to_number<double>();
+    }
+  test::temp_dir dir("op-hourly");
+  std::string out;
+  int code = test::run_app(
+      "orders-payments",
+      "--set report=hourly --set join=left_outer --set input=generator --set orders.count=" + std::to_string(orders_n) +
+          " --set orders.rate=0 --set trigger=0 --set max_records_per_trigger=600",
+      dir.str("o"), out);
+  BOOST_TEST_REQUIRE(code == 0, out);
+  std::set<std::pair<std::string, int64_t>> got;
+  for (const auto& l : test::read_lines(dir.str("o/hourly"))) {
+    auto o = boost::json::parse(l).as_object();
+    std::pair<std::string, int64_t> k{std::string(o["segment"].as_string()), test::iso_us(o["window_start"])};
+    BOOST_TEST(got.insert(k).second, "twice: " << l);
+    auto it = want.find(k);
+    BOOST_REQUIRE_MESSAGE(it != want.end(), "unexpected " << l);
+    BOOST_TEST(o["payments"].as_int64() == it->second.first, l);
+    BOOST_TEST(std::fabs(o["revenue"].to_number<double>() - it->second.second) < 1e-6, l);
+  }
+  size_t closed = 0;
+  for (const auto& [k, w] : want)
+    if (k.second + hour_us <= last_order_us - 600'000'000 - hour_us) {
+      BOOST_TEST(got.count(k) == 1u, k.first << " " << k.second);
+      ++closed;
+    }
+  BOOST_TEST(closed >= 6u);  // two closed hours, three segments each
 }
 
 // A join partition crashes mid-run: the supervisor restarts the query from the beginning of its
