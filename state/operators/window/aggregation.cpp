@@ -69,14 +69,14 @@ void add_number(accumulator& acc, const value& x) {
   switch (x.index()) {
     case 1:
       acc.i += std::get<bool>(x) ? 1 : 0;
-      acc.d += std::get<bool>(x) ? 1 : 0;
+      acc.d.add(std::get<bool>(x) ? 1 : 0);
       break;
     case 2:
       acc.i += std::get<int64_t>(x);
-      acc.d += static_cast<double>(std::get<int64_t>(x));
+      acc.d.add(static_cast<double>(std::get<int64_t>(x)));
       break;
     case 3:
-      acc.d += std::get<double>(x);
+      acc.d.add(std::get<double>(x));
       break;
     default:
       return;  // strings do not sum (the stage refuses them); nulls are skipped
@@ -123,7 +123,7 @@ void merge(const aggregate_column& a, accumulator& acc, const accumulator& o) {
     case aggregate_fn::avg:
       acc.n += o.n;
       acc.i += o.i;
-      acc.d += o.d;
+      acc.d.add(o.d);
       break;
     case aggregate_fn::min:
     case aggregate_fn::max: {
@@ -149,10 +149,10 @@ value result(const aggregate_column& a, const accumulator& acc) {
       return acc.n;
     case aggregate_fn::sum:
       if (acc.n == 0) return {};
-      return a.input_type == column_type::int64 ? value{acc.i} : value{acc.d};
+      return a.input_type == column_type::int64 ? value{acc.i} : value{acc.d.value()};
     case aggregate_fn::avg:
       if (acc.n == 0) return {};
-      return acc.d / static_cast<double>(acc.n);
+      return acc.d.value() / static_cast<double>(acc.n);
     case aggregate_fn::min:
     case aggregate_fn::max:
       return acc.n == 0 ? value{} : acc.v;
@@ -167,9 +167,7 @@ value result(const aggregate_column& a, const accumulator& acc) {
 void encode(const aggregate_column& a, const accumulator& acc, std::string& out) {
   put_i64(out, acc.n);
   put_i64(out, acc.i);
-  int64_t bits;
-  std::memcpy(&bits, &acc.d, sizeof bits);
-  put_i64(out, bits);
+  acc.d.encode(out);
   switch (a.fn) {
     case aggregate_fn::min:
     case aggregate_fn::max:
@@ -186,12 +184,19 @@ void encode(const aggregate_column& a, const accumulator& acc, std::string& out)
   }
 }
 
-status decode(const aggregate_column& a, std::string_view& in, accumulator& acc) {
+status decode(const aggregate_column& a, std::string_view& in, accumulator& acc, int version) {
   acc = make_accumulator(a);
-  int64_t bits;
-  if (!get_i64(in, acc.n) || !get_i64(in, acc.i) || !get_i64(in, bits))
+  if (!get_i64(in, acc.n) || !get_i64(in, acc.i))
     return status::corruption("aggregation '" + a.name + "' state is truncated");
-  std::memcpy(&acc.d, &bits, sizeof bits);
+  if (version == 1) {
+    int64_t bits;
+    double sum;
+    if (!get_i64(in, bits)) return status::corruption("aggregation '" + a.name + "' state is truncated");
+    std::memcpy(&sum, &bits, sizeof sum);
+    acc.d = exact_sum::of(sum);
+  } else if (!acc.d.decode(in)) {
+    return status::corruption("aggregation '" + a.name + "' state is truncated");
+  }
   std::string_view b;
   switch (a.fn) {
     case aggregate_fn::min:

@@ -4,7 +4,7 @@
 
 namespace sluice {
 namespace {
-constexpr char state_version = 0x01;
+constexpr char state_version = 0x02;  // 0x01 (a plain double sum) is read too
 }
 
 session_state::session_state(session_grouping g) : g_(std::move(g)) {}
@@ -140,7 +140,7 @@ void session_state::evict(int64_t wm, std::vector<row>& out) {
   if (g_.mode == output_mode::append && g_.watermarked) close_sessions(wm, &out);
 }
 
-// Checkpoint row value (docs/formats/aggregate-state.md, version 1): 0x01, the key cells
+// Checkpoint row value (docs/formats/aggregate-state.md, version 2): 0x02, the key cells
 // (length-prefixed JSON array), the session count, then per session start, end and each
 // aggregation's accumulator.
 void session_state::save(const std::function<void(std::string, std::string)>& put) const {
@@ -159,10 +159,11 @@ void session_state::save(const std::function<void(std::string, std::string)>& pu
 }
 
 status session_state::load(std::string_view key, std::string_view v) {
-  if (v.empty() || v[0] != state_version)
+  if (v.empty() || (v[0] != state_version && v[0] != 0x01))
     return status::corruption("session state row has format version " +
                               std::to_string(v.empty() ? -1 : static_cast<int>(v[0])) +
-                              "; this sluice reads version 1");
+                              "; this sluice reads versions 1 and 2");
+  int version = v[0];
   v.remove_prefix(1);
   key_sessions ks;
   std::string_view cells;
@@ -177,7 +178,7 @@ status session_state::load(std::string_view key, std::string_view v) {
     if (!get_i64(v, s.start) || !get_i64(v, s.end)) return status::corruption("session state row is truncated");
     for (const auto& a : g_.aggregations) {
       s.acc.emplace_back();
-      auto st = decode(a, v, s.acc.back());
+      auto st = decode(a, v, s.acc.back(), version);
       if (!st.is_ok()) return st;
     }
     memory_ += session_bytes(s);

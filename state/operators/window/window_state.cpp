@@ -6,7 +6,7 @@
 namespace sluice {
 namespace {
 constexpr int64_t never = std::numeric_limits<int64_t>::max();
-constexpr char state_version = 0x01;
+constexpr char state_version = 0x02;  // 0x01 (a plain double sum) is read too
 }  // namespace
 
 std::vector<int64_t> window_starts(int64_t t, int64_t size, int64_t slide, int64_t offset) {
@@ -159,7 +159,7 @@ void window_state::evict(int64_t wm, std::vector<row>& out) {
     remove_expired(wm, nullptr);
 }
 
-// Checkpoint row value (docs/formats/aggregate-state.md, version 1): 0x01, start, end, expires,
+// Checkpoint row value (docs/formats/aggregate-state.md, version 2): 0x02, start, end, expires,
 // the key cells (JSON array, length-prefixed), then each aggregation's accumulator.
 void window_state::save(const std::function<void(std::string, std::string)>& put) const {
   for (const auto& [k, grp] : groups_) {
@@ -175,10 +175,11 @@ void window_state::save(const std::function<void(std::string, std::string)>& put
 }
 
 status window_state::load(std::string_view key, std::string_view v) {
-  if (v.empty() || v[0] != state_version)
+  if (v.empty() || (v[0] != state_version && v[0] != 0x01))
     return status::corruption("window state row has format version " +
                               std::to_string(v.empty() ? -1 : static_cast<int>(v[0])) +
-                              "; this sluice reads version 1");
+                              "; this sluice reads versions 1 and 2");
+  int version = v[0];
   v.remove_prefix(1);
   group grp;
   std::string_view cells;
@@ -190,7 +191,7 @@ status window_state::load(std::string_view key, std::string_view v) {
                               std::to_string(g_.key_columns.size()));
   for (const auto& a : g_.aggregations) {
     grp.acc.emplace_back();
-    auto s = decode(a, v, grp.acc.back());
+    auto s = decode(a, v, grp.acc.back(), version);
     if (!s.is_ok()) return s;
   }
   if (!v.empty()) return status::corruption("window state row has trailing bytes (another query's state?)");
