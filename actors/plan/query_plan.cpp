@@ -79,6 +79,10 @@ std::string query_plan::explain() const {
       out += ind + (*it)->explain() + "\n";
       ind = "   " + ind;
     }
+    if (!n.stage && n.from.size() == 1) {  // steps on a stream that is also read elsewhere
+      walk(n.from.front(), ind);
+      return;
+    }
     if (n.stage)
       out += ind + "[" + label + "] " + n.stage->explain() + "; input " + watermark_text(n.watermark_offset_us) + "\n";
     else

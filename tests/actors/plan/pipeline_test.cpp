@@ -140,4 +140,67 @@ BOOST_AUTO_TEST_CASE(explain_prints_the_plan) {
   BOOST_TEST(text.find("Source 'in' MemorySource[in]") != std::string::npos);
 }
 
+// A chain through the C++ API: 2 s windows counted per key, those windows counted again per
+// 4 s window (a window over a window), and the first stage's rows also written to a second
+// sink. Both sinks, real actors; the second stage sees a first-stage window only once it closed.
+BOOST_AUTO_TEST_CASE(a_chain_of_windows_with_a_fan_out_to_two_sinks) {
+  test::temp_dir dir("pipeline-chain");
+  auto first = std::make_shared<memory_sink::store>(), second = std::make_shared<memory_sink::store>();
+  pipeline p("chain");
+  p.with_trigger({trigger_kind::available_now, 0}).with_max_records_per_trigger(2).with_dead_letters(dir.str("dead"));
+  std::vector<std::string> records;
+  for (int t : {0, 1, 1, 2, 3, 5, 6, 9, 20})
+    records.push_back(R"({"k":"a","v":1,"eventTime":)" + std::to_string(t) + "}");
+  auto twos = p.source(sources::memory("in", channel_of(records), ts_schema()))
+                  .with_watermark("eventTime", std::chrono::seconds(0))
+                  .group_by({keys::col("k"), keys::window("eventTime", std::chrono::seconds(2))})
+                  .with_output_columns({"k", "window", "n"})
+                  .agg({aggs::count().as("n")})
+                  .to(sinks::memory(first));
+  twos.group_by({keys::col("k"), keys::window("window", std::chrono::seconds(4))})
+      .with_output_columns({"k", "window_start", "windows", "n"})
+      .agg({aggs::count().as("windows"), aggs::sum("n").as("n")})
+      .to(sinks::memory(second));
+  auto plan = p.build();
+  BOOST_TEST(plan->explain().find("(stage 0, above)") != std::string::npos, plan->explain());
+  auto result = test::run(plan);
+  BOOST_TEST(result.ok);
+  // [0,2) 3, [2,4) 2, [4,6) 1, [6,8) 1, [8,10) 1 close (W ends at 20); [20,22) stays open.
+  BOOST_TEST(rows_of(*first).size() == 5u);
+  BOOST_TEST(rows_of(*first)[0] ==
+             R"({"k":"a","window":{"start":"1970-01-01T00:00:00.000Z","end":"1970-01-01T00:00:02.000Z"},"n":3})");
+  // [0,4) holds [0,2) and [2,4): 5 rows; [4,8): 2; [8,12) is closed by W 20 too: 1.
+  BOOST_TEST(rows_of(*second) ==
+                 (std::vector<std::string>{R"({"k":"a","window_start":"1970-01-01T00:00:00.000Z","windows":2,"n":5})",
+                                           R"({"k":"a","window_start":"1970-01-01T00:00:04.000Z","windows":2,"n":2})",
+                                           R"({"k":"a","window_start":"1970-01-01T00:00:08.000Z","windows":1,"n":1})"}),
+             boost::test_tools::per_element());
+}
+
+// Spark's refusals of a chain, through the C++ API.
+BOOST_AUTO_TEST_CASE(chains_spark_refuses) {
+  auto ch = channel_of({});
+  {
+    pipeline p("update-then-window");
+    auto counts = p.source(sources::memory("in", ch, ts_schema()))
+                      .with_watermark("eventTime", std::chrono::seconds(0))
+                      .group_by({keys::col("k"), keys::window("eventTime", std::chrono::seconds(2))})
+                      .with_output_mode(output_mode::update)
+                      .with_output_columns({"k", "window", "n"})
+                      .agg({aggs::count().as("n")});
+    BOOST_CHECK_EXCEPTION(counts.group_by({keys::window("window", std::chrono::seconds(4))}).agg({aggs::count()}),
+                          std::invalid_argument, [](const std::invalid_argument& e) {
+                            return std::string(e.what()).find("possible 'correctness' issue") != std::string::npos;
+                          });
+  }
+  {
+    pipeline p("redefine");
+    auto counts = p.source(sources::memory("in", ch, ts_schema()))
+                      .with_watermark("eventTime", std::chrono::seconds(0))
+                      .group_by({keys::col("k"), keys::window("eventTime", std::chrono::seconds(2))})
+                      .agg({aggs::count().as("n")});
+    BOOST_CHECK_THROW(counts.with_watermark("window_end", std::chrono::seconds(1)), std::invalid_argument);
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
