@@ -1,6 +1,7 @@
 // fan_out: the actor between a stream of the query graph and the operators that read it
-// (actors/plan/query_plan.hpp): a stream read by several nodes (fan-out), or read on a port
-// other than 0 (a join's right side), goes through one. Rows go to every reader, each copy
+// (actors/plan/query_plan.hpp): a stream read by several readers (fan-out), or read on another
+// port than its own (the tracker's input i on port i and a node's output on port 0 go
+// straight), goes through one. Each extra reader gets a copy of the rows. Rows go to every reader, each copy
 // tagged with the port it arrives on (batch::input: a join's side, a union's branch); the
 // watermark tracker's fan-out routes each input's rows to that input's readers.
 //

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "actors/plan/stream_graph.hpp"
 #include "messages/expr/expression.hpp"
 #include "state/io/gen/generator_schema.hpp"
 
@@ -104,11 +105,12 @@ schema_ptr stream::schema() const {
 
 std::string stream::name() const {
   const auto& plan = p_->plan_;
-  if (ref_.input) return plan.inputs[static_cast<size_t>(ref_.index)].name;
-  const auto& n = plan.nodes[static_cast<size_t>(ref_.index)];
-  if (!n.stage) return "node " + std::to_string(ref_.index);
+  stream_ref at = origin_of(plan, ref_);  // an input's steps keep its name
+  if (at.input) return plan.inputs[static_cast<size_t>(at.index)].name;
+  const auto& n = plan.nodes[static_cast<size_t>(at.index)];
+  if (!n.stage) return "union (node " + std::to_string(at.index) + ")";
   int stage = 0;
-  for (int i = 0; i < ref_.index; ++i) stage += plan.nodes[static_cast<size_t>(i)].stage ? 1 : 0;
+  for (int i = 0; i < at.index; ++i) stage += plan.nodes[static_cast<size_t>(i)].stage ? 1 : 0;
   return std::string(n.stage->kind()) + " (stage " + std::to_string(stage) + ")";
 }
 
@@ -119,12 +121,7 @@ void stream::check_open(const char* what) const {
 }
 
 std::vector<event_time_column> stream::event_time() const {
-  const auto& plan = p_->plan_;
-  if (!ref_.input) return plan.nodes[static_cast<size_t>(ref_.index)].event_time;
-  const auto& in = plan.inputs[static_cast<size_t>(ref_.index)];
-  if (in.watermark_column && in.output_schema->index_of(*in.watermark_column))
-    return {event_time_column{*in.watermark_column, in.watermark_delay_us}};
-  return {};
+  return event_time_of(p_->plan_, ref_);
 }
 
 std::optional<event_time_column> stream::watermark_of(const char* what, const std::vector<std::string>& among) const {
@@ -144,38 +141,32 @@ std::optional<event_time_column> stream::watermark_of(const char* what, const st
 }
 
 stream stream::add(step_ptr step) {
-  check_open("a step was added");
-  if (p_->readers(ref_) > 0)
-    return with_stage(nullptr, {ref_}).add(std::move(step));  // read already: a node of its own
-  schema_ptr out = step->output_schema();
-  auto& plan = p_->plan_;
-  if (ref_.input) {
-    auto& in = plan.inputs[static_cast<size_t>(ref_.index)];
-    in.steps.push_back(std::move(step));
-    in.output_schema = out;
-    return *this;
-  }
-  auto& n = plan.nodes[static_cast<size_t>(ref_.index)];
-  n.steps.push_back(std::move(step));
-  n.output_schema = out;
-  auto& et = n.event_time;
-  et.erase(std::remove_if(et.begin(), et.end(), [&](const event_time_column& c) { return !out->index_of(c.name); }),
-           et.end());
-  return *this;
+  return with_stage(nullptr, {ref_}, std::move(step));
 }
 
 stream stream::with_watermark(const std::string& column, std::chrono::microseconds delay) {
-  if (!ref_.input)
-    throw std::invalid_argument(
-        "with_watermark belongs on an input: Redefining watermark is disallowed downstream of one (spark-semantics "
-        "§9)");
+  // An input's own steps only: what it reads through stateless steps nothing else reads.
+  auto& plan = p_->plan_;
+  const char* where =
+      "with_watermark belongs on an input (and its own steps), before it is joined, unioned or aggregated: "
+      "Redefining watermark is disallowed downstream (spark-semantics §9)";
   if (p_->readers(ref_) > 0)
-    throw std::invalid_argument("with_watermark: input '" + name() + "' is already read by an operator; set it first");
-  auto& in = p_->plan_.inputs[static_cast<size_t>(ref_.index)];
+    throw std::invalid_argument("with_watermark: '" + name() + "' is already read by an operator; set it first");
+  stream_ref at = ref_;
+  while (!at.input) {
+    const auto& n = plan.nodes[static_cast<size_t>(at.index)];
+    if (n.stage || n.from.size() != 1) throw std::invalid_argument(where);
+    at = n.from.front();
+    if (p_->readers(at) != 1)
+      throw std::invalid_argument("with_watermark: input '" + name() +
+                                  "' is read elsewhere before this step; set the watermark first");
+  }
+  auto& in = plan.inputs[static_cast<size_t>(at.index)];
   if (in.watermark_column) throw std::invalid_argument("Redefining watermark is disallowed (input '" + in.name + "')");
   auto step = make_watermark_probe(schema(), column, delay.count());
   in.watermark_column = column;
   in.watermark_delay_us = delay.count();
+  in.watermark_probe = step;
   return add(std::move(step));
 }
 
@@ -244,48 +235,8 @@ stream grouped_stream::agg(std::vector<aggregation> aggregations) {
   return stream_.aggregate(options_);
 }
 
-namespace {
-
-/// What stream `r` produces as a watermark (rule 1–3 of spark-semantics §9): an input with a
-/// watermark the global W (offset 0), one without none; a node its input's, shifted by its stage.
-std::optional<int64_t> produced_watermark(const query_plan& plan, const stream_ref& r) {
-  if (r.input) {
-    if (plan.inputs[static_cast<size_t>(r.index)].watermark_column) return 0;
-    return std::nullopt;
-  }
-  const auto& n = plan.nodes[static_cast<size_t>(r.index)];
-  if (!n.watermark_offset_us) return std::nullopt;
-  return *n.watermark_offset_us + (n.stage ? n.stage->output_watermark_offset_us() : 0);
-}
-
-/// The stateful stage upstream of `from` that may emit rows older than the watermark, if any.
-const stateful_stage* late_emitter(const query_plan& plan, const std::vector<stream_ref>& from) {
-  for (const auto& r : from) {
-    if (r.input) continue;
-    const auto& n = plan.nodes[static_cast<size_t>(r.index)];
-    if (n.stage && n.stage->emits_late_rows()) return n.stage.get();
-    if (auto* s = late_emitter(plan, n.from)) return s;
-  }
-  return nullptr;
-}
-
-/// The columns carrying the watermark in every one of `from` (a union's).
-std::vector<event_time_column> common_event_time(const std::vector<std::vector<event_time_column>>& each) {
-  std::vector<event_time_column> out = each.front();
-  for (size_t i = 1; i < each.size(); ++i)
-    out.erase(std::remove_if(out.begin(), out.end(),
-                             [&](const event_time_column& c) {
-                               return std::none_of(each[i].begin(), each[i].end(),
-                                                   [&](const event_time_column& d) { return d.name == c.name; });
-                             }),
-              out.end());
-  return out;
-}
-
-}  // namespace
-
-stream stream::with_stage(stage_ptr stage, std::vector<stream_ref> from) const {
-  check_open(stage ? "an operator was added" : "a step was added");
+stream stream::with_stage(stage_ptr stage, std::vector<stream_ref> from, step_ptr step) const {
+  check_open(stage ? "an operator was added" : step ? "a step was added" : "a union was added");
   auto& plan = p_->plan_;
   if (stage && stage->judges_event_time())
     if (const auto* up = late_emitter(plan, from))
@@ -299,16 +250,11 @@ stream stream::with_stage(stage_ptr stage, std::vector<stream_ref> from) const {
   plan_node n;
   n.stage = std::move(stage);
   n.from = std::move(from);
-  for (const auto& r : n.from)
-    if (auto w = produced_watermark(plan, r)) n.watermark_offset_us = std::min(n.watermark_offset_us.value_or(0), *w);
-  n.output_schema = n.stage ? n.stage->output_schema() : plan.schema_of(n.from.front());
-  if (n.stage) {
-    n.event_time = n.stage->output_event_time();
-  } else {
-    std::vector<std::vector<event_time_column>> each;
-    for (const auto& r : n.from) each.push_back(stream(p_, r).event_time());
-    n.event_time = common_event_time(each);
-  }
+  if (n.stage)
+    for (const auto& r : n.from)
+      if (auto w = produced_watermark(plan, r)) n.watermark_offset_us = std::min(n.watermark_offset_us.value_or(0), *w);
+  n.output_schema = n.stage ? n.stage->output_schema() : step ? step->output_schema() : plan.schema_of(n.from.front());
+  if (step) n.steps.push_back(std::move(step));
   for (const auto& r : n.from) ++p_->readers(r);
   plan.nodes.push_back(std::move(n));
   p_->node_readers_.push_back(0);
@@ -473,7 +419,14 @@ query_plan_ptr pipeline::build() const {
       throw std::invalid_argument("pipeline '" + plan_.name + "': " +
                                   stream(const_cast<pipeline*>(this), stream_ref{false, static_cast<int>(i)}).name() +
                                   " reaches no sink");
-  return std::make_shared<const query_plan>(plan_);
+  query_plan plan = plan_;
+  fuse_steps(plan);
+  for (const auto& in : plan.inputs)
+    if (in.watermark_probe && std::find(in.steps.begin(), in.steps.end(), in.watermark_probe) == in.steps.end())
+      throw std::invalid_argument("pipeline '" + plan_.name + "': input '" + in.name +
+                                  "' is read by an operator before its watermark is set (its rows would reach it "
+                                  "without event times); set with_watermark before the input is read twice");
+  return std::make_shared<const query_plan>(std::move(plan));
 }
 
 }  // namespace sluice

@@ -13,7 +13,10 @@
 // Settings are `with_*`; each step checks its columns against the stream's schema at once
 // and throws std::invalid_argument naming the column and what the stream has. Lambdas are
 // checked at compile time: a wrong signature fails with a message naming the accepted one.
-// `build()` refuses an unfinished pipeline (no sink, no source) with the reason.
+// `build()` refuses an unfinished pipeline (no sink, no source, a stream that reaches no sink,
+// an input read before its watermark is set) with the reason. Streams are values: each step
+// or operator makes a new node of the query graph (actors/plan/stream_graph.hpp fuses the
+// steps back into one actor at build), so handles never see each other's steps.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -175,8 +178,8 @@ class stream {
   /// The one column carrying the watermark that a stateful operator `what` judges rows by
   /// (Spark refuses more than one); `among` limits the candidates (an aggregate's group keys).
   std::optional<event_time_column> watermark_of(const char* what, const std::vector<std::string>& among = {}) const;
-  /// A new node of the graph reading `from` (ports in order), with `stage` (may be null).
-  stream with_stage(stage_ptr stage, std::vector<stream_ref> from) const;
+  /// A new node of the graph reading `from` (ports in order): a stage, a step, or (neither) a union.
+  stream with_stage(stage_ptr stage, std::vector<stream_ref> from, step_ptr step = nullptr) const;
   void check_open(const char* what) const;
   std::string name() const;
   pipeline* p_;

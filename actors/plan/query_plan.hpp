@@ -45,6 +45,7 @@ struct input_plan {
   std::vector<step_ptr> steps;
   std::optional<std::string> watermark_column;
   int64_t watermark_delay_us = 0;
+  step_ptr watermark_probe;  // the with_watermark step: must run in the source (among `steps`)
   schema_ptr output_schema;  // after `steps`
 };
 
@@ -69,11 +70,10 @@ struct sink_plan {
 };
 
 struct plan_node {
-  stage_ptr stage;                            // the stateful operator; null: a stateless node (a union, steps)
-  std::vector<stream_ref> from;               // port p reads from[p]
-  std::vector<step_ptr> steps;                // after the stage
-  schema_ptr output_schema;                   // after `steps`
-  std::vector<event_time_column> event_time;  // columns of output_schema carrying the watermark
+  stage_ptr stage;               // the stateful operator; null: a stateless node (a union, steps)
+  std::vector<stream_ref> from;  // port p reads from[p]
+  std::vector<step_ptr> steps;   // after the stage
+  schema_ptr output_schema;      // after `steps`
   /// The stage's input watermark = global W + this (≤ 0; spark-semantics §9 rule 2); none when
   /// nothing it reads carries a watermark. Its output watermark: + stage->output_watermark_offset.
   std::optional<int64_t> watermark_offset_us;

@@ -18,6 +18,7 @@
 // shifted by what the operators upstream hold back (`watermark_offset_us`, ≤ 0: a join's
 // −1 ms on inclusive bounds, its range offsets), clamped at 0, and 0 while W is 0 or when
 // nothing upstream carries a watermark.
+//   (with several senders, a sender's trigger k+1 waits until trigger k has all its watermarks)
 //   barrier N    ─▶ (aligned over `upstream` senders; later triggers wait) epoch N's delta ─▶
 //                   coordinator: handler.take_delta, or the handler's `save` rows diffed against
 //                   the last epoch (state/store/state_delta.hpp); the barrier goes on
@@ -182,10 +183,20 @@ struct host_state {
   // one is incomplete, messages of later triggers wait in `held`.
   std::map<int64_t, std::pair<int, int64_t>> barriers;
   std::vector<std::variant<batch, watermark>> held;
+  // With several senders, the trigger whose watermarks are being gathered: a sender that is
+  // ahead (its trigger k+1 rows before another's watermark k) waits in `held` too, so rows are
+  // judged and emitted in their own trigger.
+  std::optional<int64_t> open_trigger;
   host_state(host_config c, std::shared_ptr<Handler> h)
       : cfg(std::move(c)), handler(std::move(h)), crash_point("crash:" + cfg.name), watermark_us(cfg.watermark_us) {}
 
-  bool waits(int64_t trigger) const { return !barriers.empty() && trigger > barriers.begin()->second.second; }
+  /// Must a message of `trigger` wait: an epoch still being aligned, or an earlier trigger
+  /// still gathering its watermarks?
+  bool waits(int64_t trigger) {
+    if (!open_trigger) open_trigger = trigger;  // every sender starts with the same trigger
+    return (!barriers.empty() && trigger > barriers.begin()->second.second) ||
+           (cfg.upstream > 1 && trigger > *open_trigger);
+  }
 };
 
 template <class Self, class Handler>
@@ -226,6 +237,7 @@ void on_watermark(Self* self, host_state<Handler>& st, watermark& w) {
     if (++count < st.cfg.upstream) return;
     w.report.operators = std::move(ops);
     st.watermarks.erase(w.trigger);
+    st.open_trigger = w.trigger + 1;
   }
   int64_t next = w.value_us == no_watermark ? st.watermark_us : std::max(st.watermark_us, w.value_us);
   trigger_end end;
@@ -264,6 +276,26 @@ void take_epoch(Self* self, host_state<Handler>& st, int64_t epoch) {
   self->send(st.cfg.coordinator, std::move(part));
 }
 
+/// Runs the held messages that may go now, in arrival order (a sender's messages never pass
+/// each other: a later one waits whenever an earlier one does), until none can.
+template <class Self, class Handler>
+void drain(Self* self, host_state<Handler>& st) {
+  for (bool ran = true; ran;) {
+    ran = false;
+    for (size_t i = 0; i < st.held.size() && !ran; ++i) {
+      int64_t t = std::visit([](const auto& m) { return m.trigger; }, st.held[i]);
+      if (st.waits(t)) continue;
+      auto m = std::move(st.held[i]);
+      st.held.erase(st.held.begin() + static_cast<std::ptrdiff_t>(i));
+      if (auto* b = std::get_if<batch>(&m))
+        on_batch(self, st, *b);
+      else
+        on_watermark(self, st, std::get<watermark>(m));
+      ran = true;
+    }
+  }
+}
+
 template <class Self, class Handler>
 void on_barrier(Self* self, host_state<Handler>& st, barrier& b) {
   auto& entry = st.barriers[b.epoch];
@@ -275,22 +307,7 @@ void on_barrier(Self* self, host_state<Handler>& st, barrier& b) {
     st.barriers.erase(st.barriers.begin());
     take_epoch(self, st, epoch);
     self->send(st.cfg.downstream, barrier{epoch, trigger});
-    auto held = std::move(st.held);
-    st.held.clear();
-    for (auto& m : held) {
-      if (auto* hb = std::get_if<batch>(&m)) {
-        if (st.waits(hb->trigger))
-          st.held.emplace_back(std::move(*hb));
-        else
-          on_batch(self, st, *hb);
-      } else {
-        auto& hw = std::get<watermark>(m);
-        if (st.waits(hw.trigger))
-          st.held.emplace_back(std::move(hw));
-        else
-          on_watermark(self, st, hw);
-      }
-    }
+    drain(self, st);  // the next epoch's triggers run before it is taken
   }
 }
 
@@ -325,10 +342,12 @@ typename Actor::behavior_type operator_host(typename Actor::pointer self, host_c
           on_batch(self, *st, b);
       },
       [=](watermark& w) {
-        if (st->waits(w.trigger))
+        if (st->waits(w.trigger)) {
           st->held.emplace_back(std::move(w));
-        else
+        } else {
           on_watermark(self, *st, w);
+          if (!st->held.empty()) drain(self, *st);
+        }
       },
       [=](barrier& b) { on_barrier(self, *st, b); },
       [=](end_of_input& e) { self->send(st->cfg.downstream, std::move(e)); },

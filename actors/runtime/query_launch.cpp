@@ -10,6 +10,7 @@
 #include "actors/edges/source_actor.hpp"
 #include "actors/operators/alerts/alert_actor.hpp"
 #include "actors/operators/transform/transform_actor.hpp"
+#include "actors/plan/stream_graph.hpp"
 #include "actors/runtime/coordinator.hpp"
 #include "actors/runtime/watermark_tracker.hpp"
 #include "state/checkpoint/checkpoint_record.hpp"
@@ -157,6 +158,8 @@ operator_actor spawn_alerts(self_ptr self, generation& g, operator_actor downstr
   hc.dead_letters = g.dead;
   hc.faults = st.cfg.faults;
   hc.upstream = upstream;
+  // It judges by the watermark of the stream it reads (a join upstream holds it back).
+  hc.watermark_offset_us = produced_watermark(plan, plan.sinks[static_cast<size_t>(plan.alerts_sink)].from);
   hc.stage = static_cast<int>(plan.stage_nodes().size());
   hc.watermark_us = st.committed.watermark_us;
   hc.no_data_batches = plan.no_data_batches;
@@ -244,7 +247,11 @@ operator_actor spawn_nodes(self_ptr self, const generation& g, const std::vector
     operator_actor down = route_to(self, "fan-out" + tag, {readers.nodes[j]}, entry);
     bool feeds_sink = !plan.sinks.empty() && plan.sinks.front().from == stream_ref{false, static_cast<int>(j)};
     if (!n.steps.empty() || !n.stage) {
-      std::string name = feeds_sink ? "transform" : (n.stage ? "transform" : "union") + tag;
+      std::string name = feeds_sink ? "transform"
+                                    : (n.stage             ? "transform"
+                                       : n.from.size() > 1 ? "union"
+                                                           : "steps") +
+                                          tag;
       down = watch(
           self, self->spawn(transform_actor_impl, transform_actor_config{name, n.steps, down, g.dead, st.cfg.faults}),
           name);

@@ -189,7 +189,9 @@ std::vector<app_setting> generator_settings(const std::string& p, const std::str
       {p + ".late", "0", "share of records arriving 10 min of event time late"},
       {p + ".disorder", "0", "share of records moved up to 5 s back in event time"},
       {p + ".malformed", "0", "share of malformed records (they go to the dead letters)"},
-      {p + ".retries", "0", "share of records the producer sends twice (a retry: the same record again)"},
+      {p + ".retries", "0",
+       "share of records the producer sends twice (a retry: the same record again; transactions, readings, clicks "
+       "and sales)"},
   };
 }
 
@@ -212,6 +214,10 @@ generator_spec generator_from(const app_config& c, const std::string& p, const s
   g.disorder_fraction = c.number(p + ".disorder", 0, 1);
   g.malformed_fraction = c.number(p + ".malformed", 0, 1);
   g.duplicate_fraction = c.number(p + ".retries", 0, 1);
+  if (g.duplicate_fraction > 0 && kind != "transactions" && kind != "iot" && kind != "clicks" && kind != "sales")
+    throw config_error("setting '" + p + ".retries': the " + kind +
+                       " generator has no retries (transactions, "
+                       "readings, clicks and sales do)");
   return g;
 }
 

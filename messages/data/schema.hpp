@@ -21,10 +21,10 @@ enum class column_type : uint8_t { null, boolean, int64, float64, string, timest
 
 enum class time_unit : uint8_t { seconds, millis, micros };
 
-/// What a timestamp column holds (spark-semantics §9): a time; an aggregate's `window` struct,
-/// held as Spark's window_time (end − 1 µs, so a later window over it takes that time) with
-/// its size (`window_size_us`; 0 for a session window, whose start is not kept); or
-/// window_time(window) itself, shown in microseconds by the replay format.
+/// What a timestamp column holds (spark-semantics §9): a time; an aggregate's `window` struct
+/// of a fixed-size window, held as Spark's window_time (end − 1 µs, so a later window over it
+/// takes that time) with its size (`window_size_us`); or window_time(window) itself, shown in
+/// microseconds by the replay format.
 enum class time_role : uint8_t { time, window, window_time };
 
 struct column {

@@ -64,15 +64,18 @@ schema_ptr project_join_output(const join_input& left, const join_input& right, 
       auto [rs, rc] = side_column(inner.substr(comma + 1), "output column");
       if (ls != join_side::left || rs != join_side::right)
         throw std::invalid_argument("output column '" + n + "': coalesce(left.c,right.c)");
+      // Named as the column (Spark's USING column), or as written when that name is taken.
+      std::string name = o.qualified_names ? n : lc;
+      for (const auto& c : out_cols)
+        if (c.name == name) name = n;
       if (lc == rc && (lc == "window_start" || lc == "window_end") && spec.window_key) {
-        if (!spec.window_key) throw std::invalid_argument("output column '" + n + "': the join has no window key");
         add({lc == "window_start" ? output_column::coalesce_window_start : output_column::coalesce_window_end, 0, 0},
-            column{o.qualified_names ? n : lc, column_type::timestamp, false});
+            column{name, column_type::timestamp, false});
         sources.push_back({});
         continue;
       }
       size_t li = column_of(left, lc, "output column"), ri = column_of(right, rc, "output column");
-      add({output_column::coalesce, li, ri}, column{o.qualified_names ? n : lc, left.schema->at(li).type, false});
+      add({output_column::coalesce, li, ri}, column{name, left.schema->at(li).type, false});
       sources.push_back({});
       continue;
     }

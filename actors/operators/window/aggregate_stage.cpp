@@ -259,11 +259,15 @@ void project_output(const aggregate_options& o, const grouping& g, const std::ve
     if (n == "window" || n == "window_time_us") {
       if (!g.time_group)
         throw std::invalid_argument("output column '" + n + "' needs a window or session window in group_by");
+      if (session && n == "window")
+        throw std::invalid_argument(
+            "output column 'window' of a session window is not produced (a window column keeps the window's end "
+            "and its fixed size); use session_start and session_end, or window_time_us to feed a later stage");
       bool struct_col = n == "window";
       proto.projection.push_back(aggregate_partition_options::window_time);
       column c{n, column_type::timestamp, false, time_unit::micros};
       c.role = struct_col ? time_role::window : time_role::window_time;
-      if (struct_col && !session) c.window_size_us = g.time_group->window->size_us;
+      if (struct_col) c.window_size_us = g.time_group->window->size_us;
       out.push_back(c);
       continue;
     }

@@ -6,13 +6,14 @@
 // clock: payment n pays order n about 30 s (± 5 s) after it — except a `missing_fraction` of
 // orders that are never paid and a `late_fraction` whose payment arrives `late_us` of event
 // time later in the stream than it was made (so a join's watermark has passed it). A late
-// payment shares its stream position with an on-time one: `generate_record` may return two
-// records separated by a newline. `keyed` (key, ts, v): `keys` keys drawn per record, for
-// join benchmarks; `generator_kinds()` lists every kind. Knobs: key cardinality, a share of
-// malformed records (not JSON, a missing time column, a wrong type — for dead-letter paths), a share of out-of-order
-// and late records (event time moved back by up to `disorder_us`, or by `late_us`). Event time of record n = start +
-// n·spacing. Rate limit: `rate` records per second of processing time since the first read (0 = as fast as the pipeline
-// takes them). Position = index of the next record.
+// payment shares its stream position with an on-time one, and a producer's retry
+// (`duplicate_fraction`, transactions/iot/clicks/sales) repeats a record at its own position:
+// `generate_record` may return two records separated by a newline. `keyed` (key, ts, v): `keys` keys drawn per record,
+// for join benchmarks; `generator_kinds()` lists every kind. Knobs: key cardinality, a share of malformed records (not
+// JSON, a missing time column, a wrong type — for dead-letter paths), a share of out-of-order and late records (event
+// time moved back by up to `disorder_us`, or by `late_us`). Event time of record n = start + n·spacing. Rate limit:
+// `rate` records per second of processing time since the first read (0 = as fast as the pipeline takes them). Position
+// = index of the next record.
 #pragma once
 
 #include <cstdint>

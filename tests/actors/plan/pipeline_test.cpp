@@ -177,6 +177,26 @@ BOOST_AUTO_TEST_CASE(a_chain_of_windows_with_a_fan_out_to_two_sinks) {
              boost::test_tools::per_element());
 }
 
+// Streams are values: a step on one handle is not seen through another handle of the same
+// stream (Spark's DataFrames are immutable too).
+BOOST_AUTO_TEST_CASE(a_step_on_one_handle_does_not_change_another) {
+  test::temp_dir dir("pipeline-handles");
+  auto all = std::make_shared<memory_sink::store>(), big = std::make_shared<memory_sink::store>();
+  pipeline p("handles");
+  p.with_trigger({trigger_kind::available_now, 0}).with_dead_letters(dir.str("dead"));
+  auto in = p.source(sources::memory(
+                         "in", channel_of({R"({"k":"a","v":1,"eventTime":1})", R"({"k":"b","v":20,"eventTime":2})"}),
+                         ts_schema()))
+                .with_watermark("eventTime", std::chrono::seconds(1));
+  auto filtered = in.filter([](const record& r) { return r.num("v") >= 10; }, "v >= 10");
+  in.to(sinks::memory(all));
+  filtered.to(sinks::memory(big));
+  BOOST_TEST(test::run(p.build()).ok);
+  BOOST_TEST(rows_of(*all).size() == 2u);
+  BOOST_TEST(rows_of(*big) == (std::vector<std::string>{R"({"k":"b","v":20,"eventTime":"1970-01-01T00:00:02.000Z"})"}),
+             boost::test_tools::per_element());
+}
+
 // Spark's refusals of a chain, through the C++ API.
 BOOST_AUTO_TEST_CASE(chains_spark_refuses) {
   auto ch = channel_of({});
