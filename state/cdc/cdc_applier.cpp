@@ -266,6 +266,24 @@ status cdc_applier::try_complete(const std::string& id, batch_view& view, std::v
   return status::ok();
 }
 
+namespace {
+
+/// The change's place in its transaction (`transaction.total_order`), when the record gives
+/// one; "" or why it is not usable.
+std::string total_order_of(const cdc_event& e, int64_t& order) {
+  const json::value& v = cdc_unwrap(e.value);
+  auto* t = v.get_object().if_contains("transaction");
+  if (!t || !t->is_object()) return {};
+  auto* to = t->get_object().if_contains("total_order");
+  if (!to || to->is_null()) return {};
+  if (!to->is_int64() || to->get_int64() < 0)
+    return "transaction.total_order " + cdc_value_text(*to) + " is not a non-negative integer";
+  order = to->get_int64();
+  return {};
+}
+
+}  // namespace
+
 status cdc_applier::apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead,
                           std::vector<cdc_row_change>* changes) {
   std::string ok = offset_key(e.topic, e.partition);
@@ -291,7 +309,7 @@ status cdc_applier::apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead
         auto& t = transactions_[id];
         if (st == "END") {
           const auto* n = o.if_contains("event_count");
-          t.event_count = n && n->is_number() ? n->to_number<int64_t>() : 0;
+          t.event_count = n && n->is_int64() ? n->get_int64() : 0;
           auto s = try_complete(id, view, changes);
           if (!s.is_ok()) return s;
         }
@@ -307,15 +325,17 @@ status cdc_applier::apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead
       ++counters_.dead_letters;
     } else if (options_.transaction_metadata && c.transaction && c.kind != cdc_change::tombstone) {
       int64_t order = static_cast<int64_t>(transactions_[*c.transaction].changes.size());
-      const json::value& v = cdc_unwrap(e.value);
-      if (auto* t = v.get_object().if_contains("transaction"); t && t->is_object())
-        if (auto* to = t->get_object().if_contains("total_order"); to && to->is_number())
-          order = to->to_number<int64_t>();
-      std::string id = *c.transaction;
-      transactions_[id].changes.emplace_back(order, std::move(c));
-      if (epochs_) transactions_[id].events.emplace_back(order, e);
-      auto s = try_complete(id, view, changes);
-      if (!s.is_ok()) return s;
+      std::string bad = total_order_of(e, order);
+      if (!bad.empty()) {
+        dead.push_back({e.topic, e.partition, e.offset, bad});
+        ++counters_.dead_letters;
+      } else {
+        std::string id = *c.transaction;
+        transactions_[id].changes.emplace_back(order, std::move(c));
+        if (epochs_) transactions_[id].events.emplace_back(order, e);
+        auto s = try_complete(id, view, changes);
+        if (!s.is_ok()) return s;
+      }
     } else {
       auto s = apply_change(c, view, changes);
       if (!s.is_ok()) return s;

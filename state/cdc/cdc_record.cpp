@@ -1,7 +1,9 @@
 #include "state/cdc/cdc_record.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 namespace sluice {
@@ -86,6 +88,13 @@ std::string decimal_from_base64(const std::string& b64, int scale, bool& ok) {
   return negative && !zero ? "-" + out : out;
 }
 
+std::string cdc_value_text(const json::value& v) {
+  if (!v.is_double()) return json::serialize(v);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v.get_double());
+  return buf;
+}
+
 std::string date_from_days(int64_t z) {  // H. Hinnant's civil_from_days
   z += 719468;
   int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -112,11 +121,82 @@ std::string timestamp_from_us(int64_t us, int digits) {
 
 namespace {
 
-// The logical type of each column of a row image, from the value schema's `after` field.
-void convert_logical(const json::value* value_schema, json::object& row) {
-  if (!value_schema || !value_schema->is_object()) return;
+// What one logical value may cost: a decimal of at most 128 bytes (308 digits) and a scale of
+// at most 1000 digits; dates and timestamps within years 0000–9999. Past these the record is a
+// dead letter with the reason, never a crash, a runaway CPU loop or a giant row.
+constexpr size_t max_decimal_base64 = 172;  // 128 bytes
+constexpr int64_t max_scale = 1000;
+constexpr int64_t min_day = -719528, max_day = 2932896;  // 0000-01-01, 9999-12-31
+constexpr int64_t day_us = 86'400'000'000;
+
+/// An exact integer of a JSON value (1.5, 1e30, "x" are not); strings of digits count.
+std::optional<int64_t> exact_integer(const json::value& v) {
+  if (v.is_int64()) return v.get_int64();
+  if (v.is_uint64()) {
+    if (v.get_uint64() > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<int64_t>(v.get_uint64());
+  }
+  if (v.is_double()) {
+    double d = v.get_double();
+    if (!std::isfinite(d) || std::trunc(d) != d || std::fabs(d) >= 9.2e18) return std::nullopt;
+    return static_cast<int64_t>(d);
+  }
+  if (v.is_string()) {
+    const auto& str = v.get_string();
+    if (str.empty() || str.size() > 18) return std::nullopt;
+    int64_t n = 0;
+    for (size_t i = 0; i < str.size(); ++i) {
+      if (i == 0 && str[i] == '-' && str.size() > 1) continue;
+      if (str[i] < '0' || str[i] > '9') return std::nullopt;
+      n = n * 10 + (str[i] - '0');
+    }
+    return str[0] == '-' ? -n : n;
+  }
+  return std::nullopt;
+}
+
+/// A decimal's digits, or the reason it cannot be one.
+std::string decimal_value(const std::string& field, const json::value& b64, const json::value* scale_v,
+                          json::value& out) {
+  std::optional<int64_t> scale = scale_v ? exact_integer(*scale_v) : std::optional<int64_t>(0);
+  if (!scale || *scale < 0 || *scale > max_scale)
+    return "column '" + field + "': Decimal scale " + (scale_v ? cdc_value_text(*scale_v) : "") +
+           " is not an integer in 0.." + std::to_string(max_scale);
+  if (!b64.is_string()) return "column '" + field + "': Decimal value is not a base64 string";
+  if (b64.get_string().size() > max_decimal_base64)
+    return "column '" + field + "': Decimal value of " + std::to_string(b64.get_string().size()) +
+           " base64 characters is over the bound of " + std::to_string(max_decimal_base64) + " (128 bytes)";
+  bool ok;
+  auto d = decimal_from_base64(std::string(b64.get_string()), static_cast<int>(*scale), ok);
+  if (!ok) return "column '" + field + "': Decimal value is not base64";
+  out = d;
+  return {};
+}
+
+/// A day count, ms or µs since the epoch as a date or timestamp, or the reason it cannot be.
+std::string time_value(const std::string& field, std::string_view type, json::value& v) {
+  auto n = exact_integer(v);
+  int64_t unit_per_day = type == "io.debezium.time.Date"        ? 1
+                         : type == "io.debezium.time.Timestamp" ? 86'400'000
+                                                                : day_us;
+  if (!n || *n < min_day * unit_per_day || *n >= (max_day + 1) * unit_per_day)
+    return "column '" + field + "': " + std::string(type.substr(type.rfind('.') + 1)) + " " + cdc_value_text(v) +
+           " is not an integer within years 0000–9999";
+  if (unit_per_day == 1)
+    v = date_from_days(*n);
+  else if (unit_per_day == 86'400'000)
+    v = timestamp_from_us(*n * 1000, 3);
+  else
+    v = timestamp_from_us(*n, 6);
+  return {};
+}
+
+// The logical type of each column of a row image, from the value schema's `after` field; ""
+// or why a value cannot be converted (the record is then a dead letter).
+std::string convert_logical(const json::value* value_schema, json::object& row) {
+  if (!value_schema || !value_schema->is_object()) return {};
   const auto* fields = value_schema->get_object().if_contains("fields");
-  if (!fields || !fields->is_array()) return;
+  if (!fields || !fields->is_array()) return {};
   const json::array* cols = nullptr;
   for (const auto& f : fields->get_array())
     if (f.is_object() && f.get_object().contains("field") && f.get_object().at("field") == "after")
@@ -131,31 +211,28 @@ void convert_logical(const json::value* value_schema, json::object& row) {
     auto it = row.find(field->get_string());
     if (it == row.end() || it->value().is_null()) continue;
     std::string_view n = name->get_string();
+    std::string f(field->get_string());
     json::value& v = it->value();
-    if (n == "org.apache.kafka.connect.data.Decimal" && v.is_string()) {
-      int scale = 0;
-      if (auto* p = co.if_contains("parameters"); p && p->is_object())
-        if (auto* s = p->get_object().if_contains("scale"))
-          scale = s->is_string() ? std::atoi(s->get_string().c_str()) : static_cast<int>(s->to_number<int64_t>());
-      bool ok;
-      auto d = decimal_from_base64(std::string(v.get_string()), scale, ok);
-      if (ok) v = d;
-    } else if (n == "io.debezium.data.VariableScaleDecimal" && v.is_object()) {
-      const auto& vo = v.get_object();
-      if (vo.contains("scale") && vo.contains("value") && vo.at("value").is_string()) {
-        bool ok;
-        auto d = decimal_from_base64(std::string(vo.at("value").get_string()),
-                                     static_cast<int>(vo.at("scale").to_number<int64_t>()), ok);
-        if (ok) v = d;
-      }
-    } else if (n == "io.debezium.time.Date" && v.is_number()) {
-      v = date_from_days(v.to_number<int64_t>());
-    } else if (n == "io.debezium.time.Timestamp" && v.is_number()) {
-      v = timestamp_from_us(v.to_number<int64_t>() * 1000, 3);
-    } else if (n == "io.debezium.time.MicroTimestamp" && v.is_number()) {
-      v = timestamp_from_us(v.to_number<int64_t>(), 6);
+    std::string reason;
+    if (n == "org.apache.kafka.connect.data.Decimal") {
+      const json::value* scale = nullptr;
+      if (auto* p = co.if_contains("parameters"); p && p->is_object()) scale = p->get_object().if_contains("scale");
+      json::value out;
+      reason = decimal_value(f, v, scale, out);
+      if (reason.empty()) v = std::move(out);
+    } else if (n == "io.debezium.data.VariableScaleDecimal") {
+      if (!v.is_object() || !v.get_object().contains("scale") || !v.get_object().contains("value"))
+        return "column '" + f + "': VariableScaleDecimal is not {\"scale\", \"value\"}";
+      json::value out;
+      reason = decimal_value(f, v.get_object().at("value"), &v.get_object().at("scale"), out);
+      if (reason.empty()) v = std::move(out);
+    } else if (n == "io.debezium.time.Date" || n == "io.debezium.time.Timestamp" ||
+               n == "io.debezium.time.MicroTimestamp") {
+      reason = time_value(f, n, v);
     }
+    if (!reason.empty()) return reason;
   }
+  return {};
 }
 
 int64_t integer_of(const json::value* v, int64_t fallback) {
@@ -270,7 +347,7 @@ std::string decode_cdc_change(const cdc_event& e, bool flattened, cdc_change& ou
     if (out.pk.empty()) return "flattened record has no key";
     out.kind = deleted ? cdc_change::erase : cdc_change::upsert;
     if (!deleted) {
-      convert_logical(schema, row);
+      if (auto reason = convert_logical(schema, row); !reason.empty()) return reason;
       out.row = std::move(row);
     }
     return {};
@@ -311,7 +388,7 @@ std::string decode_cdc_change(const cdc_event& e, bool flattened, cdc_change& ou
   if (!after || !after->is_object()) return "op '" + op + "' with null 'after'";
   out.kind = cdc_change::upsert;
   out.row = after->get_object();
-  convert_logical(schema, out.row);
+  if (auto reason = convert_logical(schema, out.row); !reason.empty()) return reason;
   if (!e.key.is_null() && !cdc_unwrap(e.key).is_null()) {
     out.pk = cdc_primary_key(e.key);
   } else {

@@ -55,6 +55,9 @@ std::string cdc_primary_key(const boost::json::value& key);
 /// Removes the {schema, payload} wrapper: returns the payload (and the schema through `schema`).
 const boost::json::value& cdc_unwrap(const boost::json::value& v, const boost::json::value** schema = nullptr);
 
+/// A JSON value as a dead-letter reason quotes it (1.5, not Boost.JSON's 1.5E0).
+std::string cdc_value_text(const boost::json::value& v);
+
 /// Debezium logical values (exposed for tests).
 std::string decimal_from_base64(const std::string& b64, int scale, bool& ok);
 std::string date_from_days(int64_t days);
