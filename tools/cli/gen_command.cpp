@@ -27,6 +27,8 @@ int gen_command(const std::vector<std::string>& args) {
       "spacing", po::value<std::string>()->default_value("1ms"), "event time between consecutive records")(
       "to", po::value<std::string>()->default_value("-"), "file:PATH, kafka:TOPIC, or - for stdout")(
       "brokers", po::value<std::string>(), "Kafka bootstrap servers for --to kafka:TOPIC (e.g. from `sluice broker`)")(
+      "timeout", po::value<double>()->default_value(30),
+      "--to kafka: seconds a record may wait for the broker (retried with back-off) before gen fails")(
       "keys", po::value<uint64_t>(), "key cardinality (alias of --users: devices for iot, rows for cdc)");
   std::string kinds;
   for (const auto& k : generator_kinds()) kinds += (kinds.empty() ? "" : ", ") + k;
@@ -74,8 +76,17 @@ int gen_command(const std::vector<std::string>& args) {
       std::fprintf(stderr, "sluice gen: --count must be at least 1\n");
       return 2;
     }
+    double timeout_s = vm["timeout"].as<double>();
+    if (!(timeout_s > 0) || timeout_s > 3600) {
+      std::fprintf(stderr, "sluice gen: --timeout takes seconds, more than 0 and at most 3600\n");
+      return 2;
+    }
+    // librdkafka retries each record with back-off until it is delivered or this runs out;
+    // then the flush below fails naming the reason (the broker unreachable, …).
+    kafka_properties props;
+    props["message.timeout.ms"] = std::to_string(static_cast<int64_t>(timeout_s * 1000));
     std::unique_ptr<kafka_producer> producer;
-    auto s = kafka_producer::create(vm["brokers"].as<std::string>(), {}, producer);
+    auto s = kafka_producer::create(vm["brokers"].as<std::string>(), props, producer);
     if (!s.is_ok()) {
       std::fprintf(stderr, "sluice gen: %s\n", s.to_string().c_str());
       return 2;
@@ -85,8 +96,8 @@ int gen_command(const std::vector<std::string>& args) {
     int64_t produced = 0;
     s = produce_generated(*producer, {feed_topic{topic, spec}}, rate, stop, produced);
     if (!s.is_ok()) {
-      std::fprintf(stderr, "sluice gen: %s (%lld records delivered)\n", s.to_string().c_str(),
-                   static_cast<long long>(producer->delivered()));
+      std::fprintf(stderr, "sluice gen: %s (%lld records delivered; a record waits at most --timeout %g s)\n",
+                   s.to_string().c_str(), static_cast<long long>(producer->delivered()), timeout_s);
       return 1;
     }
     std::fprintf(stderr, "sluice gen: %lld %s records delivered to %s\n", static_cast<long long>(produced),

@@ -236,4 +236,15 @@ BOOST_AUTO_TEST_CASE(bad_kafka_blocks_name_the_field) {
   BOOST_TEST(out.find("expected NAME:PARTITIONS") != std::string::npos, out);
 }
 
+// A dead broker: `sluice gen` retries each record with back-off for --timeout, then fails
+// saying why, instead of waiting for ever.
+BOOST_AUTO_TEST_CASE(gen_to_a_dead_broker_ends_in_a_clear_error) {
+  std::string out;
+  BOOST_TEST(test::run_sluice("gen events --count 5 --to kafka:t --brokers 127.0.0.1:1 --timeout 2", out) == 1);
+  BOOST_TEST(out.find("could not be delivered: Local: Message timed out") != std::string::npos, out);
+  BOOST_TEST(out.find("0 records delivered; a record waits at most --timeout 2 s") != std::string::npos, out);
+  BOOST_TEST(test::run_sluice("gen events --count 5 --to kafka:t --brokers 127.0.0.1:1 --timeout 0", out) == 2);
+  BOOST_TEST(out.find("--timeout takes seconds") != std::string::npos, out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
