@@ -210,6 +210,19 @@ using coordinator_actor =
                      caf::reacts_to<timer_atom>, caf::reacts_to<stop_atom>, caf::reacts_to<step_atom>,
                      caf::reacts_to<epoch_part>>;
 
+/// Sends watermark `w` to every one of `readers` (an actor with several downstreams: router,
+/// fan-out). The operators' metrics it carries go to readers[0] only, so that each operator is
+/// counted once where the paths meet again.
+template <class Self>
+void send_watermark_to_all(Self* self, const std::vector<operator_actor>& readers, watermark&& w) {
+  for (size_t i = readers.size(); i-- > 1;) {
+    watermark copy{w.trigger, w.input, w.value_us, w.report};
+    copy.report.operators.clear();
+    self->send(readers[i], std::move(copy));
+  }
+  self->send(readers[0], std::move(w));
+}
+
 /// Turns exceptions thrown by a handler into a `sluice_errc::operator_failed` exit reason
 /// naming the actor, so the supervisor can say which actor failed and why.
 template <class Self>

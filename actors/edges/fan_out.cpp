@@ -23,14 +23,7 @@ operator_actor::behavior_type fan_out_impl(operator_actor::pointer self, fan_out
           }
         }
       },
-      [=](watermark& w) {
-        for (size_t i = c->readers.size(); i-- > 1;) {
-          watermark copy{w.trigger, w.input, w.value_us, w.report};
-          copy.report.operators.clear();
-          self->send(c->readers[i], std::move(copy));
-        }
-        self->send(c->readers[0], std::move(w));
-      },
+      [=](watermark& w) { send_watermark_to_all(self, c->readers, std::move(w)); },
       [=](barrier& b) {
         for (auto& r : c->readers) self->send(r, b);
       },

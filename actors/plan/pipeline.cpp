@@ -150,14 +150,14 @@ stream stream::with_watermark(const std::string& column, std::chrono::microsecon
   const char* where =
       "with_watermark belongs on an input (and its own steps), before it is joined, unioned or aggregated: "
       "Redefining watermark is disallowed downstream (spark-semantics §9)";
-  if (p_->readers(ref_) > 0)
+  if (readers_of(plan, ref_) > 0)
     throw std::invalid_argument("with_watermark: '" + name() + "' is already read by an operator; set it first");
   stream_ref at = ref_;
   while (!at.input) {
     const auto& n = plan.nodes[static_cast<size_t>(at.index)];
     if (n.stage || n.from.size() != 1) throw std::invalid_argument(where);
     at = n.from.front();
-    if (p_->readers(at) != 1)
+    if (readers_of(plan, at) != 1)
       throw std::invalid_argument("with_watermark: input '" + name() +
                                   "' is read elsewhere before this step; set the watermark first");
   }
@@ -255,9 +255,7 @@ stream stream::with_stage(stage_ptr stage, std::vector<stream_ref> from, step_pt
       if (auto w = produced_watermark(plan, r)) n.watermark_offset_us = std::min(n.watermark_offset_us.value_or(0), *w);
   n.output_schema = n.stage ? n.stage->output_schema() : step ? step->output_schema() : plan.schema_of(n.from.front());
   if (step) n.steps.push_back(std::move(step));
-  for (const auto& r : n.from) ++p_->readers(r);
   plan.nodes.push_back(std::move(n));
-  p_->node_readers_.push_back(0);
   return stream(p_, stream_ref{false, static_cast<int>(plan.nodes.size() - 1)});
 }
 
@@ -325,7 +323,6 @@ stream stream::to(sink_plan sink) {
   if (plan.alerts && plan.alerts_sink < 0) plan.alerts_sink = static_cast<int>(plan.sinks.size());
   sink.from = ref_;
   sink.schema = out;
-  ++p_->readers(ref_);
   plan.sinks.push_back(std::move(sink));
   return *this;
 }
@@ -400,7 +397,6 @@ stream pipeline::source(source_spec s) {
   in.source_schema = s.schema;
   in.output_schema = s.schema;
   plan_.inputs.push_back(std::move(in));
-  input_readers_.push_back(0);
   return stream(this, stream_ref{true, static_cast<int>(plan_.inputs.size() - 1)});
 }
 
@@ -411,11 +407,11 @@ query_plan_ptr pipeline::build() const {
   if (plan_.alerts && plan_.alerts_sink < 0)
     throw std::invalid_argument("pipeline '" + plan_.name + "': alerts() needs to(sink) after it");
   for (size_t i = 0; i < plan_.inputs.size(); ++i)
-    if (input_readers_[i] == 0)
+    if (readers_of(plan_, stream_ref{true, static_cast<int>(i)}) == 0)
       throw std::invalid_argument("pipeline '" + plan_.name + "': input '" + plan_.inputs[i].name +
                                   "' reaches no sink (join or union it with the others, or leave it out)");
   for (size_t i = 0; i < plan_.nodes.size(); ++i)
-    if (node_readers_[i] == 0)
+    if (readers_of(plan_, stream_ref{false, static_cast<int>(i)}) == 0)
       throw std::invalid_argument("pipeline '" + plan_.name + "': " +
                                   stream(const_cast<pipeline*>(this), stream_ref{false, static_cast<int>(i)}).name() +
                                   " reaches no sink");

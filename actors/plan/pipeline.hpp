@@ -297,10 +297,7 @@ class pipeline {
 
  private:
   friend class stream;
-  /// How many nodes (and the sink) read each input / node: steps go into an unread one.
-  int& readers(const stream_ref& r) { return r.input ? input_readers_[r.index] : node_readers_[r.index]; }
   query_plan plan_;
-  std::vector<int> input_readers_, node_readers_;
   stream_ref alerts_from_;
 };
 

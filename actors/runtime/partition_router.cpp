@@ -30,14 +30,7 @@ operator_actor::behavior_type partition_router_impl(operator_actor::pointer self
         for (size_t i = 0; i < p; ++i)
           if (!parts[i].rows.empty()) self->send(c->partitions[i], std::move(parts[i]));
       },
-      [=](watermark& w) {
-        for (size_t i = c->partitions.size(); i-- > 1;) {
-          watermark copy{w.trigger, w.input, w.value_us, w.report};
-          copy.report.operators.clear();
-          self->send(c->partitions[i], std::move(copy));
-        }
-        self->send(c->partitions[0], std::move(w));
-      },
+      [=](watermark& w) { send_watermark_to_all(self, c->partitions, std::move(w)); },
       [=](barrier& b) {
         for (auto& part : c->partitions) self->send(part, b);
       },

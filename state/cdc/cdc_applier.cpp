@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "state/cdc/cdc_pending_txn.hpp"
 #include "state/store/bytes.hpp"
 
 namespace sluice {
@@ -100,31 +101,18 @@ status cdc_applier::open() {
   // Transactions still open at the last epoch (checkpointed queries).
   s = store_->scan(ns, key_kind::committed, "t", [&](std::string_view k, std::string_view v) {
     std::string id(k.substr(1));
-    boost::system::error_code ec;
-    auto j = json::parse(v, ec);
-    if (ec || !j.is_object() || !j.as_object().contains("version") || j.as_object().at("version") != 1) {
-      bad =
-          status::corruption("cdc table: pending transaction '" + id + "' has an unknown format (version 1 expected)");
-      return false;
-    }
-    auto& o = j.as_object();
+    cdc_pending_txn p;
+    bad = decode_pending_txn(v, id, p);
+    if (!bad.is_ok()) return false;
     auto& t = transactions_[id];
-    if (o.at("event_count").is_int64()) t.event_count = o.at("event_count").as_int64();
-    for (const auto& r : o.at("events").as_array()) {
-      const auto& ro = r.as_object();
-      cdc_event e;
-      e.topic = std::string(ro.at("topic").as_string());
-      e.partition = static_cast<int32_t>(ro.at("partition").as_int64());
-      e.offset = ro.at("offset").as_int64();
-      e.key = ro.at("key");
-      e.value = ro.at("value");
+    t.event_count = p.event_count;
+    for (auto& [order, e] : p.events) {
       cdc_change c;
       auto reason = decode_cdc_change(e, options_.flattened, c, options_.primary_key);
       if (!reason.empty()) {
         bad = status::corruption("cdc table: pending transaction '" + id + "': " + reason);
         return false;
       }
-      int64_t order = ro.at("order").as_int64();
       t.changes.emplace_back(order, std::move(c));
       t.events.emplace_back(order, std::move(e));
     }
@@ -393,30 +381,6 @@ status cdc_applier::sync() {
   return flush(true);
 }
 
-namespace {
-
-std::string encode_txn(const std::optional<int64_t>& event_count,
-                       const std::vector<std::pair<int64_t, cdc_event>>& events) {
-  json::object o;
-  o["version"] = 1;
-  o["event_count"] = event_count ? json::value(*event_count) : json::value(nullptr);
-  json::array a;
-  for (const auto& [order, e] : events) {
-    json::object r;
-    r["order"] = order;
-    r["topic"] = e.topic;
-    r["partition"] = e.partition;
-    r["offset"] = e.offset;
-    r["key"] = e.key;
-    r["value"] = e.value;
-    a.push_back(std::move(r));
-  }
-  o["events"] = std::move(a);
-  return json::serialize(o);
-}
-
-}  // namespace
-
 void cdc_applier::take_epoch(int64_t epoch, state_delta& out) {
   auto& view = *view_;
   // Pending transactions as 't' rows; finished ones lose theirs.
@@ -429,7 +393,7 @@ void cdc_applier::take_epoch(int64_t epoch, state_delta& out) {
     }
   }
   for (const auto& [id, t] : transactions_) {
-    view.pending["t" + id] = encode_txn(t.event_count, t.events);
+    view.pending["t" + id] = encode_pending_txn(t.event_count, t.events);
     txn_rows_.insert(id);
   }
   out.ns = std::string(ns);

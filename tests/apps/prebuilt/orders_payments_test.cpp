@@ -23,15 +23,21 @@ struct expected {
   std::set<int64_t> paid, unpaid, late_arrivals;
 };
 
-expected derive() {
+// The app's input with its default settings: `kind` "orders" or "payments".
+generator_spec app_input(const char* kind) {
   generator_spec g;
-  g.kind = "payments";
+  g.kind = kind;
   g.count = orders_n;
   g.seed = 42;
   g.spacing_us = 1'000'000;
   g.missing_fraction = 0.05;
   g.late_fraction = 0.02;
   g.late_us = 7'200'000'000;
+  return g;
+}
+
+expected derive() {
+  generator_spec g = app_input("payments");
   expected e;
   std::set<int64_t> arrived_on_time;
   for (uint64_t n = 0; n < orders_n; ++n) {
@@ -140,16 +146,9 @@ BOOST_AUTO_TEST_CASE(hourly_report_matches_revenue_worked_out_from_the_generator
     uint64_t n = std::stoull(customer.substr(customer.find('_') + 1));
     return std::string(n % 10 == 0 ? "enterprise" : n % 10 < 4 ? "business" : "consumer");
   };
-  generator_spec g;
-  g.count = orders_n;
-  g.seed = 42;
-  g.spacing_us = 1'000'000;
-  g.missing_fraction = 0.05;
-  g.late_fraction = 0.02;
-  g.late_us = 7'200'000'000;
+  generator_spec g = app_input("orders");
   std::map<int64_t, std::string> segment_of;  // order id → segment
   int64_t last_order_us = 0;
-  g.kind = "orders";
   for (uint64_t n = 0; n < orders_n; ++n) {
     auto o = boost::json::parse(generate_record(g, n)).as_object();
     segment_of[o["order_id"].as_int64()] = segment(std::string(o["customer"].as_string()));

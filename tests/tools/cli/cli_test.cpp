@@ -1,10 +1,13 @@
 // End to end: the real `sluice` binary, as a user runs it.
 #include <algorithm>
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "test_support.hpp"
@@ -217,6 +220,38 @@ BOOST_AUTO_TEST_CASE(gen_writes_deterministic_records) {
   BOOST_TEST(test::run_sluice("gen keyed --count 1", out) == 0);
   BOOST_TEST(out.find("\"key\":") != std::string::npos);
   BOOST_TEST(test::run_sluice("gen orders --spacing never", out) == 2);
+}
+
+// docs/examples/spend-chain.json: dedup → 5-minute windows → hourly windows (a window over a
+// window), the 5-minute windows also written to a second sink. Each hourly row must be the sum
+// of its user's closed 5-minute rows of that hour, and explain shows the shared stage once.
+BOOST_AUTO_TEST_CASE(json_pipeline_chain_with_two_sinks) {
+  test::temp_dir dir("cli-chain");
+  std::string example = std::string(SLUICE_SOURCE_DIR) + "/docs/examples/spend-chain.json";
+  std::string out;
+  BOOST_TEST_REQUIRE(test::run_sluice("run " + example, out, dir.str()) == 0, out);
+  std::map<std::pair<std::string, int64_t>, std::pair<int64_t, double>> from_five;  // (user, hour) → (n, total)
+  auto five = test::read_lines(dir.str("sluice-output/spend-chain/five-minute"));
+  for (const auto& l : five) {
+    auto o = boost::json::parse(l).as_object();
+    int64_t start = test::iso_us(o["window_start"]);
+    auto& h = from_five[{std::string(o["user"].as_string()), start - start % 3'600'000'000}];
+    h.first += o["n"].as_int64();
+    h.second += o["total"].to_number<double>();
+  }
+  auto hourly = test::read_lines(dir.str("sluice-output/spend-chain/hourly"));
+  BOOST_TEST(five.size() == 800u);   // 50 users × 16 closed 5-minute windows (20,000 × 250 ms = 83 min)
+  BOOST_TEST(hourly.size() == 50u);  // the first hour of each user; the second is still open at the end
+  for (const auto& l : hourly) {
+    auto o = boost::json::parse(l).as_object();
+    auto it = from_five.find({std::string(o["user"].as_string()), test::iso_us(o["window_start"])});
+    BOOST_REQUIRE_MESSAGE(it != from_five.end(), l);
+    BOOST_TEST(o["windows"].as_int64() == 12);
+    BOOST_TEST(o["n"].as_int64() == it->second.first, l);
+    BOOST_TEST(std::fabs(o["total"].to_number<double>() - it->second.second) < 1e-6, l);
+  }
+  BOOST_TEST_REQUIRE(test::run_sluice("explain " + example, out, dir.str()) == 0, out);
+  BOOST_TEST(out.find("+- (stage 1, above)") != std::string::npos, out);
 }
 
 BOOST_AUTO_TEST_CASE(json_pipeline_expresses_the_orders_payments_join) {
