@@ -156,11 +156,12 @@ struct trigger_committed {
   int64_t watermark_us = 0;            // combined watermark after trigger k
   query_summary totals;                // counts up to and including k
   trigger_report report;               // what trigger k did
+  std::vector<std::string> frontiers;  // per input: partition frontiers after k ("" = none)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trigger_committed& x) {
-  return f(x.trigger, x.positions, x.watermark_us, x.totals, x.report);
+  return f(x.trigger, x.positions, x.watermark_us, x.totals, x.report, x.frontiers);
 }
 
 /// coordinator → supervisor: no more triggers; the bool says whether all input was read

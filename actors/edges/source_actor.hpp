@@ -9,11 +9,17 @@
 //                                                         └──▶ reply source_progress
 //
 // The watermark it sends carries no value; its report has this input's progress and the
-// event-time statistics the probe saw, from which the tracker computes the input's watermark.
+// event-time statistics the probe saw. Under Spark's rule (watermark_scope::query) the tracker
+// computes the input's watermark from them. Under watermark_scope::partition the source runs
+// the steps once per partition present in the read and sends each partition's rows in runs
+// that share a watermark floor (a batch each, after an empty head batch with the ranges); the
+// report carries the input's watermark over its open partitions and the frontiers, which are
+// checkpointed with the position.
 // A read error stops the actor with `sluice_errc::source_failed`.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +34,15 @@ namespace sluice {
 /// Kafka source columns (kafka_record_schema()), the value unparsed (from_json it later).
 enum class record_format { json, raw, kafka };
 
+/// watermark_scope::partition on an input with a watermark: its rows carry their partition's
+/// watermark floor (state/operators/watermark/partition_watermarks.hpp).
+struct partition_rule {
+  int64_t delay_us = 0;
+  size_t column = 0;  // the event-time column, in the schema after the steps
+  std::optional<int64_t> idle_timeout_us;
+  std::string restored;  // frontiers from the checkpoint ("" = none)
+};
+
 struct source_config {
   std::string name;  // the input's name; also the actor's name in errors and fault points
   uint32_t input = 0;
@@ -38,6 +53,7 @@ struct source_config {
   operator_actor downstream;
   dead_letter_actor dead_letters;
   fault_plan_ptr faults;
+  std::optional<partition_rule> partitions;  // none: Spark's rule, applied by the tracker
 };
 
 /// value:string, ingest_time:timestamp, source:string, position:string — raw landing rows.

@@ -341,6 +341,10 @@ pipeline& pipeline::with_watermark_policy(watermark_policy p) {
   plan_.policy = p;
   return *this;
 }
+pipeline& pipeline::with_watermark_scope(watermark_scope s) {
+  plan_.scope = s;
+  return *this;
+}
 pipeline& pipeline::with_idle_timeout(std::chrono::microseconds t) {
   if (t.count() <= 0) throw std::invalid_argument("idle timeout must be positive");
   plan_.idle_timeout_us = t.count();

@@ -278,6 +278,8 @@ class pipeline {
 
   pipeline& with_trigger(trigger_policy t);
   pipeline& with_watermark_policy(watermark_policy p);
+  /// `partition` (the default) or Spark's `query` (messages/control/policies.hpp).
+  pipeline& with_watermark_scope(watermark_scope s);
   /// Beyond Spark (Flink's withIdleness): a silent input stops holding the min back.
   pipeline& with_idle_timeout(std::chrono::microseconds t);
   pipeline& with_max_records_per_trigger(int64_t n);

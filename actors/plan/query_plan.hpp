@@ -93,6 +93,7 @@ struct query_plan {
   std::function<std::shared_ptr<row_sink>()> make_dead_letter_sink;
   trigger_policy trigger;
   watermark_policy policy = watermark_policy::min;
+  watermark_scope scope = watermark_scope::partition;
   bool no_data_batches = true;  // Spark's spark.sql.streaming.noDataMicroBatches.enabled
   std::optional<int64_t> idle_timeout_us;
   int64_t max_records_per_trigger = 10000;  // per source; 0 = no cap

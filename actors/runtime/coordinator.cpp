@@ -153,11 +153,13 @@ void commit(self_ptr self, int64_t k) {
     st.last_trigger_start_us = t.start_us;
     st.last_watermark_us = t.report.next_watermark_us;
     self->send(st.cfg.supervisor,
-               trigger_committed{k, t.end_positions, t.report.next_watermark_us, st.cfg.totals, t.report});
+               trigger_committed{k, t.end_positions, t.report.next_watermark_us, st.cfg.totals, t.report,
+                                 t.end_frontiers});
     auto& last = st.last_committed;
     last.trigger = k;
     last.watermark_us = t.report.next_watermark_us;
     last.positions = t.end_positions;
+    last.frontiers = t.end_frontiers;
     last.triggers = st.cfg.totals.triggers;
     last.input_rows = st.cfg.totals.input_rows;
     last.output_rows = st.cfg.totals.output_rows;
@@ -188,6 +190,7 @@ void issue(self_ptr self, int64_t k) {
   t.start_us = now_us();
   t.replies_pending = st.sources.size();
   t.end_positions.resize(st.sources.size());
+  t.end_frontiers.resize(st.sources.size());
   st.issuing = true;
   auto exhausted = std::make_shared<size_t>(0);
   trigger_request req{k, t.start_us, plan.trigger.kind == trigger_kind::once ? 0 : plan.max_records_per_trigger};
@@ -197,6 +200,7 @@ void issue(self_ptr self, int64_t k) {
       auto& st = self->state;
       auto& t = st.triggers[k];
       t.end_positions[i] = p.end_offset;
+      t.end_frontiers[i] = p.frontiers;
       if (p.exhausted) ++*exhausted;
       if (--t.replies_pending == 0) {
         st.issuing = false;

@@ -77,6 +77,7 @@ struct coordinator_state {
     int64_t start_us = 0;
     size_t replies_pending = 0;
     std::vector<std::string> end_positions;
+    std::vector<std::string> end_frontiers;  // watermark_scope::partition: per input
     bool done = false;  // every sink wrote it
     int sinks_done = 0;
     trigger_report report;  // the sinks' reports merged

@@ -6,7 +6,8 @@
 //
 // What the host does, per message, in per-sender order (messages/control/control.hpp):
 //
-//   batch k      ─▶ handler.on_batch(b, late, out)         rows judged against late = w(W_{k−1})
+//   batch k      ─▶ handler.on_batch(b, late, out)         rows judged against late = w(W_{k−1}),
+//                   or w(b's watermark floor) when it has one and that is higher (messages/data/batch.hpp)
 //                   out.rows ─▶ downstream (one batch), out.dead ─▶ dead letters
 //                   fault point crash:<name> (after the batch)
 //   watermark k  ─▶ (the `upstream`-th one of trigger k) handler.on_watermark(end, out) with
@@ -223,7 +224,10 @@ template <class Self, class Handler>
 void on_batch(Self* self, host_state<Handler>& st, batch& b) {
   host_output out;
   st.had_rows |= !b.rows.empty();
-  st.handler->on_batch(b, operator_watermark(st.watermark_us, st.cfg.watermark_offset_us), out);
+  int64_t late = operator_watermark(st.watermark_us, st.cfg.watermark_offset_us);
+  if (b.watermark_floor_us != no_floor)
+    late = std::max(late, operator_watermark(b.watermark_floor_us, st.cfg.watermark_offset_us));
+  st.handler->on_batch(b, late, out);
   if (st.cfg.faults && st.cfg.faults->hit(st.crash_point))
     throw std::runtime_error("fault injected at " + st.crash_point);
   flush(self, st, b.trigger, out);

@@ -20,6 +20,7 @@ operator_actor::behavior_type partition_router_impl(operator_actor::pointer self
           part.schema = b.schema;
           part.input = b.input;
           part.trigger = b.trigger;
+          part.watermark_floor_us = b.watermark_floor_us;
           part.rows.reserve(b.rows.size() / p + 1);
         }
         for (auto& r : b.rows) {

@@ -278,12 +278,20 @@ operator_actor spawn_nodes(self_ptr self, const generation& g, const std::vector
   return route_to(self, "fan-out", readers.inputs, entry);
 }
 
+/// watermark_scope::partition: where the input's event-time column is after its steps (none
+/// under Spark's scope, without a watermark, or when the steps drop the column).
+std::optional<size_t> partition_column(const query_plan& plan, const input_plan& in) {
+  if (plan.scope != watermark_scope::partition || !in.watermark_column) return std::nullopt;
+  return in.output_schema->index_of(*in.watermark_column);
+}
+
 operator_actor spawn_tracker(self_ptr self, operator_actor downstream) {
   auto& st = self->state;
   const auto& plan = *st.cfg.plan;
   watermark_tracker_config wc;
   for (const auto& in : plan.inputs)
-    wc.inputs.push_back(watermark_input{in.name, in.watermark_column.has_value(), in.watermark_delay_us});
+    wc.inputs.push_back(watermark_input{in.name, in.watermark_column.has_value(), in.watermark_delay_us,
+                                        partition_column(plan, in).has_value()});
   wc.policy = plan.policy;
   wc.idle_timeout_us = plan.idle_timeout_us;
   wc.restored_watermark_us = st.committed.watermark_us;
@@ -317,6 +325,14 @@ std::vector<source_actor> spawn_sources(self_ptr self, const generation& g, oper
     sc.downstream = tracker;
     sc.dead_letters = g.dead;
     sc.faults = st.cfg.faults;
+    if (auto column = partition_column(plan, in)) {
+      partition_rule rule;
+      rule.delay_us = in.watermark_delay_us;
+      rule.column = *column;
+      rule.idle_timeout_us = plan.idle_timeout_us;
+      if (i < st.committed.frontiers.size()) rule.restored = st.committed.frontiers[i];
+      sc.partitions = std::move(rule);
+    }
     bool blocking = sc.reader->blocking();
     sources.push_back(watch(self, spawn_operator(self, blocking, source_actor_impl, std::move(sc)), in.name));
   }

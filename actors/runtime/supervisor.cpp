@@ -77,6 +77,7 @@ std::string load_checkpoint(self_ptr self) {
            " inputs, the query has " + std::to_string(plan.inputs.size()) + ": it is corrupt";
   st.committed.trigger = e.trigger;
   st.committed.positions = e.positions;
+  st.committed.frontiers = e.frontiers;
   st.committed.watermark_us = e.watermark_us;
   st.committed.totals = query_summary{e.triggers, e.input_rows, e.output_rows, e.dead_letters, 0};
   st.last_epoch = e.epoch;

@@ -64,10 +64,14 @@ void drain(operator_actor::pointer self, tracker_state& st) {
       in.batches.clear();
       if (!in.end) return;  // this input's trigger is still open
       auto& r = in.end->report;
+      if (st.cfg.inputs[st.cursor].by_partition)
+        for (const auto& s : r.sources)
+          st.wm.propose(st.cursor, s.has_watermark ? std::optional<int64_t>(s.watermark_us) : std::nullopt,
+                        r.event_time.count > 0);
       for (auto& s : r.sources) st.report.sources.push_back(std::move(s));
       if (r.event_time.count > 0) {
         if (st.cfg.inputs[st.cursor].has_watermark) {
-          st.wm.observe(st.cursor, r.event_time.max_us);
+          if (!st.cfg.inputs[st.cursor].by_partition) st.wm.observe(st.cursor, r.event_time.max_us);
           auto& et = st.report.event_time;
           if (et.count == 0 || r.event_time.min_us < et.min_us) et.min_us = r.event_time.min_us;
           if (et.count == 0 || r.event_time.max_us > et.max_us) et.max_us = r.event_time.max_us;

@@ -109,6 +109,11 @@ trigger_policy apply_run_settings(pipeline& p, const json::object& root) {
     if (!parsed) fail("watermark_policy", "expected \"min\" or \"max\"");
     p.with_watermark_policy(*parsed);
   }
+  if (auto* w = root.if_contains("watermark_scope")) {
+    auto parsed = w->is_string() ? parse_watermark_scope(std::string_view(w->get_string())) : std::nullopt;
+    if (!parsed) fail("watermark_scope", "expected \"partition\" (the default) or \"query\" (Spark's)");
+    p.with_watermark_scope(*parsed);
+  }
   if (auto* i = root.if_contains("idle_timeout"))
     p.with_idle_timeout(std::chrono::microseconds(duration_us(*i, "idle_timeout")));
   if (auto* r = root.if_contains("restart")) {
@@ -175,7 +180,7 @@ std::vector<sink_block> apply_outputs(pipeline& p, const json::object& root, con
 query_plan_ptr pipeline_from_json(const json::value& spec, const pipeline_json_context& ctx) {
   const auto& root = as_object(spec, "pipeline");
   check_fields(root, "",
-               {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy", "idle_timeout",
+               {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy", "watermark_scope", "idle_timeout",
                 "query", "sink", "sinks", "dead_letters", "restart", "description", "alerts", "no_data_batches"});
   pipeline p(get_string(root, "name", "name", "pipeline"));
   bool bounded_default = apply_run_settings(p, root).kind != trigger_kind::processing_time;

@@ -148,6 +148,8 @@ std::vector<app_setting> common_settings() {
       {"trigger", "1s", "processing-time interval between triggers, or once / available_now"},
       {"max_records_per_trigger", "10000", "records a source reads per trigger at most (0 = no cap)"},
       {"trigger_credits", "2", "triggers in flight at once (flow control; back-to-back triggers only)"},
+      {"watermark_scope", "partition",
+       "per-partition watermarks (same output at any pace) or query (Spark's: judged per trigger)"},
       {"restart.max", "3", "restarts allowed within restart.within before the failure escalates"},
       {"restart.within", "60s", "the window of the restart intensity"},
       {"restart.backoff", "100ms", "back-off before the first restart (doubles each time, at most 10s)"},
@@ -170,6 +172,10 @@ void apply_common_settings(pipeline& p, const app_config& c) {
   p.with_trigger(c.trigger("trigger"));
   p.with_max_records_per_trigger(c.integer("max_records_per_trigger", 0, 100'000'000));
   p.with_trigger_credits(static_cast<int>(c.integer("trigger_credits", 1, 64)));
+  auto scope = parse_watermark_scope(c.str("watermark_scope"));
+  if (!scope)
+    throw config_error("setting 'watermark_scope' must be partition or query, not '" + c.str("watermark_scope") + "'");
+  p.with_watermark_scope(*scope);
   restart_strategy r;
   r.max_restarts = static_cast<int>(c.integer("restart.max", 0, 1000));
   r.within_us = c.duration_us("restart.within");

@@ -31,6 +31,8 @@ std::string to_string(const trigger_policy& t) {
 namespace {
 constexpr enum_name<watermark_policy> watermark_policy_names[] = {{watermark_policy::min, "min"},
                                                                   {watermark_policy::max, "max"}};
+constexpr enum_name<watermark_scope> watermark_scope_names[] = {{watermark_scope::partition, "partition"},
+                                                                {watermark_scope::query, "query"}};
 constexpr enum_name<join_type> join_type_names[] = {{join_type::inner, "inner"},
                                                     {join_type::left_outer, "left_outer"},
                                                     {join_type::right_outer, "right_outer"},
@@ -53,6 +55,14 @@ std::optional<watermark_policy> parse_watermark_policy(std::string_view t) {
 
 const char* to_string(watermark_policy p) {
   return name_of(p, watermark_policy_names);
+}
+
+std::optional<watermark_scope> parse_watermark_scope(std::string_view t) {
+  return parse_name(t, watermark_scope_names);
+}
+
+const char* to_string(watermark_scope s) {
+  return name_of(s, watermark_scope_names);
 }
 
 std::optional<join_type> parse_join_type(std::string_view t) {

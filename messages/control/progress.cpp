@@ -146,7 +146,9 @@ std::string to_json(const progress_record& p) {
     j["numInputRows"] = s.num_input_rows;
     if (seconds_between > 0) put_rate(j, "inputRowsPerSecond", s.num_input_rows / seconds_between);
     if (seconds_processing > 0) put_rate(j, "processedRowsPerSecond", s.num_input_rows / seconds_processing);
-    if (s.num_dead_letters > 0) j["metrics"] = {{"numDeadLetters", std::to_string(s.num_dead_letters)}};
+    boost::json::object metrics;  // Spark's source metrics are strings
+    if (s.num_dead_letters > 0) metrics["numDeadLetters"] = std::to_string(s.num_dead_letters);
+    if (!metrics.empty()) j["metrics"] = std::move(metrics);
     srcs.push_back(std::move(j));
   }
   o["sources"] = std::move(srcs);

@@ -45,11 +45,18 @@ struct source_progress {
   int64_t num_input_rows = 0;
   int64_t num_dead_letters = 0;
   bool exhausted = false;  // a bounded source has nothing more to read
+  // watermark_scope::partition (beyond Spark): the input's watermark after the trigger, taken
+  // over its partitions (none while one holds it back), and the partition frontiers to
+  // checkpoint with `end_offset` (state/operators/watermark/partition_watermarks.hpp).
+  bool has_watermark = false;
+  int64_t watermark_us = 0;
+  std::string frontiers;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, source_progress& x) {
-  return f(x.description, x.start_offset, x.end_offset, x.num_input_rows, x.num_dead_letters, x.exhausted);
+  return f(x.description, x.start_offset, x.end_offset, x.num_input_rows, x.num_dead_letters, x.exhausted,
+           x.has_watermark, x.watermark_us, x.frontiers);
 }
 
 /// Event-time statistics of one trigger's input rows, and the watermarks around it.

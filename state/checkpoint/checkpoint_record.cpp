@@ -7,17 +7,20 @@ namespace json = boost::json;
 
 namespace {
 
-status parse_versioned(const std::string& text, const char* what, json::object& out) {
+status parse_versioned(const std::string& text, const char* what, json::object& out, int oldest = 0,
+                       int newest = checkpoint_format_version) {
+  if (oldest == 0) oldest = newest;
   boost::system::error_code ec;
   auto v = json::parse(text, ec);
   if (ec || !v.is_object())
     return status::corruption(std::string("the ") + what + " record is not a JSON object: the checkpoint is corrupt");
   out = std::move(v.as_object());
   auto* version = out.if_contains("version");
-  if (!version || !version->is_int64() || version->as_int64() != checkpoint_format_version)
+  if (!version || !version->is_int64() || version->as_int64() < oldest || version->as_int64() > newest)
     return status::unsupported(std::string("the ") + what + " record has format version " +
                                (version ? json::serialize(*version) : std::string("none")) + "; this sluice reads " +
-                               std::to_string(checkpoint_format_version));
+                               (oldest == newest ? std::to_string(newest)
+                                                 : std::to_string(oldest) + " to " + std::to_string(newest)));
   return status::ok();
 }
 
@@ -89,13 +92,16 @@ status check_identity(const checkpoint_identity& stored, const checkpoint_identi
 
 std::string encode_epoch(const epoch_record& e) {
   json::object o;
-  o["version"] = checkpoint_format_version;
+  o["version"] = epoch_format_version;
   o["epoch"] = e.epoch;
   o["trigger"] = e.trigger;
   o["watermark_us"] = e.watermark_us;
   json::array pos;
   for (const auto& p : e.positions) pos.emplace_back(p);
   o["positions"] = std::move(pos);
+  json::array fr;
+  for (const auto& f : e.frontiers) fr.emplace_back(f);
+  o["frontiers"] = std::move(fr);
   o["triggers"] = e.triggers;
   o["input_rows"] = e.input_rows;
   o["output_rows"] = e.output_rows;
@@ -106,7 +112,7 @@ std::string encode_epoch(const epoch_record& e) {
 
 status decode_epoch(const std::string& text, epoch_record& e) {
   json::object o;
-  auto s = parse_versioned(text, "epoch", o);
+  auto s = parse_versioned(text, "epoch", o, 1, epoch_format_version);
   if (!s.is_ok()) return s;
   return fields("epoch", [&] {
     e.epoch = o.at("epoch").as_int64();
@@ -114,6 +120,9 @@ status decode_epoch(const std::string& text, epoch_record& e) {
     e.watermark_us = o.at("watermark_us").as_int64();
     e.positions.clear();
     for (const auto& p : o.at("positions").as_array()) e.positions.emplace_back(p.as_string());
+    e.frontiers.clear();
+    if (o.at("version").as_int64() >= 2)
+      for (const auto& f : o.at("frontiers").as_array()) e.frontiers.emplace_back(f.as_string());
     e.triggers = o.at("triggers").as_int64();
     e.input_rows = o.at("input_rows").as_int64();
     e.output_rows = o.at("output_rows").as_int64();

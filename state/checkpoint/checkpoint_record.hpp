@@ -6,8 +6,9 @@
 //   "checkpoint.identity"   JSON: version, query name, query id (kept across restarts, as
 //                           Spark keeps `id` in its checkpoint metadata), the stateful plan
 //                           and its partition count, the inputs, when it was created
-//   "checkpoint.epoch"      JSON: version, epoch N, its last trigger, the combined watermark,
-//                           source positions after it, running totals, commit time
+//   "checkpoint.epoch"      JSON: version (epoch_format_version), epoch N, its last trigger,
+//                           the combined watermark, source positions and partition frontiers
+//                           after it, running totals, commit time
 //   "checkpoint.published"  JSON: version, the last epoch whose output every sink published
 // Epoch N's record is written in the same synced WriteBatch as N's state deltas and staged
 // sink records, so a reader sees all of N or none of it. Decoders refuse other versions.
@@ -22,6 +23,9 @@
 namespace sluice {
 
 constexpr int checkpoint_format_version = 1;
+/// The epoch record's own version: 2 added the partition frontiers (version 1 is still read,
+/// as an epoch without frontiers).
+constexpr int epoch_format_version = 2;
 inline constexpr const char* identity_key = "checkpoint.identity";
 inline constexpr const char* epoch_key = "checkpoint.epoch";
 inline constexpr const char* published_key = "checkpoint.published";
@@ -47,13 +51,14 @@ struct epoch_record {
   int64_t trigger = -1;  // the last trigger the epoch covers
   int64_t watermark_us = 0;
   std::vector<std::string> positions;  // per input, where the next trigger reads
+  std::vector<std::string> frontiers;  // per input, its partition frontiers ("" = none; version 2)
   int64_t triggers = 0, input_rows = 0, output_rows = 0, dead_letters = 0;
   int64_t committed_us = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, epoch_record& x) {
-  return f(x.epoch, x.trigger, x.watermark_us, x.positions, x.triggers, x.input_rows, x.output_rows, x.dead_letters,
+  return f(x.epoch, x.trigger, x.watermark_us, x.positions, x.frontiers, x.triggers, x.input_rows, x.output_rows, x.dead_letters,
            x.committed_us);
 }
 

@@ -50,6 +50,12 @@ class record_reader {
   /// For records whose `origin` is empty: origin = origin_prefix() + ordinal (built only
   /// when a dead letter needs it, not per record).
   virtual std::string origin_prefix() const { return description() + "@"; }
+  /// The partitions that may still deliver records, named as `partition_of` names them: a
+  /// reader without partitions has one, "", until it is exhausted.
+  virtual std::vector<std::string> open_partitions() const {
+    if (exhausted()) return {};
+    return {std::string()};
+  }
   /// True when `read` may wait on the network: the source actor then gets a thread of its own
   /// (platform-notes §2: never block a scheduled actor).
   virtual bool blocking() const { return false; }
@@ -68,6 +74,11 @@ class record_reader {
  private:
   std::function<void(std::string)> warn_;
 };
+
+/// The partition a record came from: "topic/p" for Kafka records, "" otherwise.
+inline std::string partition_of(const raw_record& r) {
+  return r.meta ? r.meta->topic + "/" + std::to_string(r.meta->partition) : std::string();
+}
 
 inline std::string origin_of(const record_reader& reader, const raw_record& r) {
   if (!r.origin.empty()) return r.origin;

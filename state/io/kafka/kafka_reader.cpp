@@ -311,6 +311,22 @@ bool kafka_reader::exhausted() const {
   return true;
 }
 
+std::vector<std::string> kafka_reader::open_partitions() const {
+  std::vector<std::string> open;
+  for (const auto& tp : assignment()) {
+    if (end_known_) {
+      auto e = end_.find(tp);
+      auto p = position_.find(tp);
+      auto q = pending_.find(tp);
+      bool drained = q == pending_.end() || q->second.empty();
+      int64_t at = p == position_.end() ? 0 : p->second;
+      if (drained && (e == end_.end() || at >= e->second)) continue;
+    }
+    open.push_back(tp.first + "/" + std::to_string(tp.second));
+  }
+  return open;
+}
+
 void kafka_reader::hand_out(size_t budget, std::vector<raw_record>& out) {
   // Equal shares across partitions with records waiting; a share a partition cannot use goes to
   // the others (smallest queues are served first so their leftovers can be redistributed).

@@ -86,6 +86,8 @@ class kafka_reader final : public record_reader {
   status seek(const std::string& position) override;
   std::string origin_prefix() const override { return "kafka:"; }
   bool blocking() const override { return true; }
+  /// Assigned partitions not yet read to their end ("topic/p").
+  std::vector<std::string> open_partitions() const override;
   void committed(const std::string& position) override;
 
   int64_t data_loss_skipped() const { return data_loss_skipped_; }

@@ -7,7 +7,7 @@ namespace sluice {
 watermark_state::watermark_state(std::vector<watermark_input> inputs, watermark_policy policy,
                                  std::optional<int64_t> idle_timeout_us)
     : policy_(policy), idle_timeout_us_(idle_timeout_us) {
-  for (auto& in : inputs) inputs_.push_back(input_state{std::move(in), std::nullopt, false, 0, 0});
+  for (auto& in : inputs) inputs_.push_back(input_state{std::move(in), std::nullopt, false, 0, 0, std::nullopt});
 }
 
 int64_t watermark_state::end_trigger(int64_t now_us) {
@@ -20,13 +20,17 @@ int64_t watermark_state::end_trigger(int64_t now_us) {
       in.seen_in_trigger = false;
       continue;
     }
-    if (in.seen_in_trigger) {
+    if (in.spec.by_partition) {
+      if (in.proposed && (!in.wm || *in.proposed > *in.wm)) in.wm = in.proposed;
+      if (!in.wm) in.wm = 0;
+    } else if (in.seen_in_trigger) {
       int64_t candidate = in.trigger_max - in.spec.delay_us;
       if (!in.wm || candidate > *in.wm) in.wm = candidate;
     } else if (!in.wm) {
       in.wm = 0;  // Spark: an input that has seen no data counts as 0
     }
     in.seen_in_trigger = false;
+    in.proposed.reset();
     bool idle = idle_timeout_us_ && in.last_data_us + *idle_timeout_us_ < now_us && in.last_data_us != now_us;
     if (idle) continue;
     if (!any)

@@ -7,6 +7,8 @@
 //                 end_trigger(now)  →  for each watermarked input:
 //                     saw rows   → wm_i = max(wm_i, max_i − delay_i)   (first value taken as is)
 //                     saw none   → wm_i stays; never defined yet → 0
+//                 (watermark_scope::partition: `propose(input, v)` instead of observe, and
+//                  wm_i = max(wm_i, v); the source took v over the input's partitions)
 //                 combined = min (or max) over inputs, never decreasing
 //
 // Inputs without a watermark do not take part. Opt-in idle timeout (Flink's withIdleness,
@@ -29,6 +31,9 @@ struct watermark_input {
   std::string name;
   bool has_watermark = false;
   int64_t delay_us = 0;
+  /// watermark_scope::partition: the source computes the input's watermark over its partitions
+  /// and `propose`s it; `observe` is not used.
+  bool by_partition = false;
 };
 
 class watermark_state {
@@ -40,6 +45,13 @@ class watermark_state {
     auto& in = inputs_[input];
     if (!in.seen_in_trigger || event_time_us > in.trigger_max) in.trigger_max = event_time_us;
     in.seen_in_trigger = true;
+  }
+  /// watermark_scope::partition: the input's watermark as its source computed it this trigger
+  /// (none while a partition holds it back), and whether the trigger had rows (for idleness).
+  void propose(size_t input, std::optional<int64_t> wm_us, bool had_rows) {
+    auto& in = inputs_[input];
+    if (wm_us && (!in.proposed || *wm_us > *in.proposed)) in.proposed = wm_us;
+    in.seen_in_trigger = in.seen_in_trigger || had_rows;
   }
   /// Closes a trigger and returns the combined watermark the next trigger runs with.
   int64_t end_trigger(int64_t now_us);
@@ -60,6 +72,7 @@ class watermark_state {
     bool seen_in_trigger = false;
     int64_t trigger_max = 0;
     int64_t last_data_us = 0;
+    std::optional<int64_t> proposed;
   };
   std::vector<input_state> inputs_;
   watermark_policy policy_;
