@@ -33,8 +33,8 @@ namespace {
 
 /// Records → rows of `b` by the input's format (a JSON record that does not decode becomes a
 /// dead letter).
-void decode(const source_config& c, row_decoder& decoder, std::vector<raw_record>& records, int64_t now_us,
-            batch& b, step_context& ctx) {
+void decode(const source_config& c, row_decoder& decoder, std::vector<raw_record>& records, int64_t now_us, batch& b,
+            step_context& ctx) {
   b.rows.reserve(b.rows.size() + records.size());
   if (c.format == record_format::kafka) {
     for (auto& r : records) {
@@ -83,7 +83,8 @@ void decode(const source_config& c, row_decoder& decoder, std::vector<raw_record
       std::string err = decoder.decode(r.payload, out);
       if (err.empty()) continue;
       b.rows.pop_back();
-      ctx.dead_letters.push_back(dead_letter{std::move(r.payload), std::move(err), origin_of(*c.reader, r), ctx.trigger});
+      ctx.dead_letters.push_back(
+          dead_letter{std::move(r.payload), std::move(err), origin_of(*c.reader, r), ctx.trigger});
     }
   }
 }
@@ -185,7 +186,8 @@ source_actor::behavior_type source_actor_impl(source_actor::pointer self, source
         progress.description = c.reader->description();
         progress.start_offset = c.reader->position();
         s.records.clear();
-        auto st = c.reader->read(static_cast<size_t>(req.max_records), req.timestamp_us, s.records);
+        auto st = req.until.empty() ? c.reader->read(static_cast<size_t>(req.max_records), req.timestamp_us, s.records)
+                                    : c.reader->read_until(req.until, req.timestamp_us, s.records);
         if (!st.is_ok()) throw std::runtime_error(c.reader->description() + ": " + st.to_string());
         progress.end_offset = c.reader->position();
         progress.exhausted = c.reader->exhausted();

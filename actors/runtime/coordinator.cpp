@@ -68,6 +68,10 @@ void commit_epoch(self_ptr self, int64_t n) {
   e.record.epoch = n;
   e.record.committed_us = now_us();
   wb.Put(epoch_key, encode_epoch(e.record));
+  while (!st.logged.empty() && *st.logged.begin() <= e.trigger) {
+    wb.Delete(trigger_log_key(*st.logged.begin()));
+    st.logged.erase(st.logged.begin());
+  }
   auto s = st.cfg.checkpoint->write(wb, true);
   if (!s.is_ok()) return fail(self, "checkpoint: committing epoch " + std::to_string(n) + " failed: " + s.to_string());
   e.deltas.clear();
@@ -114,6 +118,22 @@ void advance_epochs(self_ptr self) {
             });
 }
 
+/// Checkpointed: writes trigger k's end positions to the trigger log (unsynced: a process kill
+/// keeps it; after a power loss the trigger is planned afresh, nothing of it having committed).
+bool log_trigger(self_ptr self, int64_t k, const std::vector<std::string>& positions) {
+  auto& st = self->state;
+  if (!epochs_enabled(st) || st.logged.count(k)) return true;
+  leveldb::WriteBatch wb;
+  wb.Put(trigger_log_key(k), encode_logged_trigger(logged_trigger{k, positions}));
+  auto s = st.cfg.checkpoint->write(wb, false);
+  if (!s.is_ok()) {
+    fail(self, "checkpoint: logging trigger " + std::to_string(k) + ": " + s.to_string());
+    return false;
+  }
+  st.logged.insert(k);
+  return true;
+}
+
 void commit(self_ptr self, int64_t k) {
   self->request(self->state.cfg.dead_letters, caf::infinite, finish_atom::value, k).then([=](int64_t dead) {
     auto& st = self->state;
@@ -152,9 +172,8 @@ void commit(self_ptr self, int64_t k) {
     }
     st.last_trigger_start_us = t.start_us;
     st.last_watermark_us = t.report.next_watermark_us;
-    self->send(st.cfg.supervisor,
-               trigger_committed{k, t.end_positions, t.report.next_watermark_us, st.cfg.totals, t.report,
-                                 t.end_frontiers});
+    self->send(st.cfg.supervisor, trigger_committed{k, t.end_positions, t.report.next_watermark_us, st.cfg.totals,
+                                                    t.report, t.end_frontiers});
     auto& last = st.last_committed;
     last.trigger = k;
     last.watermark_us = t.report.next_watermark_us;
@@ -193,9 +212,11 @@ void issue(self_ptr self, int64_t k) {
   t.end_frontiers.resize(st.sources.size());
   st.issuing = true;
   auto exhausted = std::make_shared<size_t>(0);
-  trigger_request req{k, t.start_us, plan.trigger.kind == trigger_kind::once ? 0 : plan.max_records_per_trigger};
+  trigger_request req{k, t.start_us, plan.trigger.kind == trigger_kind::once ? 0 : plan.max_records_per_trigger, {}};
+  auto replayed = st.cfg.replay.find(k);
   if (st.cfg.faults && st.cfg.broker_down && st.cfg.faults->hit("broker:down")) st.cfg.broker_down();
   for (size_t i = 0; i < st.sources.size(); ++i) {
+    if (replayed != st.cfg.replay.end()) req.until = replayed->second[i];
     self->request(st.sources[i], caf::infinite, req).then([=](source_progress& p) {
       auto& st = self->state;
       auto& t = st.triggers[k];
@@ -204,6 +225,7 @@ void issue(self_ptr self, int64_t k) {
       if (p.exhausted) ++*exhausted;
       if (--t.replies_pending == 0) {
         st.issuing = false;
+        if (!log_trigger(self, k, t.end_positions)) return;
         auto kind = st.cfg.plan->trigger.kind;
         if ((*exhausted == st.sources.size() && kind != trigger_kind::manual) || kind == trigger_kind::once)
           st.all_exhausted = true;
@@ -295,6 +317,7 @@ coordinator_actor::behavior_type coordinator_impl(self_ptr self, coordinator_con
   self->state.cfg = std::move(cfg);
   self->state.next_trigger = self->state.cfg.first_trigger;
   self->state.next_epoch = self->state.cfg.first_epoch;
+  for (const auto& logged : self->state.cfg.replay) self->state.logged.insert(logged.first);
   self->state.last_barrier_us = now_us();
   self->state.last_barrier_trigger = self->state.cfg.first_trigger - 1;
   return {

@@ -5,7 +5,9 @@
 // credits that keep every mailbox on the path bounded: a trigger's credit comes back only
 // when the sink reports it done. When trigger k is done it finishes k's dead letters,
 // writes k's progress record (Spark's StreamingQueryProgress, `--progress FILE`) and reports
-// the commit to the supervisor with the source positions after k.
+// the commit to the supervisor with the source positions after k. Checkpointed, it logs each
+// trigger's end positions once its sources have read it (before anything of it can commit),
+// and runs the triggers logged by an earlier process again with exactly those ends.
 //
 //   idle ──start──▶ issuing k ──all sources replied──▶ (credits left? issue k+1)
 //                                  sink: trigger_done k ──▶ dead letters k ──▶ committed k
@@ -27,6 +29,8 @@
 // first, so everything the query wrote is published before it reports complete.
 #pragma once
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +57,9 @@ struct coordinator_config {
   int64_t first_epoch = 1;
   size_t stateful_actors = 0;  // epoch_part messages per epoch
   int sinks = 1;               // trigger_done messages per trigger
+  /// Triggers logged after the last committed epoch (docs/checkpoints.md): trigger → each
+  /// source's end position; they run again reading exactly up to there.
+  std::map<int64_t, std::vector<std::string>> replay;
   fault_plan_ptr faults;
   std::function<void()> broker_down;  // what the broker:down fault point does (may be empty)
 };
@@ -78,7 +85,7 @@ struct coordinator_state {
     size_t replies_pending = 0;
     std::vector<std::string> end_positions;
     std::vector<std::string> end_frontiers;  // watermark_scope::partition: per input
-    bool done = false;  // every sink wrote it
+    bool done = false;                       // every sink wrote it
     int sinks_done = 0;
     trigger_report report;  // the sinks' reports merged
   };
@@ -107,6 +114,7 @@ struct coordinator_state {
   int64_t last_barrier_us = 0;
   int64_t last_barrier_trigger = -1;  // the trigger the last barrier followed
   epoch_record last_committed;        // positions and totals after the last committed trigger
+  std::set<int64_t> logged;           // triggers in the checkpoint's trigger log
   static inline const char* name = "coordinator";
 };
 

@@ -138,6 +138,7 @@ coordinator_actor spawn_coordinator(self_ptr self, const generation& g) {
     cc.checkpoint = st.cfg.checkpoint;
     cc.checkpoint_interval_us = st.cfg.checkpoint_interval_us;
     cc.first_epoch = st.last_epoch + 1;
+    cc.replay = st.replay;
     cc.stateful_actors = static_cast<size_t>(plan.stage_partitions()) + (plan.alerts ? 1 : 0);
   }
   return watch(self, self->spawn(coordinator_impl, std::move(cc)), "coordinator");

@@ -25,8 +25,33 @@ bool epoch_mode(const supervisor_state& st) {
   return static_cast<bool>(st.cfg.checkpoint);
 }
 
+/// The triggers logged after the last committed one (docs/checkpoints.md): they run again with
+/// exactly their logged ends. "" or why the log is refused.
+std::string load_trigger_log(supervisor_state& st, const state_store& store, size_t inputs) {
+  st.replay.clear();
+  std::string why;
+  auto s = store.scan_raw(trigger_log_prefix, [&](std::string_view, std::string_view value) {
+    logged_trigger t;
+    auto d = decode_logged_trigger(std::string(value), t);
+    if (!d.is_ok()) {
+      why = d.message();
+      return false;
+    }
+    if (t.positions.size() != inputs) {
+      why = "its logged trigger " + std::to_string(t.trigger) + " has positions for " +
+            std::to_string(t.positions.size()) + " inputs, the query has " + std::to_string(inputs) + ": it is corrupt";
+      return false;
+    }
+    if (t.trigger > st.committed.trigger) st.replay[t.trigger] = std::move(t.positions);
+    return true;
+  });
+  if (!s.is_ok()) return s.to_string();
+  return why;
+}
+
 /// Checkpointed start (and restart): checks the identity, then reads the last committed epoch
-/// into `committed`. An empty store gets its identity written. "" or why it is refused.
+/// into `committed` and the triggers logged after it. An empty store gets its identity
+/// written. "" or why it is refused.
 std::string load_checkpoint(self_ptr self) {
   auto& st = self->state;
   const auto& plan = *st.cfg.plan;
@@ -67,7 +92,7 @@ std::string load_checkpoint(self_ptr self) {
   st.committed.trigger = -1;
   st.restore = false;
   s = store.get_raw(epoch_key, text);
-  if (s.is_not_found()) return "";
+  if (s.is_not_found()) return load_trigger_log(st, store, plan.inputs.size());
   if (!s.is_ok()) return s.to_string();
   epoch_record e;
   s = decode_epoch(text, e);
@@ -86,7 +111,7 @@ std::string load_checkpoint(self_ptr self) {
   s = store.get_raw(published_key, text);
   if (s.is_ok()) s = decode_published(text, st.published_epoch);
   if (!s.is_ok() && !s.is_not_found()) return s.message();
-  return "";
+  return load_trigger_log(st, store, plan.inputs.size());
 }
 
 void kill_all(self_ptr self) {

@@ -62,6 +62,7 @@ struct supervisor_state {
   std::vector<std::shared_ptr<record_reader>> readers;  // of the current generation, by input
   int64_t last_epoch = 0;                               // last committed epoch (epochs)
   int64_t published_epoch = 0;                          // last epoch whose output is published
+  std::map<int64_t, std::vector<std::string>> replay;   // logged triggers after `committed` (epochs)
   int64_t resume_from = 0;                              // announce resuming from this epoch (0: no)
   int64_t launch_us = 0;
   static inline const char* name = "supervisor";

@@ -22,11 +22,12 @@ struct trigger_request {
   int64_t trigger = 0;
   int64_t timestamp_us = 0;  // the trigger's processing time
   int64_t max_records = 0;   // 0 = no cap
+  std::string until;         // a replayed trigger: read exactly up to this logged position
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, trigger_request& x) {
-  return f(x.trigger, x.timestamp_us, x.max_records);
+  return f(x.trigger, x.timestamp_us, x.max_records, x.until);
 }
 
 /// End of trigger k on one path: the watermark after the data it covers, with the report

@@ -17,10 +17,10 @@ status parse_versioned(const std::string& text, const char* what, json::object& 
   out = std::move(v.as_object());
   auto* version = out.if_contains("version");
   if (!version || !version->is_int64() || version->as_int64() < oldest || version->as_int64() > newest)
-    return status::unsupported(std::string("the ") + what + " record has format version " +
-                               (version ? json::serialize(*version) : std::string("none")) + "; this sluice reads " +
-                               (oldest == newest ? std::to_string(newest)
-                                                 : std::to_string(oldest) + " to " + std::to_string(newest)));
+    return status::unsupported(
+        std::string("the ") + what + " record has format version " +
+        (version ? json::serialize(*version) : std::string("none")) + "; this sluice reads " +
+        (oldest == newest ? std::to_string(newest) : std::to_string(oldest) + " to " + std::to_string(newest)));
   return status::ok();
 }
 
@@ -128,6 +128,32 @@ status decode_epoch(const std::string& text, epoch_record& e) {
     e.output_rows = o.at("output_rows").as_int64();
     e.dead_letters = o.at("dead_letters").as_int64();
     e.committed_us = o.at("committed_us").as_int64();
+  });
+}
+
+std::string trigger_log_key(int64_t trigger) {
+  std::string digits = std::to_string(trigger);
+  return std::string(trigger_log_prefix) + std::string(20 - std::min<size_t>(20, digits.size()), '0') + digits;
+}
+
+std::string encode_logged_trigger(const logged_trigger& t) {
+  json::object o;
+  o["version"] = checkpoint_format_version;
+  o["trigger"] = t.trigger;
+  json::array pos;
+  for (const auto& p : t.positions) pos.emplace_back(p);
+  o["positions"] = std::move(pos);
+  return json::serialize(o);
+}
+
+status decode_logged_trigger(const std::string& text, logged_trigger& t) {
+  json::object o;
+  auto s = parse_versioned(text, "logged trigger", o);
+  if (!s.is_ok()) return s;
+  return fields("logged trigger", [&] {
+    t.trigger = o.at("trigger").as_int64();
+    t.positions.clear();
+    for (const auto& p : o.at("positions").as_array()) t.positions.emplace_back(p.as_string());
   });
 }
 

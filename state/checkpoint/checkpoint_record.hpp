@@ -10,6 +10,10 @@
 //                           the combined watermark, source positions and partition frontiers
 //                           after it, running totals, commit time
 //   "checkpoint.published"  JSON: version, the last epoch whose output every sink published
+//   "checkpoint.trigger.<k>" JSON: version, trigger k and the source positions after it —
+//                           logged (unsynced) once its sources have read it, deleted in the
+//                           batch of the epoch that covers it; recovery re-reads each logged
+//                           trigger after the last epoch up to exactly these positions
 // Epoch N's record is written in the same synced WriteBatch as N's state deltas and staged
 // sink records, so a reader sees all of N or none of it. Decoders refuse other versions.
 #pragma once
@@ -58,12 +62,23 @@ struct epoch_record {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, epoch_record& x) {
-  return f(x.epoch, x.trigger, x.watermark_us, x.positions, x.frontiers, x.triggers, x.input_rows, x.output_rows, x.dead_letters,
-           x.committed_us);
+  return f(x.epoch, x.trigger, x.watermark_us, x.positions, x.frontiers, x.triggers, x.input_rows, x.output_rows,
+           x.dead_letters, x.committed_us);
 }
 
 std::string encode_epoch(const epoch_record& e);
 status decode_epoch(const std::string& text, epoch_record& e);
+
+/// A trigger's end positions, logged until the epoch that covers it commits.
+struct logged_trigger {
+  int64_t trigger = 0;
+  std::vector<std::string> positions;  // per input
+};
+inline constexpr const char* trigger_log_prefix = "checkpoint.trigger.";
+/// trigger_log_prefix + k in 20 digits, so keys sort by trigger.
+std::string trigger_log_key(int64_t trigger);
+std::string encode_logged_trigger(const logged_trigger& t);
+status decode_logged_trigger(const std::string& text, logged_trigger& t);
 
 std::string encode_published(int64_t epoch);
 status decode_published(const std::string& text, int64_t& epoch);

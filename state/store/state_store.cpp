@@ -198,6 +198,22 @@ status state_store::scan(std::string_view ns, key_kind kind, std::string_view pr
   return from_leveldb(it->status());
 }
 
+status state_store::scan_raw(std::string_view prefix,
+                             const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  std::shared_lock<std::shared_mutex> g(mu_);
+  leveldb::ReadOptions ro = checked_reads();
+  ro.fill_cache = false;
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(ro));
+  for (it->Seek(leveldb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+    auto k = it->key();
+    std::string_view kv(k.data(), k.size());
+    if (kv.compare(0, prefix.size(), prefix) != 0) break;
+    auto v = it->value();
+    if (!fn(kv, std::string_view(v.data(), v.size()))) break;
+  }
+  return from_leveldb(it->status());
+}
+
 status state_store::write(leveldb::WriteBatch& batch, bool sync) {
   std::shared_lock<std::shared_mutex> g(mu_);
   leveldb::WriteOptions wo;

@@ -61,6 +61,8 @@ class state_store {
   using row_writer = std::function<void(std::string_view key, std::string_view value)>;
   /// Raw key/value access for metadata outside the state namespaces (checkpoint records).
   status get_raw(std::string_view key, std::string& value) const;
+  /// Raw keys starting with `prefix`, in key order; stops when `fn` returns false.
+  status scan_raw(std::string_view prefix, const std::function<bool(std::string_view, std::string_view)>& fn) const;
 
   /// Every state row, in key order (for `sluice state`); stops when `fn` returns false.
   status scan_all(const std::function<bool(std::string_view ns, key_kind kind, std::string_view key,

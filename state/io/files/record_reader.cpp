@@ -1,10 +1,31 @@
 #include "state/io/files/record_reader.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace sluice {
+
+status record_reader::read_until(const std::string& target, int64_t now_us, std::vector<raw_record>& out) {
+  using clock = std::chrono::steady_clock;
+  auto quiet_since = clock::now();
+  while (position() != target) {
+    std::string before = position();
+    auto s = read(1, now_us, out);
+    if (!s.is_ok()) return s;
+    if (position() != before) {
+      quiet_since = clock::now();
+      continue;
+    }
+    if (exhausted() || clock::now() - quiet_since > std::chrono::seconds(30))
+      return status::io_error(description() + ": cannot read a logged trigger again up to " + target +
+                              " (it stops at " + position() + "): the input changed since the trigger ran");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return status::ok();
+}
 namespace fs = std::filesystem;
 
 jsonl_reader::jsonl_reader(std::string path, bool bounded) : path_(std::move(path)), bounded_(bounded) {}

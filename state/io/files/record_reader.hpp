@@ -44,6 +44,10 @@ class record_reader {
   virtual ~record_reader() = default;
   virtual std::string description() const = 0;
   virtual status read(size_t max, int64_t now_us, std::vector<raw_record>& out) = 0;
+  /// Reads exactly up to `position` — a replayed trigger's logged end (docs/checkpoints.md):
+  /// what `read` returned between the two positions. The default reads one position at a time;
+  /// it fails when the reader ends or stalls for 30 s before getting there.
+  virtual status read_until(const std::string& position, int64_t now_us, std::vector<raw_record>& out);
   virtual bool exhausted() const = 0;
   virtual std::string position() const = 0;
   virtual status seek(const std::string& position) = 0;

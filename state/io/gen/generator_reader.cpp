@@ -263,6 +263,25 @@ status generator_reader::read(size_t max, int64_t now_us, std::vector<raw_record
     uint64_t released = released_base_ + static_cast<uint64_t>(elapsed_s * spec_.rate) + 1;
     end = std::min(end, released);
   }
+  emit_until(end, out);
+  return status::ok();
+}
+
+status generator_reader::read_until(const std::string& position, int64_t, std::vector<raw_record>& out) {
+  uint64_t end = 0;
+  try {
+    end = std::stoull(position);
+  } catch (const std::exception&) {
+    return status::corruption("generator: logged trigger position '" + position + "' is not a record index");
+  }
+  if (end < next_)
+    return status::corruption("generator: logged trigger ends at record " + position + ", before record " +
+                              std::to_string(next_) + " where it starts");
+  emit_until(end, out);  // released when the trigger first ran: no rate limit
+  return status::ok();
+}
+
+void generator_reader::emit_until(uint64_t end, std::vector<raw_record>& out) {
   out.reserve(out.size() + static_cast<size_t>(end > next_ ? std::min<uint64_t>(end - next_, 1 << 20) : 0));
   for (; next_ < end; ++next_) {
     std::string r = generate_record(spec_, next_);
@@ -275,7 +294,6 @@ status generator_reader::read(size_t max, int64_t now_us, std::vector<raw_record
       out.push_back(raw_record{r.substr(nl + 1), {}, next_, nullptr});
     }
   }
-  return status::ok();
 }
 
 status generator_reader::seek(const std::string& position) {

@@ -57,6 +57,7 @@ class generator_reader final : public record_reader {
   explicit generator_reader(generator_spec spec) : spec_(std::move(spec)) {}
   std::string description() const override { return "Generator[" + spec_.kind + "]"; }
   status read(size_t max, int64_t now_us, std::vector<raw_record>& out) override;
+  status read_until(const std::string& position, int64_t now_us, std::vector<raw_record>& out) override;
   bool exhausted() const override { return spec_.count != 0 && next_ >= spec_.count; }
   std::string position() const override { return std::to_string(next_); }
   status seek(const std::string& position) override;
@@ -64,6 +65,7 @@ class generator_reader final : public record_reader {
   const generator_spec& spec() const { return spec_; }
 
  private:
+  void emit_until(uint64_t end, std::vector<raw_record>& out);
   generator_spec spec_;
   uint64_t next_ = 0;
   uint64_t released_base_ = 0;  // records released before the rate clock started

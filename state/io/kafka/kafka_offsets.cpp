@@ -1,6 +1,7 @@
 #include "state/io/kafka/kafka_offsets.hpp"
 
 #include <boost/json.hpp>
+#include <cmath>
 
 namespace sluice {
 
@@ -44,6 +45,28 @@ std::string format_kafka_offsets(const kafka_offset_map& offsets) {
   }
   // json::object keeps insertion order; the map is sorted by topic then partition number.
   return json::serialize(o);
+}
+
+kafka_offset_map plan_ranges(const kafka_offset_map& from, const kafka_offset_map& until, int64_t limit) {
+  kafka_offset_map plan;
+  double total = 0;
+  for (const auto& [tp, begin] : from) {
+    auto e = until.find(tp);
+    if (e != until.end() && e->second > begin) total += static_cast<double>(e->second - begin);
+  }
+  for (const auto& [tp, begin] : from) {
+    auto e = until.find(tp);
+    if (e == until.end() || e->second <= begin) {
+      plan[tp] = begin;
+      continue;
+    }
+    double lag = static_cast<double>(e->second - begin);
+    double share = static_cast<double>(limit) * (lag / total);
+    int64_t take =
+        limit <= 0 ? e->second - begin : static_cast<int64_t>(share < 1 ? std::ceil(share) : std::floor(share));
+    plan[tp] = take >= e->second - begin ? e->second : begin + take;
+  }
+  return plan;
 }
 
 status kafka_starting_offsets::parse(const std::string& text, kafka_starting_offsets& out) {

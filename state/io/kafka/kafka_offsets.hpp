@@ -29,6 +29,13 @@ status parse_kafka_offsets(const std::string& text, kafka_offset_map& out);
 /// The JSON form (topics and partitions in order; "{}" when empty).
 std::string format_kafka_offsets(const kafka_offset_map& offsets);
 
+/// Spark's KafkaSource rate limit (`rateLimit`): where each partition of `from` ends its range
+/// when a trigger may read `limit` offsets in all, up to `until` — a share of the limit in
+/// proportion to the partition's lag (below 1 rounded up, so no partition starves; else down),
+/// never past `until`. A partition missing from `until` keeps its position. The same positions,
+/// ends and limit always give the same ranges, whatever has been fetched.
+kafka_offset_map plan_ranges(const kafka_offset_map& from, const kafka_offset_map& until, int64_t limit);
+
 /// `startingOffsets`: "earliest", "latest", or JSON offsets.
 struct kafka_starting_offsets {
   enum class kind { earliest, latest, specific } mode = kind::latest;

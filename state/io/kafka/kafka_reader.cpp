@@ -110,7 +110,7 @@ status kafka_reader::open() {
       {"enable.auto.commit", "false"},
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "error"},
-      {"enable.partition.eof", "false"},
+      {"enable.partition.eof", "true"},
       {"session.timeout.ms", "10000"},
       {"heartbeat.interval.ms", "500"},
       {"partition.assignment.strategy", "range,roundrobin"},
@@ -187,7 +187,10 @@ status kafka_reader::resolve_start(const topic_partition& tp, int64_t wanted, in
 
 status kafka_reader::handle_message(rd_kafka_message_t* m) {
   if (m->err) {
-    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return status::ok();
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      if (m->rkt) eof_[{rd_kafka_topic_name(m->rkt), m->partition}] = m->offset;
+      return status::ok();
+    }
     if ((m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET || m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) && m->rkt) {
       topic_partition tp{rd_kafka_topic_name(m->rkt), m->partition};
       int64_t wanted = position_.count(tp) ? position_[tp] : m->offset;
@@ -363,6 +366,17 @@ status kafka_reader::read(size_t max, int64_t, std::vector<raw_record>& out) {
   size_t budget = max == 0 ? 100000 : max;
   if (options_.max_offsets_per_trigger > 0)
     budget = std::min(budget, static_cast<size_t>(options_.max_offsets_per_trigger));
+  if (end_known_) {
+    auto held = assignment();
+    if (held.empty()) {  // a group's first assignment comes through a poll
+      bool news = false;
+      return pump(options_.poll_timeout_ms, news);
+    }
+    kafka_offset_map from;
+    for (const auto& tp : held)
+      if (auto p = position_.find(tp); p != position_.end()) from[tp] = p->second;
+    return read_range(plan_ranges(from, end_, static_cast<int64_t>(budget)), out);
+  }
   bool first = true;
   while (pending_count_ < budget) {
     int timeout = first && pending_count_ == 0 && !exhausted() ? options_.poll_timeout_ms : 0;
@@ -375,6 +389,76 @@ status kafka_reader::read(size_t max, int64_t, std::vector<raw_record>& out) {
     if (!deferred_.is_ok()) return deferred_;
   }
   hand_out(budget, out);
+  return status::ok();
+}
+
+status kafka_reader::read_until(const std::string& position, int64_t, std::vector<raw_record>& out) {
+  kafka_offset_map target;
+  auto s = parse_kafka_offsets(position, target);
+  if (!s.is_ok()) return status::corruption("kafka source: logged trigger position: " + s.message());
+  if (!opened_) {
+    s = open();
+    if (!s.is_ok()) return s;
+  }
+  return read_range(target, out);
+}
+
+status kafka_reader::pump(int timeout_ms, bool& news) {
+  rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), timeout_ms);
+  news = m != nullptr;
+  if (!m) return deferred_;
+  auto s = handle_message(m);
+  rd_kafka_message_destroy(m);
+  return s.is_ok() ? deferred_ : s;
+}
+
+bool kafka_reader::range_fetched(const kafka_offset_map& target) const {
+  for (const auto& [tp, end] : target) {
+    auto p = position_.find(tp);
+    if (p != position_.end() && p->second >= end) continue;
+    auto q = pending_.find(tp);
+    if (q != pending_.end() && !q->second.empty() && q->second.back().offset >= end - 1) continue;
+    auto e = eof_.find(tp);
+    if (e != eof_.end() && e->second >= end) continue;
+    return false;
+  }
+  return true;
+}
+
+status kafka_reader::read_range(const kafka_offset_map& target, std::vector<raw_record>& out) {
+  using clock = std::chrono::steady_clock;
+  auto quiet_since = clock::now();
+  while (!range_fetched(target)) {
+    bool news = false;
+    auto s = pump(options_.poll_timeout_ms, news);
+    if (!s.is_ok()) return s;
+    if (news) quiet_since = clock::now();
+    if (clock::now() - quiet_since < std::chrono::milliseconds(options_.fetch_timeout_ms)) continue;
+    std::string missing;
+    for (const auto& [tp, end] : target) {
+      auto p = position_.find(tp);
+      int64_t at = p == position_.end() ? 0 : p->second;
+      if (auto q = pending_.find(tp); q != pending_.end() && !q->second.empty()) at = q->second.back().offset + 1;
+      if (at < end)
+        missing += (missing.empty() ? "" : ", ") + tp_name(tp) + " offsets " + std::to_string(at) + ".." +
+                   std::to_string(end - 1);
+    }
+    return status::io_error("kafka: " + missing + " not fetched within " +
+                            std::to_string(options_.fetch_timeout_ms / 1000) +
+                            " s (is the broker reachable?); the query resumes from its last commit when restarted");
+  }
+  for (const auto& [tp, end] : target) {
+    auto q = pending_.find(tp);
+    if (q == pending_.end()) continue;
+    int64_t& position = position_[tp];
+    while (!q->second.empty() && q->second.front().offset < end) {
+      position = q->second.front().offset + 1;
+      out.push_back(std::move(q->second.front().record));
+      q->second.pop_front();
+      --pending_count_;
+    }
+    position = std::max(position, std::min(end, eof_.count(tp) ? eof_[tp] : position));
+  }
   return status::ok();
 }
 

@@ -12,10 +12,16 @@
 //   3. else `startingOffsets` (earliest / latest / JSON).
 // Logical offsets are resolved to numbers at assignment, so positions are always concrete.
 //
-// One `read` = one poll round: it waits up to `poll_timeout_ms` for the first record, takes
-// what is there, and hands out at most `max` records (and `max_offsets_per_trigger`), split
-// across partitions in equal shares, unused shares going to the others; the rest waits for the
-// next trigger. Handing out a record advances that partition's position past it.
+// With a fixed end (`ending_offsets`, or after `end_signal`), a `read` plans the trigger's
+// offset ranges as Spark does (plan_ranges: at most `max` offsets, and `max_offsets_per_trigger`,
+// shared in proportion to each partition's lag) and fetches exactly them, so the same
+// positions give the same triggers whatever the fetch timing; a range not fetched within
+// `fetch_timeout_ms` (a broker gone) fails the read naming the partition. Without an end, one
+// `read` = one poll round: it waits up to `poll_timeout_ms` for the first record, takes what is
+// there, and hands out at most `max` records, split across partitions in equal shares, unused
+// shares going to the others; the rest waits for the next trigger. `read_until` fetches exactly
+// up to a logged position (a replayed trigger). Handing out a record advances that
+// partition's position past it.
 //
 // Rebalance (revoke): records polled but not handed out are dropped; the reader then waits
 // until the query has committed every record it handed out from those partitions, commits
@@ -66,7 +72,8 @@ struct kafka_source_options {
   /// by a schema — records then share one topic/partition tag (set by sources::kafka).
   bool with_metadata = true;
   int poll_timeout_ms = 100;
-  kafka_properties properties;  // librdkafka settings; they win over sluice's defaults
+  int fetch_timeout_ms = 30000;  // a planned range not fetched by then fails the read
+  kafka_properties properties;   // librdkafka settings; they win over sluice's defaults
   std::shared_ptr<std::atomic<bool>> end_signal;
 
   /// Checks the options alone (no network); errors name the option and the fix.
@@ -81,6 +88,7 @@ class kafka_reader final : public record_reader {
 
   std::string description() const override { return options_.describe(); }
   status read(size_t max, int64_t now_us, std::vector<raw_record>& out) override;
+  status read_until(const std::string& position, int64_t now_us, std::vector<raw_record>& out) override;
   bool exhausted() const override;
   std::string position() const override { return format_kafka_offsets(position_); }
   status seek(const std::string& position) override;
@@ -121,6 +129,12 @@ class kafka_reader final : public record_reader {
   void write_handover(const kafka_offset_map& offsets);
   kafka_offset_map read_handover();
   void hand_out(size_t budget, std::vector<raw_record>& out);
+  /// One poll (waiting up to `timeout_ms`); `news` says whether it returned anything.
+  status pump(int timeout_ms, bool& news);
+  /// Fetches until every partition of `target` has its records below the target offset, then
+  /// hands them out; fails after `fetch_timeout_ms` without news.
+  status read_range(const kafka_offset_map& target, std::vector<raw_record>& out);
+  bool range_fetched(const kafka_offset_map& target) const;
 
   kafka_source_options options_;
   kafka_starting_offsets starting_;
@@ -133,6 +147,7 @@ class kafka_reader final : public record_reader {
   size_t pending_count_ = 0;
   std::map<std::pair<const rd_kafka_topic_t*, int32_t>, partition_cursor> cursors_;
   kafka_offset_map end_;  // bounded: where each partition ends
+  kafka_offset_map eof_;  // where the consumer last reached a partition's end (all below fetched)
   bool end_known_ = false;
   int64_t data_loss_skipped_ = 0;
   bool outage_ = false;

@@ -37,4 +37,23 @@ BOOST_AUTO_TEST_CASE(starting_offsets_follow_spark) {
   BOOST_TEST(s.message().find("startingOffsets: expected earliest, latest or JSON offsets") != std::string::npos);
 }
 
+// Spark's rate limit: shares in proportion to lag, a share below 1 rounded up, never past the
+// end; no limit reads to the end; partitions without lag keep their position.
+BOOST_AUTO_TEST_CASE(planned_ranges_share_the_limit_by_lag) {
+  kafka_offset_map from{{{"t", 0}, 10}, {{"t", 1}, 0}, {{"t", 2}, 5}, {{"t", 3}, 7}};
+  kafka_offset_map until{{{"t", 0}, 100}, {{"t", 1}, 9}, {{"t", 2}, 6}, {{"t", 3}, 7}};
+  auto p = plan_ranges(from, until, 20);  // lags 90, 9, 1, 0 (total 100)
+  BOOST_TEST(p.at({"t", 0}) == 10 + 18);  // ⌊20·0.9⌋
+  BOOST_TEST(p.at({"t", 1}) == 0 + 1);    // ⌊1.8⌋
+  BOOST_TEST(p.at({"t", 2}) == 5 + 1);    // ⌈0.2⌉, and the end
+  BOOST_TEST(p.at({"t", 3}) == 7);
+  auto all = plan_ranges(from, until, 0);
+  BOOST_TEST(all.at({"t", 0}) == 100);
+  BOOST_TEST(all.at({"t", 1}) == 9);
+  auto big = plan_ranges(from, until, 1000);
+  BOOST_TEST(big.at({"t", 0}) == 100);  // never past the end
+  kafka_offset_map lone{{{"u", 0}, 3}};
+  BOOST_TEST(plan_ranges(lone, until, 10).at({"u", 0}) == 3);  // no end known: stays
+}
+
 BOOST_AUTO_TEST_SUITE_END()
