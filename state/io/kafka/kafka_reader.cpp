@@ -367,11 +367,11 @@ status kafka_reader::read(size_t max, int64_t, std::vector<raw_record>& out) {
   if (options_.max_offsets_per_trigger > 0)
     budget = std::min(budget, static_cast<size_t>(options_.max_offsets_per_trigger));
   if (end_known_) {
-    auto held = assignment();
-    if (held.empty()) {  // a group's first assignment comes through a poll
-      bool news = false;
-      return pump(options_.poll_timeout_ms, news);
+    if (subscribe_ && !assigned_once_) {  // the group's first assignment comes through polls
+      auto s = await_assignment();
+      if (!s.is_ok()) return s;
     }
+    auto held = assignment();
     kafka_offset_map from;
     for (const auto& tp : held)
       if (auto p = position_.find(tp); p != position_.end()) from[tp] = p->second;
@@ -401,6 +401,19 @@ status kafka_reader::read_until(const std::string& position, int64_t, std::vecto
     if (!s.is_ok()) return s;
   }
   return read_range(target, out);
+}
+
+status kafka_reader::await_assignment() {
+  auto start = std::chrono::steady_clock::now();
+  while (!assigned_once_) {
+    bool news = false;
+    auto s = pump(options_.poll_timeout_ms, news);
+    if (!s.is_ok()) return s;
+    if (std::chrono::steady_clock::now() - start > std::chrono::milliseconds(options_.fetch_timeout_ms))
+      return status::io_error("kafka: consumer group '" + options_.group_id + "' assigned no partitions within " +
+                              std::to_string(options_.fetch_timeout_ms / 1000) + " s (is the broker reachable?)");
+  }
+  return status::ok();
 }
 
 status kafka_reader::pump(int timeout_ms, bool& news) {

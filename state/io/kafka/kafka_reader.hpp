@@ -129,6 +129,9 @@ class kafka_reader final : public record_reader {
   void write_handover(const kafka_offset_map& offsets);
   kafka_offset_map read_handover();
   void hand_out(size_t budget, std::vector<raw_record>& out);
+  /// A bounded read waits for the group's first assignment instead of reading nothing, so the
+  /// first trigger with data is the same whatever the group's timing.
+  status await_assignment();
   /// One poll (waiting up to `timeout_ms`); `news` says whether it returned anything.
   status pump(int timeout_ms, bool& news);
   /// Fetches until every partition of `target` has its records below the target offset, then
@@ -149,6 +152,7 @@ class kafka_reader final : public record_reader {
   kafka_offset_map end_;  // bounded: where each partition ends
   kafka_offset_map eof_;  // where the consumer last reached a partition's end (all below fetched)
   bool end_known_ = false;
+  bool assigned_once_ = false;  // the group handed this member its partitions (maybe none)
   int64_t data_loss_skipped_ = 0;
   bool outage_ = false;
   std::atomic<bool> closing_{false};

@@ -40,6 +40,7 @@ void kafka_reader::on_rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partitio
       committed_[tp] = start;
     }
     rd_kafka_topic_partition_list_destroy(group);
+    assigned_once_ = true;
     if (cerr)
       warn("kafka: the group's committed offsets could not be read (" + std::string(rd_kafka_err2str(cerr)) +
            "); partitions start from this query's own positions or startingOffsets");
