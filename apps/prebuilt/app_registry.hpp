@@ -23,13 +23,6 @@ struct app_definition {
   /// Run before the queries start (not for `explain`): e.g. clear the outputs of an earlier
   /// run. Returns what it did, for the CLI to say.
   std::function<std::string(const app_config&)> prepare;
-  /// Settings `sluice chaos` applies (before the user's --set, which wins) so that two runs of
-  /// the app can be compared record for record, each as "key=value" with the reason.
-  struct comparable_setting {
-    std::string assignment;
-    std::string reason;
-  };
-  std::vector<comparable_setting> chaos_settings;
 };
 
 const std::vector<app_definition>& registered_apps();

@@ -21,9 +21,6 @@ app_definition cdc_app() {
     return "table: " + out + "/table/ (sluice table dump " + out + "/table)  changelog: " + out + "/changelog/";
   };
   app.prepare = clear_before_run({"table", "changelog", "dead_letters"});
-  app.chaos_settings = {{"transaction_topic=",
-                         "with the transaction topic, the changelog says which record completed each change, and "
-                         "that depends on how the two topics interleave across triggers (docs/cdc.md, rule 9)"}};
   app.build = [](const app_config& c) {
     std::string out = c.directory("output");
     if (c.str("input") != "kafka")

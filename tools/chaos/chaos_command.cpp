@@ -2,7 +2,7 @@
 //
 //   embedded broker (this process) ◀── the app's generated input, produced once
 //        │
-//        ├── reference run:  sluice run APP --checkpoint … (undisturbed) ──▶ base/out
+//        ├── reference run:  sluice run APP (no checkpoint, undisturbed) ──▶ base/out
 //        └── chaos run:      sluice run APP --checkpoint …  ×(kills + faults + 1)
 //                              SIGKILL at random moments, --fail-at fault points,
 //                              broker outages; each start resumes the checkpoint ──▶ chaos/out
@@ -94,23 +94,11 @@ std::optional<int> parse_options(const std::vector<std::string>& args, chaos_opt
   return std::nullopt;
 }
 
-/// The app's settings that make two runs comparable (app_definition::chaos_settings), put
-/// first so that a --set of the same key wins.
-void add_comparability_settings(const app_definition& app, chaos_options& o) {
-  for (auto it = app.chaos_settings.rbegin(); it != app.chaos_settings.rend(); ++it) {
-    std::string key = it->assignment.substr(0, it->assignment.find('=') + 1);
-    bool given = false;
-    for (const auto& s : o.sets) given |= s.rfind(key, 0) == 0;
-    if (!given) o.sets.insert(o.sets.begin(), it->assignment);
-  }
-}
-
 /// Completes the options from the app: the default work directory, whether it reads Kafka.
 void resolve_against(const app_definition& app, chaos_options& o) {
   if (o.work.empty()) o.work = "sluice-chaos/" + o.app;
   o.kafka =
       std::any_of(app.settings.begin(), app.settings.end(), [](const app_setting& s) { return s.key == "kafka.feed"; });
-  add_comparability_settings(app, o);
 }
 
 /// Waits for every topic the app fed to be produced to its end; "" or why not.

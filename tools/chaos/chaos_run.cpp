@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -86,19 +87,15 @@ size_t count_of(const std::string& text, const std::string& what) {
   return n;
 }
 
+/// A `sluice run` of the app; `checkpointed` false for the reference (a plain run, so a bug of
+/// the checkpointed path cannot hide in both).
 std::vector<std::string> child_args(const chaos_options& o, const std::string& brokers, const std::string& dir,
-                                    const std::string& group, const std::string& fault) {
-  std::vector<std::string> a = {self_exe(),
-                                "run",
-                                o.app,
-                                "--checkpoint",
-                                dir + "/checkpoint",
-                                "--checkpoint-interval",
-                                o.interval,
-                                "--set",
-                                "output=" + dir + "/out",
-                                "--set",
-                                "output.overwrite=false"};
+                                    const std::string& group, const std::string& fault, const std::string& progress,
+                                    bool checkpointed = true) {
+  std::vector<std::string> a = {
+      self_exe(),   "run",   o.app, "--set", "output=" + dir + "/out", "--set", "output.overwrite=false",
+      "--progress", progress};
+  if (checkpointed) a.insert(a.end(), {"--checkpoint", dir + "/checkpoint", "--checkpoint-interval", o.interval});
   if (o.kafka)
     a.insert(a.end(), {"--brokers", brokers, "--set", "kafka.feed=false", "--set", "kafka.ending_offsets=latest",
                        "--set", "kafka.group=" + group});
@@ -121,19 +118,34 @@ struct start_plan {
   double kill_at = std::numeric_limits<double>::infinity();
 };
 
+bool has_lines(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::file_size(path, ec) > 0 && !ec;
+}
+
 /// Watches a start until it exits, its plan's kill moment, Ctrl-C or the deadline: its exit
 /// code, or nullopt while still running. With `timed`, its "resumed" line gives a recovery time.
+/// The kill clock starts with the first line of `progress` (its first committed trigger);
+/// `data_start` says when that was.
 std::optional<int> watch(child& c, clock_type::time_point spawned, const start_plan& plan, bool timed,
-                         const chaos_context& cx, chaos_record& record) {
+                         const std::string& progress, const chaos_context& cx, chaos_record& record,
+                         std::optional<clock_type::time_point>& data_start) {
   bool resumed_seen = !timed, outage_done = !plan.outage;
   for (;;) {
     auto code = c.poll();
-    double t = std::chrono::duration<double>(clock_type::now() - spawned).count();
+    double since_spawn = std::chrono::duration<double>(clock_type::now() - spawned).count();
     if (!resumed_seen && c.log_text().find("] resumed: ") != std::string::npos) {
       resumed_seen = true;
-      record.recovery_ms.push_back(t * 1000);
+      record.recovery_ms.push_back(since_spawn * 1000);
     }
+    if (!data_start && has_lines(progress)) data_start = clock_type::now();
     if (code) return code;
+    if (!data_start) {
+      if (cx.stop || clock_type::now() > cx.deadline) return std::nullopt;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    double t = std::chrono::duration<double>(clock_type::now() - *data_start).count();
     if (!outage_done && t > plan.kill_at / 2) {
       cx.broker.set_down(1);
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -148,10 +160,12 @@ std::optional<int> watch(child& c, clock_type::time_point spawned, const start_p
 
 /// Runs one start to its end: its exit code, −2 when killed at Ctrl-C or the deadline.
 int run_to_end(const chaos_context& cx, const std::string& dir, const std::string& group, const std::string& log,
-               bool timed, chaos_record& record) {
+               bool timed, chaos_record& record, std::optional<clock_type::time_point>& data_start,
+               bool checkpointed = true) {
   auto spawned = clock_type::now();
-  child c(child_args(cx.options, cx.brokers, dir, group, ""), log);
-  auto code = watch(c, spawned, start_plan{}, timed, cx, record);
+  std::string progress = log.substr(0, log.rfind(".log")) + ".progress.jsonl";
+  child c(child_args(cx.options, cx.brokers, dir, group, "", progress, checkpointed), log);
+  auto code = watch(c, spawned, start_plan{}, timed, progress, cx, record, data_start);
   if (code) return *code;
   c.kill();
   return -2;
@@ -170,11 +184,14 @@ std::optional<int> killed_start(const chaos_context& cx, double reference_second
   start_plan plan;
   if (o.faults && rng() % 3 == 0) plan.fault = points[rng() % points.size()] + ":" + std::to_string(1 + rng() % 2);
   plan.outage = o.faults && rng() % 4 == 0;
-  plan.kill_at = std::uniform_real_distribution<double>(0.2, std::max(0.5, reference_seconds * 1.1))(rng);
+  plan.kill_at = std::uniform_real_distribution<double>(0.0, std::max(0.3, reference_seconds * 1.1))(rng);
   ++record.starts;
   auto spawned = clock_type::now();
-  child c(child_args(o, cx.brokers, chaos_dir(o), "chaos-run", plan.fault), start_log(o, record.starts));
-  auto code = watch(c, spawned, plan, record.starts > 1, cx, record);
+  std::string log = start_log(o, record.starts);
+  std::string progress = log.substr(0, log.rfind(".log")) + ".progress.jsonl";
+  child c(child_args(o, cx.brokers, chaos_dir(o), "chaos-run", plan.fault, progress), log);
+  std::optional<clock_type::time_point> data_start;
+  auto code = watch(c, spawned, plan, record.starts > 1, progress, cx, record, data_start);
   auto text = c.log_text();
   for (const auto& p : points)
     if (size_t n = count_of(text, "fault injected at " + p)) record.injected[p] += static_cast<int>(n);
@@ -198,8 +215,9 @@ int reference_run(const chaos_context& cx, double& seconds) {
   const chaos_options& o = cx.options;
   chaos_record unused;
   auto t0 = clock_type::now();
-  int code = run_to_end(cx, reference_dir(o), "chaos-base", o.work + "/base.log", false, unused);
-  seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
+  std::optional<clock_type::time_point> data_start;
+  int code = run_to_end(cx, reference_dir(o), "chaos-base", o.work + "/base.log", false, unused, data_start, false);
+  seconds = std::chrono::duration<double>(clock_type::now() - data_start.value_or(t0)).count();
   if (code != 0) {
     std::fprintf(stderr, "sluice chaos: the undisturbed run failed (exit %d); see %s/base.log\n", code, o.work.c_str());
     return 1;
@@ -227,7 +245,8 @@ int chaos_runs(const chaos_context& cx, double reference_seconds, chaos_record& 
   if (finished) return 0;
   ++record.starts;
   std::string log = start_log(o, record.starts);
-  int code = run_to_end(cx, chaos_dir(o), "chaos-run", log, true, record);
+  std::optional<clock_type::time_point> data_start;
+  int code = run_to_end(cx, chaos_dir(o), "chaos-run", log, true, record, data_start);
   if (code != 0) {
     std::fprintf(stderr, "sluice chaos: the last run exited with %d; see %s\n", code, log.c_str());
     return 1;

@@ -1,14 +1,18 @@
 // chaos_run: the app's runs in `sluice chaos`, each a child process of the real `sluice run`
 // binary reading the fixed input on the embedded broker:
 //
-//   reference_run   once, undisturbed, into WORK/base (log WORK/base.log)
+//   reference_run   once, undisturbed and without a checkpoint, into WORK/base (log
+//                   WORK/base.log), so a bug of the checkpointed path cannot hide in both
 //   chaos_runs      into WORK/chaos: starts SIGKILLed at random moments, some with a fault
 //                   point armed (--fail-at) or a 300 ms broker outage, each resuming the
 //                   checkpoint, until `kills` kills; then a last start left to finish
 //                   (logs WORK/chaos-N.log)
 //
-// Both return 0, or 1 after saying on stderr which run failed and where its log is. A run
-// still going at the deadline or at Ctrl-C is killed and counts as failed (exit −2).
+// Every run writes --progress (WORK/*.progress.jsonl); a start's kill clock runs from its first
+// committed trigger (the first progress line), so kills land while it processes data rather
+// than while it waits for its consumer group. Both return 0, or 1 after saying on stderr which
+// run failed and where its log is. A run still going at the deadline or at Ctrl-C is killed
+// and counts as failed (exit −2).
 #pragma once
 
 #include <atomic>
@@ -51,12 +55,12 @@ struct chaos_record {
   std::vector<double> recovery_ms;      // per restart: spawn to its "resumed" line
 };
 
-/// Where the undisturbed run writes (output under /out, checkpoint under /checkpoint).
+/// Where the undisturbed run writes (output under /out).
 std::string reference_dir(const chaos_options& o);
 /// Where the killed runs write.
 std::string chaos_dir(const chaos_options& o);
 
-/// The undisturbed run; `seconds` is its wall time.
+/// The undisturbed run; `seconds` is its wall time from its first committed trigger.
 int reference_run(const chaos_context& cx, double& seconds);
 
 /// The killed starts and the last one; kill moments are drawn up to 1.1 × `reference_seconds`.

@@ -45,18 +45,22 @@ std::string read_outputs(const std::string& root, output_records& out) {
     const auto& p = it->path();
     auto rel = fs::relative(p.parent_path(), root).string();
     if (it->is_directory() && fs::exists(p / "CURRENT")) {
-      // A LevelDB table among the outputs: its rows are records too.
+      // A LevelDB directory among the outputs: a CDC table's rows are records too (namespace
+      // "cdc", as read_checkpoint_tables reads them); other namespaces are a plain run's own
+      // state (the alert memory), which a checkpointed run keeps in its checkpoint instead.
       state_store::options o;
       o.create_if_missing = false;
       std::unique_ptr<state_store> store;
       auto s = state_store::open(p.string(), o, store);
       if (!s.is_ok()) return "table " + p.string() + ": " + s.to_string();
-      auto& recs = out[fs::relative(p, root).string()];
+      std::map<std::string, int64_t> recs;
       s = store->scan_all([&](std::string_view ns, key_kind kind, std::string_view key, std::string_view value) {
-        ++recs[std::string(ns) + "/" + static_cast<char>(kind) + " " + hex(key) + " → " + hex(value)];
+        if (ns == "cdc" && kind == key_kind::committed)
+          ++recs[std::string(ns) + "/" + static_cast<char>(kind) + " " + hex(key) + " → " + hex(value)];
         return true;
       });
       if (!s.is_ok()) return "table " + p.string() + ": " + s.to_string();
+      if (!recs.empty()) out[fs::relative(p, root).string()] = std::move(recs);
       it.disable_recursion_pending();
       continue;
     }
@@ -83,11 +87,14 @@ std::string read_checkpoint_tables(const std::string& checkpoint_root, output_re
     if (!s.is_ok()) return "checkpoint " + e.path().string() + ": " + s.to_string();
     std::map<std::string, int64_t> recs;
     s = store->scan("cdc", key_kind::committed, "", [&](std::string_view key, std::string_view value) {
-      ++recs[hex(key) + " → " + hex(value)];
+      // As the table of a plain run reads (read_outputs); transactions still waiting for their
+      // END ('t' rows) are the checkpoint's, not the table's.
+      if (!key.empty() && key[0] != 't')
+        ++recs["cdc/" + std::string(1, static_cast<char>(key_kind::committed)) + " " + hex(key) + " → " + hex(value)];
       return true;
     });
     if (!s.is_ok()) return "checkpoint " + e.path().string() + ": " + s.to_string();
-    if (!recs.empty()) out[e.path().filename().string() + "/table"] = std::move(recs);
+    if (!recs.empty()) out["table"] = std::move(recs);
   }
   return "";
 }

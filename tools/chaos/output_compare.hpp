@@ -32,7 +32,8 @@ struct output_difference {
 };
 
 /// Adds the tables kept in checkpoints under `checkpoint_root` (a checkpointed CDC query's
-/// table is namespace "cdc" of its checkpoint) as "<query>/table" records.
+/// table is namespace "cdc" of its checkpoint) as "table" records, written as a plain run's
+/// `table/` directory reads in `read_outputs` (transactions still waiting are left out).
 std::string read_checkpoint_tables(const std::string& checkpoint_root, output_records& out);
 
 output_difference compare_outputs(const output_records& reference, const output_records& run);

@@ -107,15 +107,11 @@ std::vector<topic_partition> kafka_reader::assignment() const {
 
 status kafka_reader::open() {
   kafka_properties defaults = {
-      {"enable.auto.commit", "false"},
-      {"enable.auto.offset.store", "false"},
-      {"auto.offset.reset", "error"},
-      {"enable.partition.eof", "true"},
-      {"session.timeout.ms", "10000"},
-      {"heartbeat.interval.ms", "500"},
-      {"partition.assignment.strategy", "range,roundrobin"},
-      {"queued.max.messages.kbytes", "16384"},
-      {"group.id", options_.group_id},
+      {"enable.auto.commit", "false"},         {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", "error"},          {"enable.partition.eof", "true"},
+      {"session.timeout.ms", "6000"},  // Kafka's least: a killed member's partitions move on soon
+      {"heartbeat.interval.ms", "500"},        {"partition.assignment.strategy", "range,roundrobin"},
+      {"queued.max.messages.kbytes", "16384"}, {"group.id", options_.group_id},
   };
   rd_kafka_conf_t* conf = nullptr;
   auto st = make_kafka_conf(options_.brokers, defaults, options_.properties, &conf);
