@@ -170,11 +170,14 @@ status kafka_reader::resolve_start(const topic_partition& tp, int64_t wanted, in
       return status::io_error(what +
                               " (retention deleted them, or the topic was recreated); set failOnDataLoss=false "
                               "to go on from the earliest offset");
+    // Below the log start: those offsets are gone. Past the end: the topic was recreated (or
+    // truncated), so its records from the start are new ones, never read — read them.
     int64_t skipped = wanted < low ? low - wanted : 0;
     data_loss_skipped_ += skipped;
-    warn(what + "; failOnDataLoss=false: going on from offset " + std::to_string(wanted < low ? low : high) + " (" +
-         std::to_string(skipped) + " offsets skipped)");
-    wanted = wanted < low ? low : high;
+    warn(what + "; failOnDataLoss=false: going on from offset " + std::to_string(low) + " (" +
+         std::to_string(skipped) + " offsets skipped" +
+         (wanted > high ? std::string(", the partition was recreated or truncated") : std::string()) + ")");
+    wanted = low;
   }
   start = wanted;
   position_[tp] = start;

@@ -129,6 +129,34 @@ BOOST_AUTO_TEST_CASE(vanished_offsets_fail_or_are_skipped_and_counted) {
   BOOST_TEST(warnings.front().find("offsets skipped") != std::string::npos, warnings.front());
 }
 
+// A topic deleted and created again: the stored position is past its new end. Never skipped
+// silently: the read fails naming partition and offsets, or (failOnDataLoss=false) warns and
+// reads the new records from the start.
+BOOST_AUTO_TEST_CASE(a_position_past_the_end_of_a_recreated_topic_is_data_loss) {
+  BOOST_TEST_REQUIRE(broker->create_topic("again", 1).is_ok());
+  produce("again", 10, 0);
+  auto o = options(R"({"again":[0]})");
+  {
+    kafka_reader r(o);
+    BOOST_TEST_REQUIRE(r.seek(R"({"again":{"0":50}})").is_ok());
+    std::vector<raw_record> got;
+    auto s = r.read(100, 0, got);
+    BOOST_TEST(!s.is_ok());
+    BOOST_TEST(s.message().find("the query wants offset 50 but the partition holds 0..10") != std::string::npos,
+               s.message());
+    BOOST_TEST(s.message().find("recreated") != std::string::npos, s.message());
+  }
+  o.fail_on_data_loss = false;
+  kafka_reader r(o);
+  BOOST_TEST_REQUIRE(r.seek(R"({"again":{"0":50}})").is_ok());
+  std::vector<std::string> warnings;
+  r.set_warning_handler([&](std::string w) { warnings.push_back(std::move(w)); });
+  auto all = drain(r, 100);
+  BOOST_TEST(all.size() == 10u);  // the new topic's records, all of them
+  BOOST_TEST_REQUIRE(warnings.size() >= 1u);
+  BOOST_TEST(warnings.front().find("recreated or truncated") != std::string::npos, warnings.front());
+}
+
 BOOST_AUTO_TEST_CASE(a_group_member_resumes_from_offsets_the_query_committed) {
   BOOST_TEST_REQUIRE(broker->create_topic("g", 2).is_ok());
   produce("g", 30);
