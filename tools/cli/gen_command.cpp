@@ -2,15 +2,58 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <thread>
 
 #include "apps/launch/kafka_feed.hpp"
 #include "messages/data/time.hpp"
 #include "state/io/gen/generator_reader.hpp"
+#include "state/io/kafka/kafka_client.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/verb_options.hpp"
 
 namespace sluice::cli {
+namespace {
+
+/// Where each partition of `topic` ends now (a topic gen creates has none yet: empty).
+status partition_ends(rd_kafka_t* rk, const std::string& topic, std::map<int32_t, int64_t>& out) {
+  std::vector<int32_t> parts;
+  if (!kafka_topic_partitions(rk, topic, parts).is_ok()) return status::ok();  // created by the first record
+  for (int32_t p : parts) {
+    int64_t low = 0, high = 0;
+    auto s = query_kafka_watermarks(rk, topic, p, low, high);
+    if (!s.is_ok()) return s;
+    out[p] = high;
+  }
+  return status::ok();
+}
+
+/// Records delivered and already gone again: a broker that keeps less than was written (the
+/// embedded broker keeps about 5 MiB per partition) must not look like a full delivery.
+status check_retained(rd_kafka_t* rk, const std::string& topic, const std::map<int32_t, int64_t>& start) {
+  std::vector<int32_t> parts;
+  auto s = kafka_topic_partitions(rk, topic, parts);
+  if (!s.is_ok()) return s;
+  std::string gone;
+  for (int32_t p : parts) {
+    int64_t low = 0, high = 0;
+    s = query_kafka_watermarks(rk, topic, p, low, high);
+    if (!s.is_ok()) return s;
+    auto it = start.find(p);
+    int64_t from = it == start.end() ? 0 : it->second;
+    if (low > from)
+      gone += (gone.empty() ? "" : ", ") + topic + "/" + std::to_string(p) + " keeps only offsets " +
+              std::to_string(low) + ".." + std::to_string(high) + " (" + std::to_string(low - from) +
+              " of the records just written are gone)";
+  }
+  if (gone.empty()) return status::ok();
+  return status::io_error("the broker dropped records right after taking them: " + gone +
+                          "; librdkafka's embedded broker keeps about 5 MiB per partition — give the topic more "
+                          "partitions (sluice broker --topic NAME:PARTITIONS), write fewer records, or use a real "
+                          "cluster");
+}
+
+}  // namespace
 namespace po = boost::program_options;
 
 int gen_command(const std::vector<std::string>& args) {
@@ -92,12 +135,23 @@ int gen_command(const std::vector<std::string>& args) {
       return 2;
     }
     producer->set_warning_handler([](std::string w) { std::fprintf(stderr, "warning: %s\n", w.c_str()); });
+    std::map<int32_t, int64_t> start;  // each partition's end before gen wrote
+    s = partition_ends(producer->handle(), topic, start);
+    if (!s.is_ok()) {
+      std::fprintf(stderr, "sluice gen: %s\n", s.to_string().c_str());
+      return 1;
+    }
     std::atomic<bool> stop{false};
     int64_t produced = 0;
     s = produce_generated(*producer, {feed_topic{topic, spec}}, rate, stop, produced);
     if (!s.is_ok()) {
       std::fprintf(stderr, "sluice gen: %s (%lld records delivered; a record waits at most --timeout %g s)\n",
                    s.to_string().c_str(), static_cast<long long>(producer->delivered()), timeout_s);
+      return 1;
+    }
+    s = check_retained(producer->handle(), topic, start);
+    if (!s.is_ok()) {
+      std::fprintf(stderr, "sluice gen: %s\n", s.to_string().c_str());
       return 1;
     }
     std::fprintf(stderr, "sluice gen: %lld %s records delivered to %s\n", static_cast<long long>(produced),

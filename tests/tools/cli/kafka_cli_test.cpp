@@ -247,4 +247,23 @@ BOOST_AUTO_TEST_CASE(gen_to_a_dead_broker_ends_in_a_clear_error) {
   BOOST_TEST(out.find("--timeout takes seconds") != std::string::npos, out);
 }
 
+// The embedded broker keeps about 5 MiB per partition: gen says so when records it delivered
+// are already gone, instead of reporting them all delivered (issue 15, item 13).
+BOOST_AUTO_TEST_CASE(gen_says_when_the_broker_dropped_what_it_took) {
+  test::temp_dir dir("gen-drop");
+  test::background_process broker(std::string(SLUICE_BINARY) + " broker --topic big:1", dir.str("broker.log"));
+  std::string address, log;
+  for (int i = 0; i < 100 && address.empty(); ++i) {
+    test::shell("cat " + dir.str("broker.log"), log);
+    if (log.rfind("127.0.0.1:", 0) == 0 && log.find('\n') != std::string::npos) address = log.substr(0, log.find('\n'));
+    if (address.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  BOOST_REQUIRE(!address.empty());
+  std::string out;
+  BOOST_TEST(test::run_sluice("gen debezium --count 20000 --to kafka:big --brokers " + address, out) == 1);
+  BOOST_TEST(out.find("big/0 keeps only offsets") != std::string::npos, out);
+  BOOST_TEST(out.find("about 5 MiB per partition") != std::string::npos, out);
+  BOOST_TEST(test::run_sluice("gen debezium --count 200 --to kafka:small --brokers " + address, out) == 0, out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
