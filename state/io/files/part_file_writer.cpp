@@ -1,5 +1,8 @@
 #include "state/io/files/part_file_writer.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,6 +50,16 @@ status part_file_writer::pending(std::vector<int64_t>& triggers) const {
   return status::ok();
 }
 
+status part_file_writer::sync_directory() const {
+  int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return status::io_error("cannot open '" + dir_ + "' to sync it: " + std::strerror(errno));
+  bool ok = ::fsync(fd) == 0;
+  int err = errno;
+  ::close(fd);
+  if (!ok) return status::io_error("cannot sync directory '" + dir_ + "': " + std::strerror(err));
+  return status::ok();
+}
+
 status part_file_writer::publish_up_to(int64_t trigger, int64_t& files) {
   files = 0;
   std::vector<int64_t> ts;
@@ -59,7 +72,7 @@ status part_file_writer::publish_up_to(int64_t trigger, int64_t& files) {
     if (ec) return status::io_error("cannot publish '" + final_path(t) + "': " + ec.message());
     ++files;
   }
-  return status::ok();
+  return files > 0 ? sync_directory() : status::ok();  // the renames survive a power loss
 }
 
 status part_file_writer::discard_after(int64_t trigger) {
@@ -124,7 +137,8 @@ status part_file_writer::finish(int64_t trigger, int64_t& rows) {
   auto to = staged_ ? pending_path(trigger) : final_path(trigger);
   fs::rename(tmp_path(trigger), to, ec);
   if (ec) return status::io_error("cannot rename '" + tmp_path(trigger) + "' to '" + to + "': " + ec.message());
-  return status::ok();
+  // Staged: the pending file must exist after a power loss once its epoch commits.
+  return staged_ ? sync_directory() : status::ok();
 }
 
 }  // namespace sluice

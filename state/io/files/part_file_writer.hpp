@@ -10,6 +10,8 @@
 // renames it to `<dir>/.part-<k>.jsonl.pending` — durable, still invisible. When the epoch
 // holding k commits, `publish_up_to(k)` renames pending files ≤ k to their final names; on
 // recovery, `discard_after(K)` removes pending files of triggers after the last committed one.
+// Both renames are followed by an fsync of the directory (a rename is durable only then), so
+// a power loss cannot undo a pending file whose epoch committed, or a publish.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +50,8 @@ class part_file_writer {
   std::string pending_path(int64_t trigger) const;
   /// Pending files in the directory, by trigger.
   status pending(std::vector<int64_t>& triggers) const;
+  /// fsync of the directory, so renames in it survive a power loss.
+  [[nodiscard]] status sync_directory() const;
   bool staged_ = false;
   std::string dir_;
   std::string prefix_;
