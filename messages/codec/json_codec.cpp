@@ -54,8 +54,10 @@ std::string row_decoder::decode(std::string_view text, row& out) {
           return "column '" + c.name + "' expects int64, got " + json::serialize(v);
         break;
       case column_type::float64:
-        if (v.is_number())
+        if (v.is_number() && std::isfinite(v.to_number<double>()))
           cell = v.to_number<double>();
+        else if (v.is_number())
+          return "column '" + c.name + "' is out of the range of a double: " + json::serialize(v);
         else
           return "column '" + c.name + "' expects double, got " + json::serialize(v);
         break;
@@ -70,7 +72,10 @@ std::string row_decoder::decode(std::string_view text, row& out) {
           if (!parsed) return "column '" + c.name + "' is not an ISO-8601 timestamp: " + json::serialize(v);
           us = *parsed;
         } else if (v.is_number()) {
-          us = to_micros(v.to_number<double>(), c.unit);
+          auto checked = checked_micros(v.to_number<double>(), c.unit);
+          if (!checked)
+            return "column '" + c.name + "' is a timestamp outside years 0001-9999: " + json::serialize(v);
+          us = *checked;
         } else {
           return "column '" + c.name + "' expects a timestamp, got " + json::serialize(v);
         }

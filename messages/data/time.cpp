@@ -41,6 +41,12 @@ bool digits(std::string_view s, size_t pos, size_t n, int& out) {
   return true;
 }
 
+int days_in_month(int year, int month) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : days[month - 1];
+}
+
 int64_t floor_div(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
@@ -52,7 +58,7 @@ std::optional<int64_t> parse_iso8601_us(std::string_view s) {
   if (!digits(s, 0, 4, year) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
       !digits(s, 8, 2, day))
     return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;  // no Feb 31
   size_t pos = 10;
   int64_t frac_us = 0;
   int64_t offset_s = 0;
@@ -126,6 +132,14 @@ std::string format_iso8601(int64_t us) {
     out.insert(out.size() - 1, buf);
   }
   return out;
+}
+
+std::optional<int64_t> checked_micros(double number, time_unit unit) {
+  double scale = unit == time_unit::seconds ? 1e6 : unit == time_unit::millis ? 1e3 : 1.0;
+  double us = number * scale;
+  // 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z
+  if (!std::isfinite(us) || us < -62135596800e6 || us > 253402300799999999.0) return std::nullopt;
+  return static_cast<int64_t>(std::llround(us));
 }
 
 int64_t to_micros(double number, time_unit unit) {

@@ -24,6 +24,8 @@ std::string format_iso8601_ms(int64_t us);
 /// Milliseconds form unless µs are non-zero, then `…30.120001Z`.
 std::string format_iso8601(int64_t us);
 int64_t to_micros(double number, time_unit unit);
+/// `to_micros` for input: none when the number is not finite or outside years 0001–9999.
+std::optional<int64_t> checked_micros(double number, time_unit unit);
 /// Durations in config and flags: `500ms`, `10s`, `5m`, `1h`, `2d`, or a bare number of seconds.
 std::optional<int64_t> parse_duration_us(std::string_view text);
 /// Processing time now, µs: `clock()` when given (tests' seam), else the system clock.

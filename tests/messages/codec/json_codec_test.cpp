@@ -56,6 +56,15 @@ BOOST_AUTO_TEST_CASE(bad_records_give_reasons) {
   BOOST_TEST(d.decode(R"({"id":1,"amount":"x","ts":1})", r).find("column 'amount' expects double") == 0u);
   BOOST_TEST(d.decode(R"({"id":1,"amount":1,"ts":"yesterday"})", r).find("is not an ISO-8601 timestamp") !=
              std::string::npos);
+  // Out-of-range numbers and impossible dates are refused, not turned into null or garbage.
+  BOOST_TEST(d.decode(R"({"id":1,"amount":1e400,"ts":1})", r).find("out of the range of a double") !=
+             std::string::npos);
+  BOOST_TEST(d.decode(R"({"id":1,"amount":1,"ts":1e300})", r).find("outside years 0001-9999") != std::string::npos);
+  BOOST_TEST(d.decode(R"({"id":1,"amount":1,"ts":-1e300})", r).find("outside years 0001-9999") != std::string::npos);
+  BOOST_TEST(d.decode(R"({"id":1,"amount":1,"ts":"2026-02-31T00:00:00Z"})", r).find("is not an ISO-8601") !=
+             std::string::npos);
+  BOOST_TEST(d.decode(R"({"id":1,"amount":1,"ts":"2024-02-29T00:00:00Z"})", r) == "");  // a leap day
+  BOOST_TEST(d.decode(R"({"id":1,"amount":1,"ts":"2023-02-29T00:00:00Z"})", r) != "");
   // optional columns may be missing or null
   BOOST_TEST(d.decode(R"({"id":1,"amount":1,"ts":1,"name":null})", r) == "");
   BOOST_TEST(is_null(r.values[1]));
