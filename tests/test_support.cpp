@@ -4,8 +4,10 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 #include "messages/data/time.hpp"
 
@@ -93,6 +95,18 @@ int shell(const std::string& command, std::string& out) {
   while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
   int status = ::pclose(p);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string start_broker(std::unique_ptr<background_process>& broker, const std::string& args, const std::string& log) {
+  broker = std::make_unique<background_process>(std::string(SLUICE_BINARY) + " broker " + args, log);
+  std::string address, text;
+  for (int i = 0; i < 100 && address.empty(); ++i) {
+    shell("cat " + log, text);
+    if (text.rfind("127.0.0.1:", 0) == 0 && text.find('\n') != std::string::npos)
+      address = text.substr(0, text.find('\n'));
+    if (address.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return address;
 }
 
 background_process::background_process(const std::string& command, const std::string& log) {

@@ -86,6 +86,10 @@ class background_process {
   int code_ = -1;
 };
 
+/// Starts `sluice broker ARGS` in the background (log `log`) and waits up to 10 s for the
+/// address it prints on its first line; "" if none came.
+std::string start_broker(std::unique_ptr<background_process>& broker, const std::string& args, const std::string& log);
+
 /// Every record of `topic` as kcat prints it with `format` (e.g. "%k\t%s\n"), one per entry.
 std::vector<std::string> kcat_consume(const std::string& brokers, const std::string& topic,
                                       const std::string& format = "%s\n");

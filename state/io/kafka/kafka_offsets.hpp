@@ -24,6 +24,11 @@ constexpr int64_t kafka_offset_latest = -1;
 using topic_partition = std::pair<std::string, int32_t>;
 using kafka_offset_map = std::map<topic_partition, int64_t>;
 
+/// "topic/partition", as messages and partition frontiers name a partition.
+inline std::string tp_name(const topic_partition& tp) {
+  return tp.first + "/" + std::to_string(tp.second);
+}
+
 /// Parses Spark's JSON offsets. Errors name the offending topic or partition.
 status parse_kafka_offsets(const std::string& text, kafka_offset_map& out);
 /// The JSON form (topics and partitions in order; "{}" when empty).

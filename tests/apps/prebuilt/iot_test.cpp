@@ -153,13 +153,8 @@ BOOST_AUTO_TEST_CASE(trigger_size_changes_nothing_unless_spark_rules_are_asked_f
 BOOST_AUTO_TEST_CASE(alerts_to_kafka) {
   auto e = derive(0);
   test::temp_dir dir("iot-kafka");
-  test::background_process broker(std::string(SLUICE_BINARY) + " broker --topic iot-readings:1", dir.str("broker.log"));
-  std::string address, log;
-  for (int i = 0; i < 100 && address.empty(); ++i) {
-    test::shell("cat " + dir.str("broker.log"), log);
-    if (log.rfind("127.0.0.1:", 0) == 0 && log.find('\n') != std::string::npos) address = log.substr(0, log.find('\n'));
-    if (address.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  std::unique_ptr<test::background_process> broker;
+  std::string address = test::start_broker(broker, "--topic iot-readings:1", dir.str("broker.log"));
   BOOST_REQUIRE(!address.empty());
   std::string out;
   BOOST_REQUIRE_EQUAL(

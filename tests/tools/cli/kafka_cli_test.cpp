@@ -251,13 +251,8 @@ BOOST_AUTO_TEST_CASE(gen_to_a_dead_broker_ends_in_a_clear_error) {
 // are already gone, instead of reporting them all delivered (issue 15, item 13).
 BOOST_AUTO_TEST_CASE(gen_says_when_the_broker_dropped_what_it_took) {
   test::temp_dir dir("gen-drop");
-  test::background_process broker(std::string(SLUICE_BINARY) + " broker --topic big:1", dir.str("broker.log"));
-  std::string address, log;
-  for (int i = 0; i < 100 && address.empty(); ++i) {
-    test::shell("cat " + dir.str("broker.log"), log);
-    if (log.rfind("127.0.0.1:", 0) == 0 && log.find('\n') != std::string::npos) address = log.substr(0, log.find('\n'));
-    if (address.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  std::unique_ptr<test::background_process> broker;
+  std::string address = test::start_broker(broker, "--topic big:1", dir.str("broker.log"));
   BOOST_REQUIRE(!address.empty());
   std::string out;
   BOOST_TEST(test::run_sluice("gen debezium --count 20000 --to kafka:big --brokers " + address, out) == 1);
