@@ -28,7 +28,9 @@ std::vector<std::string> read_lines(const std::string& dir) {
 }
 
 int run_sluice(const std::string& args, std::string& out, const std::string& cwd) {
-  return shell("cd '" + cwd + "' && " + std::string(SLUICE_BINARY) + " " + args, out);
+  // A run that hangs fails its test with what it printed (exit 124) instead of the whole
+  // suite timing out with nothing to show.
+  return shell("cd '" + cwd + "' && timeout -k 10 200 " + std::string(SLUICE_BINARY) + " " + args, out);
 }
 
 int run_app(const std::string& app, const std::string& args, const std::string& output, std::string& out) {

@@ -64,6 +64,7 @@ namespace sinks {
 
 sink_plan jsonl(std::string directory) {
   return sink_plan{"FileSink[" + directory + "]",
+                   directory,
                    [directory] { return std::make_shared<jsonl_sink>(directory); },
                    [directory] {
                      std::FILE* f = std::fopen((directory + "/_SUCCESS").c_str(), "w");
@@ -75,18 +76,21 @@ sink_plan jsonl(std::string directory) {
 }
 
 sink_plan console(size_t max_rows) {
-  return sink_plan{
-      "ConsoleSink", [max_rows] { return std::make_shared<console_sink>(stdout, max_rows); }, nullptr, {}, {}, nullptr};
+  return sink_plan{"ConsoleSink", {}, [max_rows] { return std::make_shared<console_sink>(stdout, max_rows); },
+                   nullptr,       {}, {},
+                   nullptr};
 }
 
 sink_plan memory(std::shared_ptr<memory_sink::store> store) {
-  return sink_plan{"MemorySink", [store] { return std::make_shared<memory_sink>(store); }, nullptr, {}, {}, nullptr};
+  return sink_plan{"MemorySink", {},     [store] { return std::make_shared<memory_sink>(store); }, nullptr, {},
+                   {},           nullptr};
 }
 
 sink_plan kafka(kafka_sink_options options) {
   auto s = options.validate();
   if (!s.is_ok()) throw std::invalid_argument(s.message());
   sink_plan plan{"KafkaSink[" + options.topic + "]",
+                 {},
                  [options] { return std::make_shared<kafka_sink>(options); },
                  nullptr,
                  {},
@@ -282,6 +286,7 @@ stream stream::process_by_key(const std::string& column, std::function<std::uniq
 }
 
 stream stream::apply_cdc(const cdc_table_options& options) {
+  p_->plan_.written_folders.push_back(options.table_dir);
   return with_stage(make_cdc_stage(schema(), options), {ref_});
 }
 
@@ -297,6 +302,7 @@ stream stream::alerts(std::vector<alert_rule> rules, const sink_plan& output, al
   auto plan = std::make_shared<alert_plan>();
   plan->rules = std::move(rules);
   plan->limits = limits;
+  if (!state_dir.empty()) p_->plan_.memory_folders.push_back(state_dir);
   plan->state_dir = std::move(state_dir);
   plan->input_schema = in;
   for (const auto& c : output.required_columns)
@@ -374,6 +380,11 @@ pipeline& pipeline::with_no_data_batches(bool enabled) {
 pipeline& pipeline::with_dead_letters(std::string directory) {
   plan_.dead_letter_dir = std::move(directory);
   plan_.make_dead_letter_sink = nullptr;
+  return *this;
+}
+
+pipeline& pipeline::with_overwrite_outputs(bool on) {
+  plan_.overwrite_outputs = on;
   return *this;
 }
 

@@ -286,6 +286,9 @@ class pipeline {
   pipeline& with_trigger_credits(int n);
   pipeline& with_restart_strategy(restart_strategy r);
   pipeline& with_dead_letters(std::string directory);
+  /// Whether a fresh start may remove this query's earlier output from its folders (default:
+  /// no, the run is refused; state/io/files/output_folder.hpp).
+  pipeline& with_overwrite_outputs(bool on);
   /// Dead letters as records of a Kafka topic (value = {"record","reason","origin","trigger"}).
   pipeline& with_dead_letters(kafka_sink_options topic);
   /// Spark's noDataMicroBatches: after a trigger whose watermark moved, let stateful operators

@@ -39,6 +39,14 @@ std::string watermark_text(const std::optional<int64_t>& offset) {
 
 }  // namespace
 
+std::vector<std::string> query_plan::output_folders() const {
+  std::vector<std::string> out = written_folders;
+  for (const auto& s : sinks)
+    if (!s.directory.empty()) out.push_back(s.directory);
+  if (!make_dead_letter_sink && !dead_letter_dir.empty()) out.push_back(dead_letter_dir);
+  return out;
+}
+
 std::string query_plan::explain() const {
   std::string out = "== Query '" + name + "' ==\n";
   out += "trigger: " + to_string(trigger) + ", watermark policy: " + to_string(policy) +

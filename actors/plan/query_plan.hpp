@@ -59,6 +59,7 @@ struct stream_ref {
 
 struct sink_plan {
   std::string description;
+  std::string directory;  // the folder it writes (a file sink); empty for other sinks
   std::function<std::shared_ptr<row_sink>()> make;
   /// Called once when the query finished reading all its input (not on stop or failure):
   /// the file sink writes `_SUCCESS`, so a downstream query can tell the input is complete.
@@ -89,6 +90,13 @@ struct query_plan {
   std::shared_ptr<const alert_plan> alerts;  // the alert emitter in front of sinks[alerts_sink], if any
   int alerts_sink = -1;
   std::string dead_letter_dir;
+  /// Folders the query writes besides its sinks' and dead letters' (a CDC table).
+  std::vector<std::string> written_folders;
+  /// Folders of state kept from run to run without a checkpoint (alert memory).
+  std::vector<std::string> memory_folders;
+  /// A fresh start may remove this query's earlier output from its folders
+  /// (state/io/files/output_folder.hpp); a resumed one always keeps it.
+  bool overwrite_outputs = false;
   /// When set, dead letters go to this sink (a Kafka topic) instead of `dead_letter_dir`.
   std::function<std::shared_ptr<row_sink>()> make_dead_letter_sink;
   trigger_policy trigger;
@@ -112,6 +120,9 @@ struct query_plan {
   /// Stateful stages, their partitions summed: the identity of the checkpoint's state.
   std::string stages_description() const;
   int stage_partitions() const;
+  /// Every folder the query writes: its file sinks', written_folders, its dead letters' (not
+  /// memory_folders).
+  std::vector<std::string> output_folders() const;
 };
 
 using query_plan_ptr = std::shared_ptr<const query_plan>;

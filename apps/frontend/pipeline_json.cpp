@@ -126,6 +126,7 @@ trigger_policy apply_run_settings(pipeline& p, const json::object& root) {
     p.with_restart_strategy(rs);
   }
   p.with_no_data_batches(get_bool(root, "no_data_batches", "", true));
+  p.with_overwrite_outputs(get_bool(root, "overwrite", "", false));
   return trig;
 }
 
@@ -180,8 +181,9 @@ std::vector<sink_block> apply_outputs(pipeline& p, const json::object& root, con
 query_plan_ptr pipeline_from_json(const json::value& spec, const pipeline_json_context& ctx) {
   const auto& root = as_object(spec, "pipeline");
   check_fields(root, "",
-               {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy", "watermark_scope", "idle_timeout",
-                "query", "sink", "sinks", "dead_letters", "restart", "description", "alerts", "no_data_batches"});
+               {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy", "watermark_scope",
+                "idle_timeout", "query", "sink", "sinks", "dead_letters", "restart", "description", "alerts",
+                "no_data_batches", "overwrite"});
   pipeline p(get_string(root, "name", "name", "pipeline"));
   bool bounded_default = apply_run_settings(p, root).kind != trigger_kind::processing_time;
   auto* q = root.if_contains("query");

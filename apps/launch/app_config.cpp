@@ -156,18 +156,6 @@ std::vector<app_setting> common_settings() {
   };
 }
 
-std::string clear_outputs(const app_config& c, const std::vector<std::string>& subdirs) {
-  if (!c.flag("output.overwrite")) return {};
-  std::string out = c.directory("output"), list;
-  for (const auto& sub : subdirs) {
-    std::error_code ec;
-    std::filesystem::remove_all(out + "/" + sub, ec);
-    if (ec) throw config_error("output.overwrite: cannot clear '" + out + "/" + sub + "': " + ec.message());
-    list += (list.empty() ? "" : ",") + sub;
-  }
-  return "cleared " + out + "/{" + list + "} (output.overwrite=true)";
-}
-
 void apply_common_settings(pipeline& p, const app_config& c) {
   p.with_trigger(c.trigger("trigger"));
   p.with_max_records_per_trigger(c.integer("max_records_per_trigger", 0, 100'000'000));

@@ -104,8 +104,4 @@ std::vector<app_setting> common_settings();
 /// Applies the common settings to a pipeline.
 void apply_common_settings(pipeline& p, const app_config& c);
 
-/// With `output.overwrite` true, removes `subdirs` under setting `output` (an earlier run's
-/// output); returns what it did, for the CLI to say. Throws config_error if it cannot.
-std::string clear_outputs(const app_config& c, const std::vector<std::string>& subdirs);
-
 }  // namespace sluice

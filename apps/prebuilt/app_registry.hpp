@@ -20,9 +20,6 @@ struct app_definition {
   std::function<std::vector<query_plan_ptr>(const app_config&)> build;
   /// Where the app's output goes, for the CLI's closing lines.
   std::function<std::string(const app_config&)> outputs;
-  /// Run before the queries start (not for `explain`): e.g. clear the outputs of an earlier
-  /// run. Returns what it did, for the CLI to say.
-  std::function<std::string(const app_config&)> prepare;
 };
 
 const std::vector<app_definition>& registered_apps();

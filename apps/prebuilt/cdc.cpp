@@ -9,8 +9,7 @@ app_definition cdc_app() {
       "cdc",
       "CDC: Debezium change events from Kafka applied to a LevelDB table (MERGE semantics, idempotent "
       "replays, stale changes skipped), with a changelog stream",
-      {"directory for table/, changelog/ and dead_letters/",
-       "clear table/, changelog/ and dead_letters/ before running"},
+      {"directory for table/, changelog/ and dead_letters/", "clear table/, changelog/ and dead_letters/"},
       {{"topic", "shop.public.customers", "the Debezium data topic"},
        {"transaction_topic", "shop.transaction", "the transaction metadata topic (empty = no transaction metadata)"},
        {"value_format", "envelope", "envelope (Debezium's) or flattened (the unwrap SMT)"},
@@ -20,7 +19,6 @@ app_definition cdc_app() {
     auto out = c.directory("output");
     return "table: " + out + "/table/ (sluice table dump " + out + "/table)  changelog: " + out + "/changelog/";
   };
-  app.prepare = clear_before_run({"table", "changelog", "dead_letters"});
   app.build = [](const app_config& c) {
     std::string out = c.directory("output");
     if (c.str("input") != "kafka")

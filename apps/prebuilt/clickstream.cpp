@@ -19,13 +19,13 @@ app_definition clickstream_app() {
       prebuilt_app("clickstream",
                    "clickstream: 30-minute session windows per user (page views, start, end, pages visited) and a "
                    "view → cart → checkout funnel with conversion counts per window",
-                   {"directory for sessions/ and funnel/", "clear sessions/ and funnel/ before running"},
+                   {"directory for sessions/ and funnel/", "clear sessions/ and funnel/"},
                    {{"session.gap", "30m", "a session ends after this much event time without a click"},
                     {"funnel.window", "10m", "funnel window length"},
                     watermark_setting("5m", "a click"),
                     {"partitions", "2", "partitions of the session aggregation (by user)"}},
                    {generator_settings("clicks", "clicks", "20000", "500", "1s")});
-  declare_outputs(app, {{"sessions", "sessions"}, {"funnel", "funnel"}}, {"dead_letters"});
+  declare_outputs(app, {{"sessions", "sessions"}, {"funnel", "funnel"}});
   app.build = [](const app_config& c) {
     std::string out = c.directory("output");
     app_input clicks{"clicks", "clicks", generator_from(c, "clicks", "clicks"), generator_schema("clicks")};

@@ -55,7 +55,7 @@ app_definition fraud_app() {
       "fraud alerts: transactions deduplicated by id (a producer's retries), then velocity (> 5 transactions per "
       "user in 5 minutes), spend spikes against the "
       "user's running average (keyed state), optional logistic scoring per window",
-      {"directory for flagged_windows/, spikes/, alerts/", "clear the outputs and the alert memory before running"},
+      {"directory for flagged_windows/, spikes/, alerts/", "clear the outputs and the alert memory"},
       {watermark_setting("1m", "a transaction"),
        {"velocity.window", "5m", "velocity window length"},
        {"velocity.slide", "0s", "velocity window slide (0 = tumbling)"},
@@ -68,8 +68,7 @@ app_definition fraud_app() {
        {"alerts.max_per_user", "0", "at most this many alerts per user per minute (0 = no limit)"},
        {"partitions", "2", "partitions of the window aggregation and of the keyed processor"}},
       {generator_settings("transactions", "transactions", "20000", "1000", "250ms"), {alert_output_setting()}});
-  declare_outputs(app, {{"flagged windows", "flagged_windows"}, {"spikes", "spikes"}, {"alerts", "alerts", true}},
-                  {"alert_memory", "dead_letters"});
+  declare_outputs(app, {{"flagged windows", "flagged_windows"}, {"spikes", "spikes"}, {"alerts", "alerts", true}});
   app.build = [](const app_config& c) {
     std::string out = c.directory("output");
     app_input transactions{"transactions", "transactions", generator_from(c, "transactions", "transactions"),

@@ -11,7 +11,7 @@ app_definition iot_app() {
                    "IoT telemetry: per-device 5-minute windows (avg/max temperature, avg humidity, count), "
                    "HIGH_TEMP / HIGH_HUMIDITY alerts, late readings of offline devices counted",
                    {"directory for windows/, alerts/ and late_readings/",
-                    "clear windows/, alerts/, late_readings/ and the alert memory before running"},
+                    "clear windows/, alerts/, late_readings/ and the alert memory"},
                    {{"window", "5m", "window length"},
                     watermark_setting("2m", "a reading"),
                     {"temp_threshold", "80", "HIGH_TEMP when a window's max temperature is above this"},
@@ -24,8 +24,7 @@ app_definition iot_app() {
                      alert_output_setting()}});
   for (auto& s : app.settings)
     if (s.key == "max_records_per_trigger") s.default_value = "2000";
-  declare_outputs(app, {{"windows", "windows"}, {"alerts", "alerts", true}, {"late readings", "late_readings"}},
-                  {"alert_memory"});
+  declare_outputs(app, {{"windows", "windows"}, {"alerts", "alerts", true}, {"late readings", "late_readings"}});
   app.build = [](const app_config& c) {
     std::string out = c.directory("output");
     auto spec = generator_from(c, "readings", "iot");

@@ -10,8 +10,7 @@ app_definition medallion_app() {
   auto app = prebuilt_app(
       "medallion",
       "generated raw events → bronze (raw landing) → silver (parsed, validated); bad records to dead letters",
-      {"directory for bronze/, silver/ and dead_letters/",
-       "clear bronze/, silver/ and dead_letters/ under output before running"},
+      {"directory for bronze/, silver/ and dead_letters/", "clear bronze/, silver/ and dead_letters/ under output"},
       {{"events.count", "20000", "generated events (0 = unbounded, until Ctrl-C)"},
        {"events.rate", "5000", "events per second (0 = as fast as the pipeline takes them)"},
        {"events.seed", "42", "generator seed: the same seed gives the same events"},

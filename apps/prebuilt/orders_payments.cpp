@@ -26,7 +26,7 @@ app_definition orders_payments_app() {
       "optionally the joined rows' hourly paid revenue per customer segment (a chain); generated input on the "
       "embedded broker by default",
       {"directory for joined/, hourly/, late_rows/ and dead_letters/",
-       "clear joined/, hourly/, late_rows/ and dead_letters/ under output before running"},
+       "clear joined/, hourly/, late_rows/ and dead_letters/ under output"},
       {{"join", "inner", "inner or left_outer (unpaid orders come out with null payment columns)"},
        {"report", "none",
         "none, or hourly: paid revenue per customer segment and hour of pay_time, from the joined "
@@ -42,8 +42,7 @@ app_definition orders_payments_app() {
        {"watermark", "10m", "watermark delay on order_time and pay_time"},
        {"window", "1h", "pay_time BETWEEN order_time AND order_time + window"},
        {"partitions", "2", "join partitions (actors); state is split by hash(order_id)"}});
-  declare_outputs(app, {{"joined", "joined"}, {"hourly revenue", "hourly"}, {"late rows", "late_rows"}},
-                  {"dead_letters"});
+  declare_outputs(app, {{"joined", "joined"}, {"hourly revenue", "hourly"}, {"late rows", "late_rows"}});
   app.build = [](const app_config& c) {
     std::string out = c.directory("output");
     std::string report = c.str("report");

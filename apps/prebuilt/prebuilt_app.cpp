@@ -13,7 +13,9 @@ app_definition prebuilt_app(std::string name, std::string summary, const output_
     for (auto& s : group) app.settings.push_back(std::move(s));
   };
   add(std::move(own));
-  app.settings.push_back({"output.overwrite", "true", help.overwrite});
+  app.settings.push_back({"output.overwrite", "true",
+                          help.overwrite + " on a fresh start (resuming a checkpoint keeps them); false: refuse to "
+                                           "run over an earlier output"});
   for (const auto& group : input) add(group);
   if (kind == app_input_kind::kafka) add(kafka_input_settings());
   add(common_settings());
@@ -24,11 +26,7 @@ app_setting watermark_setting(const std::string& default_delay, const std::strin
   return {"watermark", default_delay, "how late " + what + " may arrive (watermark delay on ts)"};
 }
 
-void declare_outputs(app_definition& app, std::vector<shown_output> shown, std::vector<std::string> also_cleared) {
-  std::vector<std::string> cleared;
-  for (const auto& s : shown) cleared.push_back(s.subdir);
-  cleared.insert(cleared.end(), also_cleared.begin(), also_cleared.end());
-  app.prepare = clear_before_run(std::move(cleared));
+void declare_outputs(app_definition& app, std::vector<shown_output> shown) {
   app.outputs = [shown = std::move(shown)](const app_config& c) {
     std::string out = c.directory("output"), line;
     for (const auto& s : shown) {
@@ -40,14 +38,11 @@ void declare_outputs(app_definition& app, std::vector<shown_output> shown, std::
   };
 }
 
-std::function<std::string(const app_config&)> clear_before_run(std::vector<std::string> subdirs) {
-  return [subdirs = std::move(subdirs)](const app_config& c) { return clear_outputs(c, subdirs); };
-}
-
 pipeline app_pipeline(const app_config& c, const std::string& name, const std::string& dead_letters) {
   pipeline p(name);
   apply_common_settings(p, c);
   p.with_dead_letters(dead_letters);
+  p.with_overwrite_outputs(c.flag("output.overwrite"));
   return p;
 }
 

@@ -5,7 +5,8 @@
 // own, `output.overwrite` (default true), its input's (generator settings and extras such as
 // `alerts.to`), the Kafka input's (apps/launch/kafka_input.hpp) unless the app only reads its
 // generator, and the common ones (apps/launch/app_config.hpp). The CLI's closing line names
-// directories under `output`; `output.overwrite` clears a list of them before a run.
+// directories under `output`; with `output.overwrite`, a fresh start (no checkpoint to resume)
+// clears the earlier output in every folder the app's queries write.
 #pragma once
 
 #include <functional>
@@ -43,11 +44,9 @@ struct shown_output {
   std::string subdir;
   bool alerts = false;
 };
-/// app.outputs names the `shown` directories, two spaces apart; app.prepare clears them and
-/// then `also_cleared` (clear_outputs()).
-void declare_outputs(app_definition& app, std::vector<shown_output> shown, std::vector<std::string> also_cleared = {});
-/// app.prepare: clear_outputs() of `subdirs`.
-std::function<std::string(const app_config&)> clear_before_run(std::vector<std::string> subdirs);
+/// app.outputs names the `shown` directories, two spaces apart. (The CLI claims, and with
+/// output.overwrite clears, every folder the queries write: state/io/files/output_folder.hpp.)
+void declare_outputs(app_definition& app, std::vector<shown_output> shown);
 
 /// A query's pipeline named `name`, the common settings applied, dead letters to `dead_letters`.
 pipeline app_pipeline(const app_config& c, const std::string& name, const std::string& dead_letters);

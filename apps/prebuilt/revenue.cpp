@@ -10,7 +10,7 @@ app_definition revenue_app() {
       prebuilt_app("revenue",
                    "real-time revenue: 5-minute tumbling revenue, orders and approximate unique users per category, "
                    "and a 10-minute window sliding every 2 minutes of rolling revenue",
-                   {"directory for per_5m/ and rolling/", "clear per_5m/ and rolling/ before running"},
+                   {"directory for per_5m/ and rolling/", "clear per_5m/ and rolling/"},
                    {{"window", "5m", "tumbling window length"},
                     {"rolling.window", "10m", "rolling window length"},
                     {"rolling.slide", "2m", "rolling window slide"},
@@ -19,7 +19,7 @@ app_definition revenue_app() {
                     {"unique_users.rsd", "0.05", "relative standard deviation of the unique-user estimate"},
                     {"partitions", "2", "aggregation partitions (by category)"}},
                    {generator_settings("sales", "sales", "20000", "2000", "200ms")});
-  declare_outputs(app, {{"per 5 minutes", "per_5m"}, {"rolling", "rolling"}}, {"dead_letters"});
+  declare_outputs(app, {{"per 5 minutes", "per_5m"}, {"rolling", "rolling"}});
   app.build = [](const app_config& c) {
     std::string out = c.directory("output");
     app_input sales{"sales", "sales", generator_from(c, "sales", "sales"), generator_schema("sales")};

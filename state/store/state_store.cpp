@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "state/io/files/output_folder.hpp"
+
 namespace sluice {
 namespace {
 
@@ -72,12 +74,12 @@ status decode_state_key(std::string_view key, std::string& ns, key_kind& kind, s
 namespace {
 
 /// LevelDB adopts any directory and deletes files in it that look like its own (e.g. `1.log`):
-/// refuse one that holds files but no database.
+/// refuse one that holds files but no database (an output folder's identity file aside).
 status check_not_foreign(leveldb::Env* env, const std::string& dir) {
   std::vector<std::string> children;
   if (!env->GetChildren(dir, &children).ok()) return status::ok();  // absent: created empty
   bool has_files = false;
-  for (const auto& c : children) has_files |= c != "." && c != "..";
+  for (const auto& c : children) has_files |= c != "." && c != ".." && c != output_identity_file;
   if (!has_files || env->FileExists(dir + "/CURRENT")) return status::ok();
   return status::invalid_argument(dir +
                                   " holds files but no LevelDB database (no CURRENT file); it is left untouched: "

@@ -55,6 +55,7 @@ double engine_run(const std::string& brokers, const std::string& assign, const s
   p.with_max_records_per_trigger(4096);
   p.source(sources::kafka("events", in, sources::events_schema()))
       .to(sink_plan{"KafkaSink[" + out_topic + "]",
+                    {},
                     [out, first] { return std::make_shared<timed_sink>(out, first); },
                     nullptr,
                     {},

@@ -7,7 +7,7 @@
 namespace sluice::cli {
 
 sink_plan counting_sink_plan(std::shared_ptr<std::atomic<int64_t>> n) {
-  return sink_plan{"CountingSink", [n] { return std::make_shared<counting_sink>(n); }, nullptr, {}, {}, nullptr};
+  return sink_plan{"CountingSink", {}, [n] { return std::make_shared<counting_sink>(n); }, nullptr, {}, {}, nullptr};
 }
 
 void bench_triggers(pipeline& p, int64_t batch_rows, int credits) {

@@ -4,12 +4,14 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "actors/runtime/query_runner.hpp"
 #include "apps/frontend/pipeline_json.hpp"
 #include "apps/prebuilt/app_registry.hpp"
 #include "messages/data/time.hpp"
+#include "state/io/files/output_folder.hpp"
 #include "state/io/kafka/embedded_broker.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/verb_options.hpp"
@@ -20,9 +22,9 @@ namespace po = boost::program_options;
 namespace {
 
 struct target {
+  std::string owner;  // the app or the pipeline: owns the output folders
   std::vector<query_plan_ptr> plans;
   std::string outputs;
-  std::function<std::string()> prepare;
 };
 
 /// The run's Kafka: `--brokers`, or an embedded broker started the first time an app or a
@@ -81,9 +83,9 @@ target resolve(const std::string& what, const po::variables_map& vm, app_runtime
     if (vm.count("set"))
       for (const auto& s : vm["set"].as<std::vector<std::string>>()) cfg.set(s);
     cfg.runtime = rt;
+    t.owner = app->name;
     t.plans = app->build(cfg);
     t.outputs = app->outputs(cfg);
-    if (app->prepare) t.prepare = [app, cfg] { return app->prepare(cfg); };
     return t;
   }
   if (std::filesystem::path(what).extension() == ".json" || std::filesystem::exists(what)) {
@@ -97,6 +99,7 @@ target resolve(const std::string& what, const po::variables_map& vm, app_runtime
     else
       ctx.brokers = [] { return std::string("<embedded broker>"); };
     auto plan = pipeline_from_json_file(what, ctx);
+    t.owner = plan->name;
     t.plans.push_back(plan);
     t.outputs.clear();
     for (const auto& sink : plan->sinks) t.outputs += sink.description + ", ";
@@ -169,16 +172,39 @@ app_runtime make_runtime(run_kafka& kafka) {
   return rt;
 }
 
-/// An app's prepare step (clearing earlier outputs), unless the run resumes a checkpoint.
-void prepare_outputs(const target& t, const run_options& ro) {
-  if (!t.prepare) return;
-  bool resuming = !ro.checkpoint_dir.empty() && std::filesystem::exists(ro.checkpoint_dir);
-  if (resuming) {
-    std::fprintf(stderr, "resuming from checkpoint %s: outputs are kept (not cleared)\n", ro.checkpoint_dir.c_str());
-    return;
+/// Every output folder of the run, checked (all of them first: a refusal changes nothing), then
+/// claimed; the claims hold their locks until the run ends.
+std::vector<std::unique_ptr<output_claim>> claim_outputs(const target& t, const run_options& ro) {
+  std::map<std::string, output_request> wanted;  // by folder: parents before the folders inside them
+  bool resuming = false;
+  for (const auto& p : t.plans)
+    resuming |= !ro.checkpoint_dir.empty() && std::filesystem::exists(ro.checkpoint_dir + "/" + p->name);
+  std::string checkpoint;
+  if (!ro.checkpoint_dir.empty()) checkpoint = std::filesystem::absolute(ro.checkpoint_dir).lexically_normal().string();
+  auto want = [&](const std::string& dir, bool overwrite, bool memory) {
+    auto key = std::filesystem::absolute(dir).lexically_normal().string();
+    wanted[key] = output_request{dir, {t.owner, checkpoint}, resuming, overwrite, memory};
+  };
+  for (const auto& p : t.plans) {
+    for (const auto& dir : p->output_folders()) want(dir, p->overwrite_outputs, false);
+    for (const auto& dir : p->memory_folders) want(dir, p->overwrite_outputs, true);
   }
-  auto said = t.prepare();
-  if (!said.empty()) std::fprintf(stderr, "%s\n", said.c_str());
+  std::vector<output_action> actions;
+  for (const auto& [key, r] : wanted) {
+    output_action a;
+    if (auto s = inspect_output_folder(r, a); !s.is_ok()) throw std::invalid_argument(s.message());
+    actions.push_back(a);
+  }
+  if (resuming) std::fprintf(stderr, "resuming from checkpoint %s: outputs are kept\n", ro.checkpoint_dir.c_str());
+  std::vector<std::unique_ptr<output_claim>> claims;
+  size_t i = 0;
+  for (const auto& [key, r] : wanted) {
+    if (actions[i] == output_action::clear) std::fprintf(stderr, "cleared %s (overwrite)\n", r.dir.c_str());
+    claims.emplace_back();
+    auto s = claim_output_folder(r, actions[i++], claims.back());
+    if (!s.is_ok()) throw std::runtime_error(s.message());
+  }
+  return claims;
 }
 
 /// The closing lines; the exit code.
@@ -243,7 +269,7 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
       if (auto why = checkpoint_name_problem(p->name); !why.empty()) throw std::invalid_argument(why);
   if (vm.count("explain"))
     for (const auto& p : t.plans) std::printf("%s\n", p->explain().c_str());
-  prepare_outputs(t, ro);
+  auto claims = claim_outputs(t, ro);
   for (const auto& f : faults->describe()) std::fprintf(stderr, "fault armed: %s\n", f.c_str());
   std::fprintf(stderr, "running %s (%zu quer%s); Ctrl-C stops after the triggers in flight\n", what.c_str(),
                t.plans.size(), t.plans.size() == 1 ? "y" : "ies");

@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(memory_stays_flat_when_the_sink_is_slower_than_the_source) 
   p.with_trigger({trigger_kind::processing_time, 0}).with_max_records_per_trigger(2000).with_trigger_credits(2);
   p.with_dead_letters(dir.str("dead"));
   p.source(sources::generator("events", g, sources::events_schema()))
-      .to(sink_plan{"SlowSink", [rows] { return std::make_shared<slow_sink>(rows); }, nullptr, {}, {}, nullptr});
+      .to(sink_plan{"SlowSink", {}, [rows] { return std::make_shared<slow_sink>(rows); }, nullptr, {}, {}, nullptr});
   std::atomic<bool> stop{false};
   std::vector<long> samples;
   std::vector<int64_t> progress;

@@ -72,12 +72,13 @@ BOOST_AUTO_TEST_CASE(the_table_ends_as_the_database_did) {
   // The changelog has an entry per row change (at least one per row left in the table).
   BOOST_TEST(test::read_lines(dir.str("out/changelog")).size() >= want.size());
   BOOST_TEST(test::read_lines(dir.str("out/dead_letters")).empty());
-  // A second run into the kept table (the embedded broker is new, its topic holds the same
-  // records at the same offsets): the table remembers what it consumed, so nothing changes.
+  // A second run without overwrite is refused before it changes anything: the table, its
+  // changelog and dead letters belong to the first run's output.
   BOOST_REQUIRE_EQUAL(
       test::run_app("cdc", test::generator_args("changes", input) + " --set trigger=100ms --set output.overwrite=false",
                     dir.str("out"), out),
-      0);
+      2);
+  BOOST_TEST(out.find("holds the output of an earlier run of 'cdc'") != std::string::npos, out);
   std::string dump2;
   test::run_sluice("table dump " + dir.str("out/table"), dump2);
   BOOST_TEST(dump2 == dump);

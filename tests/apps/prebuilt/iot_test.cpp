@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <regex>
 #include <set>
@@ -119,11 +120,17 @@ BOOST_AUTO_TEST_CASE(windows_alerts_and_late_readings_match_an_independent_compu
     BOOST_TEST(alerts.insert(std::string(boost::json::parse(line).at("alert_id").as_string())).second, line);
   BOOST_TEST((alerts == e.alerts));
 
-  // A second run over the same input with the alert memory kept sends no alert again.
+  // Without overwrite, a second run over the earlier output is refused and changes nothing.
   std::string again;
+  BOOST_REQUIRE_EQUAL(run_iot(dir, "--set output.overwrite=false", again), "2");
+  BOOST_TEST(again.find("holds the output of an earlier run of 'iot'") != std::string::npos, again);
+  BOOST_TEST(test::read_lines(dir.str("out/alerts")).size() == e.alerts.size());
+  // The outputs removed, the alert memory kept: a second run over the same input sends no alert again.
+  for (const char* sub : {"windows", "alerts", "late_readings"})
+    std::filesystem::remove_all(dir.str("out/" + std::string(sub)));
   BOOST_REQUIRE_EQUAL(run_iot(dir, "--set output.overwrite=false --progress " + dir.str("progress.jsonl"), again), "0");
-  std::vector<std::string> lines = test::read_lines(dir.str("out/alerts"));
-  BOOST_TEST(lines.size() == e.alerts.size(), again);
+  BOOST_TEST(test::read_lines(dir.str("out/alerts")).empty(), again);
+  BOOST_TEST(!test::read_lines(dir.str("out/windows")).empty(), again);
   std::string progress;
   test::shell("cat " + dir.str("progress.jsonl"), progress);
   BOOST_TEST(progress.find("\"duplicatesSkipped\":") != std::string::npos);

@@ -15,6 +15,13 @@
 
 using namespace sluice;
 
+namespace {
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(tools_cli_cli)
 
 BOOST_AUTO_TEST_CASE(help_and_unknown_verbs) {
@@ -79,6 +86,22 @@ BOOST_AUTO_TEST_CASE(json_pipeline_runs_and_bad_fields_are_named) {
   BOOST_REQUIRE(dead.size() == 1u);
   BOOST_TEST(dead[0].find("column 'amount' expects double") != std::string::npos);
   BOOST_TEST(dead[0].find("in.jsonl:3") != std::string::npos);
+  // Again into the same folder: refused before anything changes, unless the pipeline overwrites.
+  BOOST_TEST(test::run_sluice("run " + dir.str("p.json"), out) == 2);
+  BOOST_TEST(out.find("output folder " + dir.str("out") + " holds the output of an earlier run of 'big-spenders'") !=
+                 std::string::npos,
+             out);
+  BOOST_TEST(test::read_lines(dir.str("out")).size() == 1u);
+  std::string p = read_file(dir.str("p.json"));
+  std::ofstream(dir.str("p.json")) << p.insert(p.find('{') + 1, R"("overwrite": true, )");
+  BOOST_TEST(test::run_sluice("run " + dir.str("p.json"), out) == 0, out);
+  BOOST_TEST(test::read_lines(dir.str("out")).size() == 1u);  // replaced, not doubled
+  BOOST_TEST(test::read_lines(dir.str("out/_dead_letters")).size() == 1u);
+  // Another pipeline's folder is refused even with overwrite, and left as it is.
+  std::ofstream(dir.str("p.json")) << p.replace(p.find("big-spenders"), 12, "other-name");
+  BOOST_TEST(test::run_sluice("run " + dir.str("p.json"), out) == 2);
+  BOOST_TEST(out.find("belongs to 'big-spenders' (no checkpoint), not 'other-name'") != std::string::npos, out);
+  BOOST_TEST(test::read_lines(dir.str("out")).size() == 1u);
 
   std::ofstream(dir.str("bad.json"))
       << R"({"name": "x", "query": {"type": "union", "inputs": {"p": {"source": {"type": "file", "path": "in.jsonl"},
@@ -110,9 +133,18 @@ BOOST_AUTO_TEST_CASE(json_pipeline_with_an_aggregate_and_alerts) {
     BOOST_REQUIRE(pos != std::string::npos);
     BOOST_TEST(std::atoi(w.c_str() + pos + 4) > 5, w);
   }
-  // Running again remembers the alerts: none is sent twice.
-  BOOST_REQUIRE_EQUAL(test::run_sluice("run " + example, out, dir.str()), 0);
+  // Running again over the same folders is refused, and changes nothing: the output would mix.
+  BOOST_TEST(test::run_sluice("run " + example, out, dir.str()) == 2);
+  BOOST_TEST(out.find("holds the output of an earlier run of 'velocity-alerts'") != std::string::npos, out);
   BOOST_TEST(test::read_lines(dir.str("sluice-output/velocity-alerts/alerts")).size() == alerts.size());
+  // Run again into new folders, the alert memory kept: it remembers the alerts, none is sent twice.
+  std::string again = read_file(example);
+  for (const char* sub : {"/alerts\"", "/windows\""})
+    again.replace(again.find(sub), std::string(sub).size(), std::string(sub).insert(1, "again-"));
+  std::ofstream(dir.str("again.json")) << again;
+  BOOST_REQUIRE_EQUAL(test::run_sluice("run " + dir.str("again.json"), out, dir.str()), 0);
+  BOOST_TEST(test::read_lines(dir.str("sluice-output/velocity-alerts/again-windows")).size() == windows.size());
+  BOOST_TEST(test::read_lines(dir.str("sluice-output/velocity-alerts/again-alerts")).empty());
   // Refusals name the field.
   std::ofstream(dir.str("bad.json"))
       << R"({"query": {"type": "aggregate", "inputs": {"e": {"source": {"type": "generator", "count": 10}}},
@@ -179,7 +211,10 @@ BOOST_AUTO_TEST_CASE(ctrl_c_stops_an_unbounded_run_gracefully) {
   test::temp_dir dir("cli-sigint");
   std::string cmd = "cd '" + dir.str() + "' && (" + std::string(SLUICE_BINARY) +
                     " run medallion --set events.count=0 --set events.rate=20000 --set trigger=200ms"
-                    " --set silver.trigger=200ms > run.txt 2>&1 & p=$!; sleep 2; kill -INT $p; wait $p; echo exit=$?)";
+                    " --set silver.trigger=200ms > run.txt 2>&1 & p=$!; sleep 2; " +
+                    std::string(SLUICE_BINARY) +
+                    " run medallion --set events.count=10 > second.txt 2>&1; echo second=$?;"
+                    " kill -INT $p; wait $p; echo exit=$?)";
   std::FILE* f = ::popen(cmd.c_str(), "r");
   BOOST_REQUIRE(f);
   char buf[256];
@@ -189,6 +224,11 @@ BOOST_AUTO_TEST_CASE(ctrl_c_stops_an_unbounded_run_gracefully) {
   std::ifstream log(dir.str("run.txt"));
   std::string text((std::istreambuf_iterator<char>(log)), {});
   BOOST_TEST(status.find("exit=0") != std::string::npos, status << text);
+  // A second run into the folders the first is writing is refused (two runs never mix).
+  BOOST_TEST(status.find("second=2") != std::string::npos, status);
+  std::ifstream second_log(dir.str("second.txt"));
+  std::string second((std::istreambuf_iterator<char>(second_log)), {});
+  BOOST_TEST(second.find("is being written by another running query") != std::string::npos, second);
   BOOST_TEST(text.find("stopping: finishing the triggers in flight") != std::string::npos, text);
   BOOST_TEST(text.find("[bronze] finished") != std::string::npos, text);
   BOOST_TEST(text.find("[silver] finished") != std::string::npos, text);
