@@ -33,6 +33,19 @@ void open_sink(row_sink& sink, int64_t staged_after, const std::string& what) {
   if (!s.is_ok()) throw std::runtime_error(what + sink.description() + ": " + s.to_string());
 }
 
+/// Rows the sink refused in its last write → the dead letters of trigger k (before the sink
+/// reports k done, so they are in k's dead-letter output).
+void send_rejected(sink_actor::pointer self, const sink_actor_config& c, int64_t trigger) {
+  auto rejected = c.sink->take_rejected();
+  if (rejected.empty()) return;
+  if (!c.dead_letters)
+    throw std::runtime_error(c.sink->description() + ": " + rejected.front().reason + " (no dead-letter output)");
+  dead_letter_batch d{trigger, {}};
+  for (auto& r : rejected)
+    d.letters.push_back(dead_letter{std::move(r.record), std::move(r.reason), c.sink->description(), trigger});
+  self->send(c.dead_letters, std::move(d));
+}
+
 }  // namespace
 
 sink_actor::behavior_type sink_actor_impl(sink_actor::pointer self, sink_actor_config cfg) {
@@ -51,9 +64,10 @@ sink_actor::behavior_type sink_actor_impl(sink_actor::pointer self, sink_actor_c
   auto st = std::make_shared<state>();
   st->c = std::move(cfg);
   open_sink(*st->c.sink, st->c.staged_after, "");
-  auto write = [st](batch& b) {
+  auto write = [self, st](batch& b) {
     auto s = st->c.sink->write(b);
     if (!s.is_ok()) throw std::runtime_error(st->c.sink->description() + ": " + s.to_string());
+    send_rejected(self, st->c, b.trigger);
     if (st->c.faults && st->c.faults->hit("crash:" + st->c.name))
       throw std::runtime_error("fault injected at crash:" + st->c.name + " (trigger " + std::to_string(b.trigger) +
                                ")");
@@ -145,6 +159,10 @@ dead_letter_actor::behavior_type dead_letters_to_sink(dead_letter_actor_config c
         auto it = pending->find(trigger);
         if (it == pending->end()) return 0;
         auto s = out->write(it->second);
+        if (s.is_ok())
+          if (auto refused = out->take_rejected(); !refused.empty())
+            s = status::invalid_argument("a dead letter cannot be written: " + refused.front().reason +
+                                         "; write dead letters to a folder instead");
         int64_t rows = 0;
         if (s.is_ok()) s = out->finish(trigger, rows);
         if (!s.is_ok()) throw std::runtime_error("dead-letter output " + out->description() + ": " + s.to_string());

@@ -25,6 +25,7 @@ struct sink_actor_config {
   /// Checkpointed query: the last trigger of the last committed epoch (−1: none); output is
   /// staged until its epoch commits (row_sink::stage). −2: not checkpointed, finish publishes.
   int64_t staged_after = -2;
+  dead_letter_actor dead_letters;  // rows the sink refuses (row_sink::take_rejected) go here
 };
 
 /// What every output (sink, dead letters, alert output) answers to prepare and publish for

@@ -200,6 +200,7 @@ source_actor::behavior_type source_actor_impl(source_actor::pointer self, source
         b.ranges.push_back(source_range{c.name, progress.start_offset, progress.end_offset});
         step_context ctx;
         ctx.trigger = req.trigger;
+        if (c.max_future_event_time_us > 0) ctx.max_event_time_us = req.timestamp_us + c.max_future_event_time_us;
         if (c.faults && c.faults->hit("crash:" + c.name))
           throw std::runtime_error("fault injected at crash:" + c.name + " (trigger " + std::to_string(req.trigger) +
                                    ")");

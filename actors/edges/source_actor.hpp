@@ -54,6 +54,7 @@ struct source_config {
   dead_letter_actor dead_letters;
   fault_plan_ptr faults;
   std::optional<partition_rule> partitions;  // none: Spark's rule, applied by the tracker
+  int64_t max_future_event_time_us = 0;      // query_plan::max_future_event_time_us
 };
 
 /// value:string, ingest_time:timestamp, source:string, position:string — raw landing rows.

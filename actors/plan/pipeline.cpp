@@ -383,6 +383,12 @@ pipeline& pipeline::with_dead_letters(std::string directory) {
   return *this;
 }
 
+pipeline& pipeline::with_max_future_event_time(int64_t bound_us) {
+  if (bound_us < 0) throw std::invalid_argument("max_future_event_time must not be negative (0: no bound)");
+  plan_.max_future_event_time_us = bound_us;
+  return *this;
+}
+
 pipeline& pipeline::with_overwrite_outputs(bool on) {
   plan_.overwrite_outputs = on;
   return *this;

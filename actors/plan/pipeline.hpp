@@ -289,6 +289,9 @@ class pipeline {
   /// Whether a fresh start may remove this query's earlier output from its folders (default:
   /// no, the run is refused; state/io/files/output_folder.hpp).
   pipeline& with_overwrite_outputs(bool on);
+  /// Rows whose event time is more than `bound` ahead of processing time go to the dead letters
+  /// instead of moving the watermark (default 1 day; 0: no bound, as in Spark).
+  pipeline& with_max_future_event_time(int64_t bound_us);
   /// Dead letters as records of a Kafka topic (value = {"record","reason","origin","trigger"}).
   pipeline& with_dead_letters(kafka_sink_options topic);
   /// Spark's noDataMicroBatches: after a trigger whose watermark moved, let stateful operators

@@ -104,6 +104,9 @@ struct query_plan {
   watermark_scope scope = watermark_scope::partition;
   bool no_data_batches = true;  // Spark's spark.sql.streaming.noDataMicroBatches.enabled
   std::optional<int64_t> idle_timeout_us;
+  /// Rows more than this ahead of processing time go to the dead letters instead of moving the
+  /// watermark (0: no bound, Spark's behaviour).
+  int64_t max_future_event_time_us = 86'400'000'000;
   int64_t max_records_per_trigger = 10000;  // per source; 0 = no cap
   int max_inflight_triggers = 2;            // trigger credits (flow control)
   restart_strategy restart;

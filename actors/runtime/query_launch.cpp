@@ -189,8 +189,8 @@ std::vector<operator_actor> spawn_outputs(self_ptr self, generation& g) {
     std::string name = query_plan::sink_name(i);
     bool alerts = plan.alerts && plan.alerts_sink == static_cast<int>(i);
     int senders = watermark_senders({plan.sinks[i].from}, g.out_count);
-    sink_actor_config skc{name,          plan.sinks[i].make(), g.coordinator,
-                          st.cfg.faults, alerts ? 1 : senders, g.staged_after};
+    sink_actor_config skc{
+        name, plan.sinks[i].make(), g.coordinator, st.cfg.faults, alerts ? 1 : senders, g.staged_after, g.dead};
     skc.sink->set_warning_handler(g.warn);
     skc.sink->identify(st.query_id + "/" + name);
     bool blocking = skc.sink->blocking();
@@ -323,6 +323,7 @@ std::vector<source_actor> spawn_sources(self_ptr self, const generation& g, oper
     sc.format = in.format;
     sc.schema = in.source_schema;
     sc.steps = in.steps;
+    sc.max_future_event_time_us = plan.max_future_event_time_us;
     sc.downstream = tracker;
     sc.dead_letters = g.dead;
     sc.faults = st.cfg.faults;

@@ -116,6 +116,8 @@ trigger_policy apply_run_settings(pipeline& p, const json::object& root) {
   }
   if (auto* i = root.if_contains("idle_timeout"))
     p.with_idle_timeout(std::chrono::microseconds(duration_us(*i, "idle_timeout")));
+  if (auto* f = root.if_contains("max_future_event_time"))
+    p.with_max_future_event_time(duration_us(*f, "max_future_event_time"));
   if (auto* r = root.if_contains("restart")) {
     const auto& ro = as_object(*r, "restart");
     check_fields(ro, "restart", {"max", "within", "backoff"});
@@ -183,7 +185,7 @@ query_plan_ptr pipeline_from_json(const json::value& spec, const pipeline_json_c
   check_fields(root, "",
                {"name", "trigger", "max_records_per_trigger", "trigger_credits", "watermark_policy", "watermark_scope",
                 "idle_timeout", "query", "sink", "sinks", "dead_letters", "restart", "description", "alerts",
-                "no_data_batches", "overwrite"});
+                "no_data_batches", "overwrite", "max_future_event_time"});
   pipeline p(get_string(root, "name", "name", "pipeline"));
   bool bounded_default = apply_run_settings(p, root).kind != trigger_kind::processing_time;
   auto* q = root.if_contains("query");

@@ -59,6 +59,7 @@ replay_query build(const json::object& c, const std::string& dead_dir) {
   p.with_trigger({trigger_kind::manual, 0}).with_max_records_per_trigger(0).with_trigger_credits(1);
   // Spark's own test cases: Spark's single watermark per input, judged per trigger.
   p.with_watermark_scope(watermark_scope::query);
+  p.with_max_future_event_time(0);  // Spark has no such bound
   if (auto* nd = cfg.if_contains("no_data_batches")) p.with_no_data_batches(nd->as_bool());
   if (auto* pol = cfg.if_contains("multiple_watermark_policy"))
     p.with_watermark_policy(*parse_watermark_policy(std::string_view(pol->as_string())));

@@ -148,6 +148,8 @@ std::vector<app_setting> common_settings() {
       {"trigger", "1s", "processing-time interval between triggers, or once / available_now"},
       {"max_records_per_trigger", "10000", "records a source reads per trigger at most (0 = no cap)"},
       {"trigger_credits", "2", "triggers in flight at once (flow control; back-to-back triggers only)"},
+      {"max_future_event_time", "1d",
+       "rows whose event time is more than this ahead of processing time go to the dead letters (0 = no bound)"},
       {"watermark_scope", "partition",
        "per-partition watermarks (same output at any pace) or query (Spark's: judged per trigger)"},
       {"restart.max", "3", "restarts allowed within restart.within before the failure escalates"},
@@ -164,6 +166,7 @@ void apply_common_settings(pipeline& p, const app_config& c) {
   if (!scope)
     throw config_error("setting 'watermark_scope' must be partition or query, not '" + c.str("watermark_scope") + "'");
   p.with_watermark_scope(*scope);
+  p.with_max_future_event_time(c.duration_us("max_future_event_time"));
   restart_strategy r;
   r.max_restarts = static_cast<int>(c.integer("restart.max", 0, 1000));
   r.within_us = c.duration_us("restart.within");

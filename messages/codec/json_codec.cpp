@@ -73,8 +73,7 @@ std::string row_decoder::decode(std::string_view text, row& out) {
           us = *parsed;
         } else if (v.is_number()) {
           auto checked = checked_micros(v.to_number<double>(), c.unit);
-          if (!checked)
-            return "column '" + c.name + "' is a timestamp outside years 0001-9999: " + json::serialize(v);
+          if (!checked) return "column '" + c.name + "' is a timestamp outside years 0001-9999: " + json::serialize(v);
           us = *checked;
         } else {
           return "column '" + c.name + "' expects a timestamp, got " + json::serialize(v);
@@ -105,10 +104,39 @@ std::string read_json_file(const std::string& path, json::value& out) {
   return {};
 }
 
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+/// The length of the valid UTF-8 sequence at text[i] (a lead byte ≥ 0x80), or 0 when it is not
+/// one: a stray continuation byte, an overlong form, a surrogate, past U+10FFFF or cut short.
+size_t utf8_sequence(std::string_view text, size_t i) {
+  auto at = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char c = at(i);
+  size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (n == 0 || i + n > text.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((at(i + k) & 0xC0) != 0x80) return 0;
+  unsigned char second = at(i + 1);
+  if (c == 0xE0 && second < 0xA0) return 0;  // overlong
+  if (c == 0xED && second > 0x9F) return 0;  // a surrogate
+  if (c == 0xF0 && second < 0x90) return 0;  // overlong
+  if (c == 0xF4 && second > 0x8F) return 0;  // past U+10FFFF
+  return n;
+}
+
+void append_escaped_byte(std::string& out, const char* prefix, unsigned char c) {
+  out += prefix;
+  out.push_back(hex_digits[c >> 4]);
+  out.push_back(hex_digits[c & 0xF]);
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
     switch (c) {
       case '"':
         out += "\\\"";
@@ -133,11 +161,14 @@ void append_json_string(std::string& out, std::string_view text) {
         break;
       default:
         if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
+          append_escaped_byte(out, "\\u00", c);
+        } else if (c < 0x80) {
+          out.push_back(static_cast<char>(c));
+        } else if (size_t n = utf8_sequence(text, i)) {
+          out.append(text.data() + i, n);
+          i += n - 1;
         } else {
-          out.push_back(ch);
+          append_escaped_byte(out, "\\\\x", c);  // not UTF-8: the byte as the text \xNN
         }
     }
   }

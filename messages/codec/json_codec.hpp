@@ -40,7 +40,8 @@ std::string read_json_file(const std::string& path, boost::json::value& out);
 /// Appends the JSON object of `r` to `out`.
 void encode_row(const schema& s, const row& r, std::string& out);
 std::string encode_row(const schema& s, const row& r);
-/// Appends `text` as a JSON string literal (quoted, escaped).
+/// Appends `text` as a JSON string literal (quoted, escaped), always valid UTF-8: a byte that
+/// is not part of a valid UTF-8 sequence is written as the four characters `\xNN`.
 void append_json_string(std::string& out, std::string_view text);
 /// Appends one cell as JSON, timestamps as ISO-8601 strings when `type` is timestamp.
 void append_json_value(std::string& out, const value& v, column_type type);

@@ -128,15 +128,34 @@ class watermark_probe final : public transform_step {
  public:
   watermark_probe(schema_ptr in, size_t column, int64_t delay) : in_(std::move(in)), column_(column), delay_(delay) {}
   void apply(batch& b, step_context& ctx) const override {
+    bool beyond = false;
     for (auto& r : b.rows) {
       const value& v = r.values[column_];
-      if (v.index() == 2) {
-        r.event_time_us = std::get<int64_t>(v);
+      if (v.index() != 2) continue;
+      r.event_time_us = std::get<int64_t>(v);
+      if (r.event_time_us > ctx.max_event_time_us)
+        beyond = true;
+      else
         ctx.event_time.add(r.event_time_us);
-      }
     }
+    if (beyond) drop_future_rows(b, ctx);
   }
   schema_ptr output_schema() const override { return in_; }
+  /// Rows with an event time past ctx.max_event_time_us → dead letters, with the reason.
+  void drop_future_rows(batch& b, step_context& ctx) const {
+    const schema& s = *b.schema;
+    auto keep = std::stable_partition(b.rows.begin(), b.rows.end(), [&](const row& r) {
+      return r.values[column_].index() != 2 || r.event_time_us <= ctx.max_event_time_us;
+    });
+    for (auto it = keep; it != b.rows.end(); ++it)
+      ctx.dead_letters.push_back(dead_letter{
+          encode_row(s, *it),
+          "event time " + format_iso8601(it->event_time_us) + " of column '" + in_->at(column_).name +
+              "' is past the bound " + format_iso8601(ctx.max_event_time_us) +
+              " (processing time + max_future_event_time); it would move the watermark past every later row",
+          "watermark", ctx.trigger});
+    b.rows.erase(keep, b.rows.end());
+  }
   std::string explain() const override {
     return "EventTimeWatermark " + in_->at(column_).name + ", delay " + std::to_string(delay_ / 1000) + " ms";
   }

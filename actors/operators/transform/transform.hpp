@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ namespace sluice {
 /// What running the steps over one batch produced besides rows.
 struct step_context {
   int64_t trigger = 0;
+  /// The watermark probe sends a row whose event time is past this to the dead letters
+  /// (max_future_event_time: processing time + the bound), so one bad clock cannot move the
+  /// watermark past every later row.
+  int64_t max_event_time_us = std::numeric_limits<int64_t>::max();
   std::vector<dead_letter> dead_letters;
   event_time_stats event_time;  // filled by the watermark probe
 };

@@ -19,6 +19,12 @@
 
 namespace sluice {
 
+/// A row a sink could not write, as text, with why.
+struct rejected_row {
+  std::string record;
+  std::string reason;
+};
+
 class row_sink {
  public:
   virtual ~row_sink() = default;
@@ -30,6 +36,9 @@ class row_sink {
   virtual bool blocking() const { return false; }
   /// Where a sink reports trouble it rides out (a broker unreachable while flushing).
   virtual void set_warning_handler(std::function<void(std::string)> h) { (void)h; }
+  /// Rows the last `write` refused without failing (a record too large for Kafka): the sink's
+  /// actor sends them to the dead letters and the query goes on. Emptied by the call.
+  virtual std::vector<rejected_row> take_rejected() { return {}; }
 
   // ---- Exactly-once output of checkpointed queries (docs/checkpoints.md) ----
   /// Who writes through this sink: the query's stable id and the output's name, so that a

@@ -1,6 +1,7 @@
 #include "state/io/kafka/kafka_producer.hpp"
 
 #include <chrono>
+#include <cstdlib>
 
 namespace sluice {
 
@@ -80,6 +81,13 @@ status kafka_producer::produce(const std::string& topic, std::string_view value,
       return status::io_error("kafka produce to '" + topic + "': " + rd_kafka_err2str(err));
     rd_kafka_poll(rk_.get(), 10);  // make room: serve delivery reports, then retry
   }
+}
+
+size_t kafka_producer::max_record_bytes() const {
+  char buf[32];
+  size_t size = sizeof buf;
+  if (rd_kafka_conf_get(rd_kafka_conf(rk_.get()), "message.max.bytes", buf, &size) != RD_KAFKA_CONF_OK) return 1000000;
+  return static_cast<size_t>(std::strtoull(buf, nullptr, 10));
 }
 
 status kafka_producer::flush(int timeout_ms) {

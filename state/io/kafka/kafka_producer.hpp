@@ -35,6 +35,9 @@ class kafka_producer {
   /// Serves delivery reports without waiting (call now and then while producing a lot).
   void poll() { rd_kafka_poll(rk_.get(), 0); }
 
+  /// The largest record (key + value + headers) librdkafka accepts: `message.max.bytes`.
+  size_t max_record_bytes() const;
+
   int64_t delivered() const { return delivered_; }
   int64_t failed() const { return failed_; }
   rd_kafka_t* handle() const { return rk_.get(); }

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <utility>
 
 #include "messages/codec/json_codec.hpp"
 #include "state/io/kafka/kafka_client.hpp"
@@ -43,6 +44,7 @@ status kafka_sink::open() {
   if (!s.is_ok()) return s;
   s = kafka_producer::create(options_.brokers, options_.properties, producer_);
   if (!s.is_ok()) return s;
+  max_record_bytes_ = producer_->max_record_bytes();
   producer_->set_warning_handler(warn_);
   return status::ok();
 }
@@ -67,6 +69,7 @@ status kafka_sink::write(const batch& b) {
   std::string key;
   std::vector<std::pair<std::string, std::string>> headers;
   size_t n = 0;
+  int64_t accepted = 0;
   for (const auto& r : b.rows) {
     const std::string* key_ptr = nullptr;
     if (key_i && !is_null(r.values[*key_i])) {
@@ -96,6 +99,11 @@ status kafka_sink::write(const batch& b) {
         hp = &headers;
       }
     }
+    if (auto why = too_large(key_ptr, payload, hp); !why.empty()) {
+      rejected_.push_back(rejected_row{std::string(payload), std::move(why)});
+      continue;
+    }
+    ++accepted;
     if (staged_) {
       // Kept for the epoch: has-key, key, value, headers (docs/formats/checkpoint.md "out/").
       std::string rec;
@@ -116,8 +124,27 @@ status kafka_sink::write(const batch& b) {
     if (!s.is_ok()) return s;
     if ((++n & 1023) == 0) producer_->poll();
   }
-  rows_ += static_cast<int64_t>(b.rows.size());
+  rows_ += accepted;
   return status::ok();
+}
+
+std::string kafka_sink::too_large(const std::string* key, std::string_view value,
+                                  const std::vector<std::pair<std::string, std::string>>* headers) const {
+  // Room for what publish adds (sluice-epoch, sluice-seq, sluice-writer) and header framing.
+  constexpr size_t reserved = 256;
+  size_t header_bytes = 0;
+  if (headers)
+    for (const auto& [k, v] : *headers) header_bytes += k.size() + v.size() + 12;
+  size_t bytes = value.size() + (key ? key->size() : 0) + header_bytes;
+  if (bytes + reserved <= max_record_bytes_) return {};
+  return "record of " + std::to_string(bytes) + " bytes (key, value and headers) is over what the Kafka producer of " +
+         description() + " sends: message.max.bytes " + std::to_string(max_record_bytes_) + " less " +
+         std::to_string(reserved) + " for sluice's headers; raise message.max.bytes in the sink's properties (and " +
+         "the topic's max.message.bytes) or write smaller rows";
+}
+
+std::vector<rejected_row> kafka_sink::take_rejected() {
+  return std::exchange(rejected_, {});
 }
 
 status kafka_sink::stage(int64_t) {

@@ -4,7 +4,9 @@
 // JSON object, or the string column `value_column` as is (Spark's `value` column); the key is
 // column `key_column` (null or absent = null key); `headers_column` holds a JSON object or
 // array of {"key","value"} pairs. `finish(k)` waits for every delivery report of trigger k and
-// fails if a record was not delivered, so trigger k commits only when Kafka has all of it.
+// fails if a record was not delivered, so trigger k commits only when Kafka has all of it. A
+// row whose record would be over the producer's `message.max.bytes` is not sent: `write`
+// keeps it for take_rejected(), and the sink's actor sends it to the dead letters.
 // Without a checkpoint, delivery is at-least-once: a trigger replayed after a failure writes
 // its records again.
 //
@@ -52,6 +54,7 @@ class kafka_sink final : public row_sink {
                  int64_t& published) override;
   const char* guarantee() const override { return staged_ ? "exactly-once" : "at-least-once"; }
   void set_warning_handler(std::function<void(std::string)> h) override { warn_ = std::move(h); }
+  std::vector<rejected_row> take_rejected() override;
 
  private:
   std::string writer_;  // the "sluice-writer" header of published records (identify)
@@ -62,6 +65,11 @@ class kafka_sink final : public row_sink {
   std::string value_;
   bool staged_ = false;
   std::map<int64_t, std::vector<std::string>> pending_;  // staged: encoded records by trigger
+  size_t max_record_bytes_ = 1000000;                    // the producer's message.max.bytes
+  std::vector<rejected_row> rejected_;                   // rows of the last write too large to send
+  /// Why a record cannot be sent (over message.max.bytes); empty when it can.
+  std::string too_large(const std::string* key, std::string_view value,
+                        const std::vector<std::pair<std::string, std::string>>* headers) const;
   /// The sequence numbers of `epoch` already in the topic's tail (recovery).
   status published_seqs(int64_t epoch, size_t records, std::set<int64_t>& seen);
 };

@@ -1,5 +1,6 @@
 #include "messages/codec/json_codec.hpp"
 
+#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include "messages/data/time.hpp"
@@ -75,6 +76,23 @@ BOOST_AUTO_TEST_CASE(encodes_rows_with_iso_timestamps_and_escapes) {
   row r{{int64_t{1}, std::string("tab\there"), 2.5, value{}, int64_t{1767225600000000}}, 0};
   BOOST_TEST(encode_row(*s, r) ==
              R"({"id":1,"name":"tab\there","amount":2.5,"ok":null,"ts":"2026-01-01T00:00:00.000Z"})");
+}
+
+BOOST_AUTO_TEST_CASE(strings_are_always_valid_utf8_json) {
+  // Valid UTF-8 (2, 3 and 4 bytes) is kept; bytes that are not UTF-8 (a stray continuation, a
+  // lone lead byte, an overlong '/', a surrogate, a cut sequence) become the text \xNN.
+  std::string text = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \x80 \xff \xc0\xaf \xed\xa0\x80 \xe2\x82";
+  std::string out;
+  append_json_string(out, text);
+  BOOST_TEST(out ==
+             "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \\\\x80 \\\\xff \\\\xc0\\\\xaf "
+             "\\\\xed\\\\xa0\\\\x80 \\\\xe2\\\\x82\"");
+  boost::system::error_code ec;
+  boost::json::parse(out, ec);  // Boost.JSON refuses invalid UTF-8
+  BOOST_TEST(!ec, ec.message());
+  out.clear();
+  append_json_string(out, std::string("a\x01\x1f", 3));
+  BOOST_TEST(out == "\"a\\u0001\\u001f\"");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

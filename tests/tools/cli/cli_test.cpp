@@ -118,6 +118,45 @@ BOOST_AUTO_TEST_CASE(json_pipeline_runs_and_bad_fields_are_named) {
   BOOST_TEST(out.find("query.output_columns: select: unknown column 'usr'") != std::string::npos);
 }
 
+// One row with a broken clock (year 2999) goes to the dead letters instead of moving the
+// watermark past every later row; without the bound (0, Spark's behaviour) the later row is late.
+BOOST_AUTO_TEST_CASE(an_event_time_far_ahead_of_processing_time_is_a_dead_letter) {
+  test::temp_dir dir("cli-future");
+  std::ofstream(dir.str("in.jsonl")) << R"({"ts":"2026-01-01T00:00:01Z"})"
+                                     << "\n"
+                                     << R"({"ts":"2999-01-01T00:00:00Z"})"
+                                     << "\n"
+                                     << R"({"ts":"2026-01-01T00:00:02Z"})"
+                                     << "\n"
+                                     << R"({"ts":"2026-01-01T00:05:00Z"})"
+                                     << "\n";  // closes 00:00
+  auto run = [&](const std::string& name, const std::string& bound) {
+    std::ofstream(dir.str(name + ".json")) << R"({"name": ")" << name << R"(", "trigger": "available_now", )" << bound
+                                           << R"("query": {"type": "aggregate", "inputs": {"e": {
+          "source": {"type": "file", "path": ")"
+                                           << dir.str("in.jsonl") << R"("}, "columns": ["ts:timestamp"],
+          "watermark": {"column": "ts", "delay": "10s"}}},
+        "group_by": [{"window": {"column": "ts", "size": "1m"}}], "aggregations": [{"fn": "count", "as": "n"}],
+        "output_mode": "append"},
+      "sink": {"type": "file", "path": ")" << dir.str(name)
+                                           << R"("}})";
+    std::string out;
+    BOOST_TEST(test::run_sluice("run " + dir.str(name + ".json"), out) == 0, out);
+  };
+  run("bounded", "");  // the default bound: 1 day
+  auto windows = test::read_lines(dir.str("bounded"));
+  BOOST_REQUIRE(windows.size() == 1u);
+  BOOST_TEST(windows[0].find("\"n\":2") != std::string::npos, windows[0]);
+  auto dead = test::read_lines(dir.str("bounded/_dead_letters"));
+  BOOST_REQUIRE(dead.size() == 1u);
+  BOOST_TEST(dead[0].find("2999-01-01") != std::string::npos, dead[0]);
+  BOOST_TEST(dead[0].find("max_future_event_time") != std::string::npos, dead[0]);
+  run("unbounded", R"("max_future_event_time": "0", )");
+  windows = test::read_lines(dir.str("unbounded"));
+  BOOST_REQUIRE(windows.size() == 1u);  // the window of 00:00 holds one row: the other came late
+  BOOST_TEST(windows[0].find("\"n\":1") != std::string::npos, windows[0]);
+}
+
 BOOST_AUTO_TEST_CASE(json_pipeline_with_an_aggregate_and_alerts) {
   // docs/examples/velocity-alerts.json: windows with more than 5 transactions, each alerted once.
   test::temp_dir dir("json-aggregate");

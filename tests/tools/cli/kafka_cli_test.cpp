@@ -109,6 +109,31 @@ BOOST_AUTO_TEST_CASE(malformed_records_reach_the_dead_letter_topic_with_their_re
   }
 }
 
+// A row too large for the topic is a dead letter with the reason; the others are written once
+// (checkpointed: the staged, exactly-once path).
+BOOST_AUTO_TEST_CASE(a_row_over_the_producers_size_limit_is_a_dead_letter) {
+  {
+    std::ofstream in(dir.str("sized.jsonl"));
+    for (int i = 0; i < 5; ++i)
+      in << R"({"id":)" << i << R"(,"note":")" << std::string(i == 2 ? 50000 : 10, 'x') << "\"}\n";
+  }
+  auto pipeline = write("sized.json", R"({"name": "sized", "trigger": "available_now",
+    "query": {"type": "union", "inputs": {"in": {"source": {"type": "file", "path": ")" +
+                                          dir.str("sized.jsonl") + R"("}, "columns": ["id:int64", "note:string"]}}},
+    "sink": {"type": "kafka", "topic": "sized", "properties": {"message.max.bytes": "20000"}},
+    "dead_letters": ")" + dir.str("sized-dead") +
+                                          R"("})");
+  std::string out;
+  BOOST_TEST_REQUIRE(
+      test::run_sluice("run " + pipeline + " --brokers " + b() + " --checkpoint " + dir.str("sized-ck"), out) == 0,
+      out);
+  BOOST_TEST(test::kcat_consume(b(), "sized").size() == 4u);
+  auto dead = test::read_lines(dir.str("sized-dead"));
+  BOOST_REQUIRE(dead.size() == 1u);
+  BOOST_TEST(dead[0].find("message.max.bytes 20000") != std::string::npos, dead[0].substr(dead[0].size() - 400));
+  BOOST_TEST(dead[0].find(R"(\"id\":2)") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(two_processes_in_one_group_process_every_record_once) {
   BOOST_TEST_REQUIRE(broker->create_topic("clicks", 4).is_ok());
   std::string out;

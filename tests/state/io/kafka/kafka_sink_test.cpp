@@ -68,6 +68,35 @@ BOOST_AUTO_TEST_CASE(rows_reach_the_topic_with_key_value_and_headers) {
   BOOST_TEST(one[0] == R"({"key":"key-0","value":"päyload \"0\"\ttab","headers":"{\"trace\":\"t0\"}","n":0})");
 }
 
+// A row too large for the producer is refused, not sent and not failing the trigger: the
+// sink's actor sends it to the dead letters; the rows around it are delivered.
+BOOST_AUTO_TEST_CASE(a_record_over_message_max_bytes_is_refused_with_the_reason) {
+  std::unique_ptr<embedded_broker> broker;
+  BOOST_TEST_REQUIRE(embedded_broker::start(1, broker).is_ok());
+  kafka_sink_options o;
+  o.brokers = broker->bootstrap();
+  o.topic = "sized";
+  o.value_column = "value";
+  o.properties["message.max.bytes"] = "10000";
+  for (bool staged : {false, true}) {
+    kafka_sink sink(o);
+    BOOST_TEST_REQUIRE(sink.open().is_ok());
+    if (staged) BOOST_TEST_REQUIRE(sink.stage(-1).is_ok());
+    auto b = rows(3);
+    b.rows[1].values[1] = value{std::string(20000, 'x')};
+    BOOST_TEST_REQUIRE(sink.write(b).is_ok());
+    auto refused = sink.take_rejected();
+    BOOST_TEST_REQUIRE(refused.size() == 1u);
+    BOOST_TEST(refused[0].record.size() == 20000u);
+    BOOST_TEST(refused[0].reason.find("message.max.bytes 10000") != std::string::npos, refused[0].reason);
+    BOOST_TEST(sink.take_rejected().empty());
+    int64_t written = 0;
+    BOOST_TEST_REQUIRE(sink.finish(3, written).is_ok());
+    BOOST_TEST(written == 2);
+  }
+  BOOST_TEST(test::kcat_consume(broker->bootstrap(), "sized").size() == 2u);  // the unstaged run's
+}
+
 BOOST_AUTO_TEST_CASE(an_undeliverable_record_fails_the_trigger) {
   std::unique_ptr<embedded_broker> broker;
   BOOST_TEST_REQUIRE(embedded_broker::start(1, broker).is_ok());
