@@ -18,6 +18,36 @@ std::vector<app_setting> kafka_input_settings() {
   };
 }
 
+namespace {
+
+/// What librdkafka's embedded broker keeps of a partition (about 5 MiB), less a margin for
+/// record framing: a feed at full speed must fit in it, since it runs ahead of the query.
+constexpr double embedded_partition_bytes = 4.0 * 1024 * 1024;
+
+/// An unpaced feed (rate 0) into the embedded broker is refused before anything starts when
+/// its records would not fit in what the broker keeps per partition: the broker would drop the
+/// oldest before the query read them (the query then fails with failOnDataLoss).
+void check_embedded_room(const std::vector<app_input>& inputs, int partitions) {
+  if (inputs.empty() || inputs.front().spec.rate > 0) return;
+  for (const auto& in : inputs) {
+    constexpr uint64_t sample = 256;
+    double bytes = 0;
+    for (uint64_t n = 0; n < sample; ++n) bytes += static_cast<double>(generate_record(in.spec, n).size());
+    double per_partition = static_cast<double>(in.spec.count) * bytes / sample / partitions;
+    if (in.spec.count != 0 && per_partition <= embedded_partition_bytes) continue;
+    std::string size = in.spec.count == 0 ? "an unbounded count"
+                                          : "about " + std::to_string(static_cast<int64_t>(per_partition / 1048576)) +
+                                                " MiB per partition";
+    throw config_error("the input '" + in.name + "' would be fed into the embedded broker as fast as it takes it (" +
+                       size + "), but librdkafka's embedded broker keeps only about 5 MiB of a partition: " +
+                       "records would be dropped before the query reads them. Give the feed a pace ('" +
+                       inputs.front().name + ".rate', records per second), more partitions (kafka.partitions), " +
+                       "fewer records ('" + in.name + ".count'), or use a real cluster (--brokers)");
+  }
+}
+
+}  // namespace
+
 std::vector<source_spec> app_inputs(const app_config& c, const std::vector<app_input>& inputs,
                                     const std::string& query) {
   std::vector<source_spec> out;
@@ -50,6 +80,7 @@ std::vector<source_spec> app_inputs(const app_config& c, const std::vector<app_i
   if (fed_already) {
     end = rt->fed_topics[inputs.front().topic];
   } else if (feeding && rt) {
+    if (embedded) check_embedded_room(inputs, partitions);
     std::vector<feed_topic> topics;
     bool bounded = true;
     for (const auto& in : inputs) {

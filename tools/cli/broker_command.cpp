@@ -54,7 +54,10 @@ int broker_command(const std::vector<std::string>& args, const std::atomic<bool>
   }
   std::printf("%s\n", broker->bootstrap().c_str());
   std::fflush(stdout);
-  std::fprintf(stderr, "embedded Kafka broker (%d broker%s) at %s; Ctrl-C stops it and drops every topic\n",
+  std::fprintf(stderr,
+               "embedded Kafka broker (%d broker%s) at %s; Ctrl-C stops it and drops every topic\n"
+               "it keeps only the last ~5 MiB of each partition: readers that fall further behind fail with a "
+               "data-loss error (failOnDataLoss); give topics more partitions or use a real cluster for more\n",
                broker->brokers(), broker->brokers() == 1 ? "" : "s", broker->bootstrap().c_str());
   while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   return 0;

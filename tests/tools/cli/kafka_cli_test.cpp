@@ -286,4 +286,21 @@ BOOST_AUTO_TEST_CASE(gen_says_when_the_broker_dropped_what_it_took) {
   BOOST_TEST(test::run_sluice("gen debezium --count 200 --to kafka:small --brokers " + address, out) == 0, out);
 }
 
+// An app feeding the embedded broker at full speed more than a partition keeps is refused
+// before it starts (else the broker drops records before the query reads them); a pace or
+// more partitions make the same count fit.
+BOOST_AUTO_TEST_CASE(an_app_refuses_an_unpaced_feed_the_embedded_broker_cannot_keep) {
+  std::string out, common = "run orders-payments --set output=" + dir.str("op") + " --set orders.rate=0";
+  BOOST_TEST(test::run_sluice(common + " --set orders.count=200000", out) == 2);
+  BOOST_TEST(out.find("keeps only about 5 MiB of a partition") != std::string::npos, out);
+  BOOST_TEST(out.find("'orders.rate'") != std::string::npos, out);
+  BOOST_TEST(!std::filesystem::exists(dir.str("op")));
+  BOOST_TEST(test::run_sluice(common + " --set orders.count=0", out) == 2);
+  BOOST_TEST(out.find("an unbounded count") != std::string::npos, out);
+  BOOST_TEST(test::run_sluice(common + " --set orders.count=60000", out) == 2);
+  BOOST_TEST(test::run_sluice(common + " --set orders.count=60000 --set kafka.partitions=4 --set trigger=0", out) == 0,
+             out);
+  BOOST_TEST(out.find("116917 input rows") != std::string::npos, out);  // as read from the generator itself
+}
+
 BOOST_AUTO_TEST_SUITE_END()
