@@ -134,9 +134,18 @@ bool background_process::running() {
   return false;
 }
 
-int background_process::stop(int timeout_s) {
+int64_t background_process::rss_kib() const {
+  if (pid_ <= 0) return -1;
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
+  return -1;
+}
+
+int background_process::stop(int timeout_s, int signal) {
   if (pid_ <= 0) return code_;
-  ::kill(pid_, SIGTERM);
+  ::kill(pid_, signal);
   for (int i = 0; i < timeout_s * 20; ++i) {
     if (!running()) return code_;
     ::usleep(50000);

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -77,9 +78,12 @@ class background_process {
  public:
   background_process(const std::string& command, const std::string& log);
   ~background_process();
-  /// Sends SIGTERM and waits up to `timeout_s`, then SIGKILL; returns the exit code (-1: killed).
-  int stop(int timeout_s = 30);
+  /// Sends `signal` (SIGTERM by default) and waits up to `timeout_s`, then SIGKILL; returns the
+  /// exit code (-1: killed).
+  int stop(int timeout_s = 30, int signal = SIGTERM);
   bool running();
+  /// Its resident memory (VmRSS of /proc/PID/status) in KiB; -1 once it ended.
+  int64_t rss_kib() const;
 
  private:
   pid_t pid_ = -1;

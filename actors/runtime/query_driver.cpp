@@ -22,6 +22,7 @@ query_driver::query_driver(query_plan_ptr plan, const std::string& checkpoint_di
     : impl_(std::make_unique<impl>()), plan_(std::move(plan)), faults_(std::move(faults)) {
   last_.trigger = -1;
   impl_->cfg.set("scheduler.max-threads", std::max(2u, std::thread::hardware_concurrency()));
+  impl_->cfg.set("scheduler.policy", caf::atom("sharing"));  // fair, as in run_queries
   impl_->cfg.set("logger.verbosity", caf::atom("quiet"));
   impl_->sys = std::make_unique<caf::actor_system>(impl_->cfg);
   impl_->self = std::make_unique<caf::scoped_actor>(*impl_->sys);

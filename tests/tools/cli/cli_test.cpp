@@ -395,6 +395,36 @@ BOOST_AUTO_TEST_CASE(a_stateless_checkpointed_query_finishes_and_stops_on_one_si
   BOOST_TEST(test::read_lines(dir.str("m/bronze")).size() > 0u);  // what the stopped run published
 }
 
+// The runaway of issue 15: back-to-back triggers over an unbounded, unpaced input with
+// --progress. Memory stays flat while it runs, and one Ctrl-C (SIGINT) stops it within seconds.
+BOOST_AUTO_TEST_CASE(an_unbounded_back_to_back_run_keeps_its_memory_and_stops_on_one_sigint) {
+  test::temp_dir dir("cli-runaway");
+  test::background_process p(std::string(SLUICE_BINARY) + " run medallion --set output=" + dir.str("m") +
+                                 " --set events.count=0 --set events.rate=0 --set trigger=0 --set silver.trigger=0"
+                                 " --set max_records_per_trigger=2000 --progress " +
+                                 dir.str("progress.jsonl"),
+                             dir.str("run.log"));
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  int64_t early = p.rss_kib();
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  int64_t late = p.rss_kib();
+  BOOST_TEST_REQUIRE(early > 0);
+  BOOST_TEST(late < early + 64 * 1024, "RSS " << early << " KiB after 3 s, " << late << " KiB after 8 s");
+  BOOST_TEST(late < 512 * 1024);
+  auto t0 = std::chrono::steady_clock::now();
+  BOOST_TEST(p.stop(15, SIGINT) == 0);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  BOOST_TEST(took < 5000, "stopped " << took << " ms after SIGINT");
+  std::ifstream progress(dir.str("progress.jsonl"));
+  size_t lines = 0;
+  for (std::string l; std::getline(progress, l); ++lines) {
+    boost::system::error_code ec;
+    boost::json::parse(l, ec);
+    BOOST_TEST_REQUIRE(!ec, l.substr(0, 200));
+  }
+  BOOST_TEST(lines > 10u);
+}
+
 BOOST_AUTO_TEST_CASE(a_query_name_cannot_leave_the_checkpoint_directory) {
   test::temp_dir dir("cli-checkpoint-name");
   std::ofstream(dir.str("up.json")) << R"({"name": "../escape", "trigger": "available_now",
