@@ -1,5 +1,6 @@
 #include "apps/frontend/json_fields.hpp"
 
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
@@ -74,7 +75,8 @@ const json::value* present(const json::object& o, const char* key) {
 int64_t duration_us(const json::value& v, const std::string& path, bool signed_ok) {
   if (v.is_number()) {
     double s = v.to_number<double>();
-    if (s >= 0 || signed_ok) return static_cast<int64_t>(s * 1e6);
+    // Within ±100 years, so it is finite and its microseconds fit an int64.
+    if ((s >= 0 || signed_ok) && std::fabs(s) <= 100.0 * 365 * 86400) return static_cast<int64_t>(s * 1e6);
   } else if (v.is_string()) {
     std::string_view text = v.get_string();
     bool negative = signed_ok && !text.empty() && text[0] == '-';

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <filesystem>
+#include <stdexcept>
 
 #include "actors/plan/pipeline.hpp"
 #include "actors/runtime/query_driver.hpp"
@@ -49,9 +50,9 @@ column_type infer(const json::array& steps, const std::string& input, size_t col
   return seen ? t : column_type::null;
 }
 
-/// The case's query through the query front end (apps/frontend/query_json.hpp): memory
-/// sources fed by `add` steps, the manual trigger, a memory sink.
-replay_query build(const json::object& c, const std::string& dead_dir) {
+}  // namespace
+
+replay_query build_replay_query(const json::object& c, const std::string& dead_dir) {
   replay_query q;
   const auto& cfg = c.at("config").as_object();
   const auto& steps = c.at("steps").as_array();
@@ -69,7 +70,8 @@ replay_query build(const json::object& c, const std::string& dead_dir) {
   hooks.infer = [&](const std::string& input, size_t col) -> std::optional<column_type> {
     return infer(steps, input, col);
   };
-  hooks.source = [&](const std::string& name, const json::object&, const std::string&, schema_ptr columns) {
+  hooks.source = [&](const std::string& name, const json::object&, const std::string& path, schema_ptr columns) {
+    if (!columns) throw std::invalid_argument(path + ".columns: an input of a replay case needs its columns");
     auto ch = std::make_shared<memory_reader::channel>();
     q.channels[name] = ch;
     for (size_t i = 0; i < columns->size(); ++i) q.columns[name].push_back(columns->at(i).name);
@@ -83,6 +85,8 @@ replay_query build(const json::object& c, const std::string& dead_dir) {
   q.plan = p.build();
   return q;
 }
+
+namespace {
 
 /// The steps that expect the query to be refused, each passed or failed by `build_error`.
 void check_refusal(const json::array& steps, const std::string& build_error, bool expects_error, replay_result& res) {
@@ -127,7 +131,7 @@ replay_result run_replay_case(const json::value& cv, const replay_options& opts)
   replay_query q;
   std::string build_error;
   try {
-    q = build(c, work + "/dead_letters");
+    q = build_replay_query(c, work + "/dead_letters");
   } catch (const std::exception& e) {
     build_error = e.what();
   }

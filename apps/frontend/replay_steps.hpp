@@ -33,6 +33,11 @@ struct replay_query {
   bool complete = false;  // complete mode: `expect` compares the last emitted table
 };
 
+/// The case's query through the query front end (apps/frontend/query_json.hpp): memory
+/// sources fed by `add` steps, the manual trigger, a memory sink. Throws (std::exception) with
+/// the reason when the case's config or query cannot be built.
+replay_query build_replay_query(const boost::json::object& c, const std::string& dead_dir);
+
 class replay_steps {
  public:
   replay_steps(const replay_query& q, query_driver& driver, replay_result& res, bool observe)

@@ -11,15 +11,35 @@
 namespace sluice {
 namespace json = boost::json;
 
+namespace {
+
+/// A number JSON text cannot print back (Boost.JSON reads 1e400 as infinity, prints `Infinity`).
+bool has_non_finite(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::double_:
+      return !std::isfinite(v.get_double());
+    case json::kind::array:
+      for (const auto& e : v.get_array())
+        if (has_non_finite(e)) return true;
+      return false;
+    case json::kind::object:
+      for (const auto& kv : v.get_object())
+        if (has_non_finite(kv.value())) return true;
+      return false;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 row_decoder::row_decoder(schema_ptr s) : schema_(std::move(s)) {}
 
 std::string row_decoder::decode(std::string_view text, row& out) {
   json::monotonic_resource mr(buffer_, sizeof buffer_);
-  parser_.reset(&mr);
   boost::system::error_code ec;
-  parser_.write(text.data(), text.size(), ec);
+  json::value doc = parser_.parse(text, ec, &mr);
   if (ec) return "not valid JSON: " + ec.message();
-  json::value doc = parser_.release();
   if (!doc.is_object()) return "not a JSON object";
   const json::object& obj = doc.get_object();
   const schema& s = *schema_;
@@ -83,6 +103,7 @@ std::string row_decoder::decode(std::string_view text, row& out) {
         break;
       }
       case column_type::json:
+        if (has_non_finite(v)) return "column '" + c.name + "' holds a number out of the range of a double";
         cell = json::serialize(v);
         break;
     }

@@ -5,16 +5,17 @@
 // why it cannot (not JSON, not an object, a required column missing or null, a value of
 // the wrong type, a bad timestamp); the caller turns that reason into a dead letter.
 // Timestamps are read from ISO-8601 strings or numbers in the column's unit. Extra fields
-// are ignored (schemas evolve). One decoder per thread: it reuses its parse buffers.
+// are ignored (schemas evolve). Doubles are read correctly rounded (exact_json.hpp). One decoder
+// per thread: it reuses its parse buffers.
 // `encode_row` prints a row as one JSON object, timestamps as ISO-8601 UTC strings.
 #pragma once
 
 #include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
 
+#include "messages/codec/exact_json.hpp"
 #include "messages/data/row.hpp"
 #include "messages/data/schema.hpp"
 
@@ -30,7 +31,7 @@ class row_decoder {
  private:
   schema_ptr schema_;
   unsigned char buffer_[4096];
-  boost::json::parser parser_;
+  exact_json_parser parser_;  // doubles correctly rounded
 };
 
 /// Reads a whole JSON document from a file (comments and trailing commas allowed).

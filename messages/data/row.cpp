@@ -1,10 +1,39 @@
 #include "messages/data/row.hpp"
 
 #include <boost/json.hpp>
+#include <cmath>
+
+#include "messages/codec/exact_json.hpp"
 
 namespace sluice {
 
+namespace {
+
+/// Cells with a double that JSON cannot hold: ±infinity as ±1e999 (which reads back as
+/// ±infinity), NaN as null. Boost.JSON would print `Infinity`, which no JSON parser reads.
+std::string encode_cells_with_non_finite(const std::vector<value>& cells) {
+  std::string out = "[";
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i) out.push_back(',');
+    const auto* d = std::get_if<double>(&cells[i]);
+    if (d && std::isnan(*d)) {
+      out += "null";
+    } else if (d && std::isinf(*d)) {
+      out += *d > 0 ? "1e999" : "-1e999";
+    } else {
+      std::string one = encode_cells({cells[i]});  // "[x]"
+      out.append(one, 1, one.size() - 2);
+    }
+  }
+  out.push_back(']');
+  return out;
+}
+
+}  // namespace
+
 std::string encode_cells(const std::vector<value>& cells) {
+  for (const auto& v : cells)
+    if (const auto* d = std::get_if<double>(&v); d && !std::isfinite(*d)) return encode_cells_with_non_finite(cells);
   boost::json::array arr;
   arr.reserve(cells.size());
   for (const auto& v : cells) {
@@ -31,7 +60,7 @@ std::string encode_cells(const std::vector<value>& cells) {
 
 bool decode_cells(const std::string& text, std::vector<value>& cells) {
   boost::system::error_code ec;
-  auto parsed = boost::json::parse(text, ec);
+  auto parsed = parse_json_exact(text, ec);
   if (ec || !parsed.is_array()) return false;
   cells.clear();
   for (const auto& j : parsed.as_array()) {

@@ -193,7 +193,9 @@ std::optional<int64_t> parse_duration_us(std::string_view t) {
     mult = 86400e6;
   else
     return std::nullopt;
-  return static_cast<int64_t>(std::llround(n * mult));
+  double us = n * mult;
+  if (!(us < 9.2e18)) return std::nullopt;  // beyond an int64 of microseconds (~292,000 years)
+  return static_cast<int64_t>(std::llround(us));
 }
 
 std::string format_duration(int64_t us) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "messages/codec/exact_json.hpp"
 #include "state/cdc/cdc_pending_txn.hpp"
 #include "state/store/bytes.hpp"
 
@@ -225,7 +226,7 @@ status cdc_applier::apply_change(const cdc_change& c, batch_view& view, std::vec
     if (row->empty() || (*row)[0] != version)
       return status::corruption("cdc table: row '" + c.pk + "' has an unknown format (version 1 expected)");
     boost::system::error_code ec;
-    auto v = json::parse(std::string_view(*row).substr(1), ec);
+    auto v = parse_json_exact(std::string_view(*row).substr(1), ec);
     if (!ec && v.is_object()) previous = std::move(v.get_object());
   }
   for (auto& kv : next)
@@ -350,7 +351,7 @@ status cdc_applier::get(const std::string& pk, std::optional<json::object>& row)
   if (!s.is_ok()) return s;
   if (v.empty() || v[0] != version) return status::corruption("cdc table: row '" + pk + "' has an unknown format");
   boost::system::error_code ec;
-  auto parsed = json::parse(std::string_view(v).substr(1), ec);
+  auto parsed = parse_json_exact(std::string_view(v).substr(1), ec);
   if (ec || !parsed.is_object()) return status::corruption("cdc table: row '" + pk + "' is not a JSON object");
   row = std::move(parsed.get_object());
   return status::ok();
@@ -366,7 +367,7 @@ status cdc_applier::rows(std::map<std::string, json::object>& out) {
       return false;
     }
     boost::system::error_code ec;
-    auto parsed = json::parse(v.substr(1), ec);
+    auto parsed = parse_json_exact(v.substr(1), ec);
     if (ec || !parsed.is_object()) {
       bad = status::corruption("cdc table: row '" + std::string(k.substr(1)) + "' is not a JSON object");
       return false;

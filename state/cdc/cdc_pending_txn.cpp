@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "messages/codec/exact_json.hpp"
+
 namespace sluice {
 namespace json = boost::json;
 
@@ -30,7 +32,7 @@ status decode_pending_txn(std::string_view row, const std::string& id, cdc_pendi
     return status::corruption("cdc table: pending transaction '" + id + "': " + what);
   };
   boost::system::error_code ec;
-  auto j = json::parse(row, ec);
+  auto j = parse_json_exact(row, ec);
   if (ec || !j.is_object() || !j.as_object().contains("version") || j.as_object().at("version") != 1)
     return bad("unknown format (version 1 expected)");
   const auto& o = j.as_object();

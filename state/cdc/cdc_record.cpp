@@ -42,12 +42,13 @@ bool base64_decode(const std::string& in, std::vector<unsigned char>& out) {
     return -1;
   };
   out.clear();
-  int bits = 0, acc = 0;
+  int bits = 0;
+  uint32_t acc = 0;  // only the bits not yet written (at most 14) are kept
   for (char c : in) {
     if (c == '=') break;
     int v = val(c);
     if (v < 0) return false;
-    acc = (acc << 6) | v;
+    acc = ((acc << 6) | static_cast<uint32_t>(v)) & 0x3fff;
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
@@ -238,8 +239,11 @@ std::string convert_logical(const json::value* value_schema, json::object& row) 
 int64_t integer_of(const json::value* v, int64_t fallback) {
   if (!v || v->is_null()) return fallback;
   if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<int64_t>(v->get_uint64());
-  if (v->is_double()) return static_cast<int64_t>(v->get_double());
+  if (v->is_uint64()) return v->get_uint64() <= INT64_MAX ? static_cast<int64_t>(v->get_uint64()) : fallback;
+  if (v->is_double()) {
+    double d = v->get_double();  // in range of an int64, else the fallback
+    return d > -9.2e18 && d < 9.2e18 ? static_cast<int64_t>(d) : fallback;
+  }
   if (v->is_string()) {
     try {
       return std::stoll(std::string(v->get_string()));

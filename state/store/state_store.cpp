@@ -62,7 +62,7 @@ status decode_state_key(std::string_view key, std::string& ns, key_kind& kind, s
                                " is not known to this sluice (it reads version 1)");
   key.remove_prefix(2);
   uint32_t len;
-  if (!get_varint32(key, len) || key.size() < len + 1) return status::corruption("truncated state key");
+  if (!get_varint32(key, len) || len >= key.size()) return status::corruption("truncated state key");
   ns.assign(key.substr(0, len));
   char k = key[len];
   if (k != 'c' && k != 'x') return status::corruption("unknown state key kind");

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "actors/runtime/operator_host.hpp"
+#include "messages/codec/exact_json.hpp"
 #include "messages/codec/json_codec.hpp"
 
 namespace sluice {
@@ -100,12 +101,12 @@ class cdc_handler {
     e.offset = std::get<int64_t>(r.values[cols_.offset]);
     boost::system::error_code ec;
     if (r.values[cols_.key].index() == 4) {
-      e.key = json::parse(std::get<std::string>(r.values[cols_.key]), ec);
+      e.key = parse_json_exact(std::get<std::string>(r.values[cols_.key]), ec);
       if (ec) e.key = json::string(std::get<std::string>(r.values[cols_.key]));
     }
     if (r.values[cols_.value].index() == 4) {
       const auto& text = std::get<std::string>(r.values[cols_.value]);
-      e.value = json::parse(text, ec);
+      e.value = parse_json_exact(text, ec);
       if (ec) {
         e.value = nullptr;
         e.value_raw = text;
