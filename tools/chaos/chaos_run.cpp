@@ -184,7 +184,9 @@ std::optional<int> killed_start(const chaos_context& cx, double reference_second
   start_plan plan;
   if (o.faults && rng() % 3 == 0) plan.fault = points[rng() % points.size()] + ":" + std::to_string(1 + rng() % 2);
   plan.outage = o.faults && rng() % 4 == 0;
-  plan.kill_at = std::uniform_real_distribution<double>(0.0, std::max(0.3, reference_seconds * 1.1))(rng);
+  // Drawn so that N kills fit in one undisturbed run: a start gets on average 1/(N+1) of it.
+  double span = 2.0 * reference_seconds / (o.kills + 1);
+  plan.kill_at = std::uniform_real_distribution<double>(0.0, std::max(0.3, span))(rng);
   ++record.starts;
   auto spawned = clock_type::now();
   std::string log = start_log(o, record.starts);

@@ -3,6 +3,7 @@
 #include "state/io/kafka/kafka_reader.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <chrono>
 #include <set>
 
 #include "state/io/kafka/embedded_broker.hpp"
@@ -155,6 +156,29 @@ BOOST_AUTO_TEST_CASE(a_position_past_the_end_of_a_recreated_topic_is_data_loss) 
   BOOST_TEST(all.size() == 10u);  // the new topic's records, all of them
   BOOST_TEST_REQUIRE(warnings.size() >= 1u);
   BOOST_TEST(warnings.front().find("recreated or truncated") != std::string::npos, warnings.front());
+}
+
+// A bounded read whose broker is gone ends in a clear error after fetch_timeout_ms, instead of
+// waiting forever (the supervisor then restarts the query a bounded number of times).
+BOOST_AUTO_TEST_CASE(a_bounded_read_from_a_dead_broker_fails_within_the_fetch_timeout) {
+  BOOST_TEST_REQUIRE(broker->create_topic("gone", 1).is_ok());
+  produce("gone", 20, 0);
+  auto o = options(R"({"gone":[0]})");
+  o.fetch_timeout_ms = 2000;
+  kafka_reader r(o);
+  BOOST_TEST_REQUIRE(broker->set_down(1).is_ok());
+  auto start = std::chrono::steady_clock::now();
+  status s = status::ok();
+  std::vector<raw_record> got;
+  for (int i = 0; i < 50 && s.is_ok() && !r.exhausted(); ++i) {
+    got.clear();
+    s = r.read(5, 0, got);
+  }
+  auto took = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
+  BOOST_TEST_REQUIRE(!s.is_ok());
+  BOOST_TEST(s.message().find("gone/0") != std::string::npos, s.message());  // names the partition
+  BOOST_TEST(took < 20);
+  BOOST_TEST_REQUIRE(broker->set_up(1).is_ok());
 }
 
 BOOST_AUTO_TEST_CASE(a_group_member_resumes_from_offsets_the_query_committed) {
