@@ -71,7 +71,9 @@ run_result run_queries(const std::vector<query_plan_ptr>& plans, const run_optio
     while (open > 0) {
       // Checked on every pass, not only when no event came for 50 ms: back-to-back triggers
       // send events faster than that, and a stop must still get through.
-      if (!stop_sent && opts.stop_requested && opts.stop_requested->load()) {
+      // A query that failed for good stops the others too (their triggers in flight finish):
+      // a query reading its output would wait for it without end.
+      if (!stop_sent && ((opts.stop_requested && opts.stop_requested->load()) || !result.ok)) {
         stop_sent = true;
         for (auto& s : supervisors) self->send(s, stop_atom::value);
       }

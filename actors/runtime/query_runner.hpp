@@ -4,7 +4,9 @@
 // It owns the actor system for the run (scheduler threads = cores, per platform-notes §2),
 // spawns one supervisor per query, relays their events to `on_event`, turns a raised
 // `stop_requested` flag (Ctrl-C in the CLI) into a graceful stop (in-flight triggers finish),
-// and never hangs at shutdown: every actor is told to exit before the system goes away.
+// stops the other queries the same way once one has failed for good (a query reading its
+// output would wait for it without end), and never hangs at shutdown: every actor is told to
+// exit before the system goes away.
 #pragma once
 
 #include <atomic>

@@ -6,20 +6,41 @@
 
 namespace sluice {
 
+namespace {
+
+/// What gold reads of a silver row.
+schema_ptr silver_schema() {
+  using t = column_type;
+  return std::make_shared<const schema>(std::vector<column>{{"event_id", t::int64},
+                                                            {"user", t::string},
+                                                            {"type", t::string},
+                                                            {"amount_cents", t::int64},
+                                                            {"ts", t::timestamp}},
+                                        "ts");
+}
+
+}  // namespace
+
 app_definition medallion_app() {
   auto app = prebuilt_app(
       "medallion",
-      "generated raw events → bronze (raw landing) → silver (parsed, validated); bad records to dead letters",
-      {"directory for bronze/, silver/ and dead_letters/", "clear bronze/, silver/ and dead_letters/ under output"},
+      "generated raw events → bronze (raw landing) → silver (parsed, validated) → gold (per type and user per "
+      "window); bad records to dead letters; three queries, each with its own trigger and checkpoint",
+      {"directory for bronze/, silver/, gold/ and dead_letters/",
+       "clear bronze/, silver/, gold/ and dead_letters/ under output"},
       {{"events.count", "20000", "generated events (0 = unbounded, until Ctrl-C)"},
        {"events.rate", "5000", "events per second (0 = as fast as the pipeline takes them)"},
        {"events.seed", "42", "generator seed: the same seed gives the same events"},
        {"events.users", "1000", "distinct users"},
        {"events.malformed", "0.02", "share of malformed events (not JSON, missing ts, wrong type, negative amount)"},
        {"silver.watermark", "10m", "watermark delay on silver's event time"},
-       {"silver.trigger", "1s", "silver's own trigger (bronze uses `trigger`)"}},
+       {"silver.trigger", "2s", "silver's own trigger (bronze uses `trigger`)"},
+       {"gold.window", "5s", "gold's tumbling event-time window"},
+       {"gold.watermark", "2s", "watermark delay on gold's input: a window is written once it is this far behind"},
+       {"gold.trigger", "5s", "gold's own trigger"}},
       {}, app_input_kind::generator_only);
-  declare_outputs(app, {{"bronze", "bronze"}, {"silver", "silver"}, {"dead letters", "dead_letters"}});
+  declare_outputs(app,
+                  {{"bronze", "bronze"}, {"silver", "silver"}, {"gold", "gold"}, {"dead letters", "dead_letters"}});
   app.build = [](const app_config& c) {
     std::string out = c.directory("output");
     generator_spec gen = generator_base(c, "events", "events", "events.users");
@@ -42,7 +63,17 @@ app_definition medallion_app() {
             "round(amount * 100)")
         .select({"event_id", "user", "type", "amount", "amount_cents", "ts", "ingest_time", "position"})
         .to(sinks::jsonl(out + "/silver"));
-    return std::vector<query_plan_ptr>{bronze.build(), silver.build()};
+
+    // Gold reads silver's committed part files as they appear (a file stream source), as
+    // silver reads bronze's.
+    pipeline gold = app_pipeline(c, "gold", out + "/dead_letters/gold");
+    gold.with_trigger(c.trigger("gold.trigger"));
+    gold.source(sources::jsonl("silver", out + "/silver", silver_schema()))
+        .with_watermark("ts", c.duration("gold.watermark"))
+        .group_by({keys::col("type"), keys::col("user"), keys::window("ts", c.duration("gold.window"))})
+        .agg({aggs::count().as("events"), aggs::sum("amount_cents").as("amount_cents")})
+        .to(sinks::jsonl(out + "/gold"));
+    return std::vector<query_plan_ptr>{bronze.build(), silver.build(), gold.build()};
   };
   return app;
 }
