@@ -8,10 +8,13 @@
 namespace sluice {
 
 bool exact_json_handler::on_double(double d, boost::json::string_view s, boost::json::error_code&) {
-  number.append(s.data(), s.size());
+  // The whole number is in `s` unless it was split over buffers (then its start is in `number`).
+  if (!number.empty()) number.append(s.data(), s.size());
+  const char* first = number.empty() ? s.data() : number.data();
+  const char* last = number.empty() ? s.data() + s.size() : number.data() + number.size();
   double exact = 0;
-  auto res = std::from_chars(number.data(), number.data() + number.size(), exact);
-  if (res.ec == std::errc() && res.ptr == number.data() + number.size() && std::isfinite(exact)) d = exact;
+  auto res = std::from_chars(first, last, exact);
+  if (res.ec == std::errc() && res.ptr == last && std::isfinite(exact)) d = exact;
   number.clear();
   st.push_double(d);
   return true;
@@ -36,6 +39,12 @@ boost::json::value exact_json_parser::parse(std::string_view text, boost::json::
 
 boost::json::value parse_json_exact(std::string_view text, boost::json::error_code& ec,
                                     const boost::json::parse_options& opts) {
+  bool plain = !opts.allow_comments && !opts.allow_trailing_commas && !opts.allow_invalid_utf8 &&
+               opts.max_depth == boost::json::parse_options{}.max_depth;
+  if (plain) {
+    thread_local exact_json_parser reused;  // its buffers stay: no parser built per call
+    return reused.parse(text, ec);
+  }
   exact_json_parser p(opts);
   return p.parse(text, ec);
 }

@@ -7,7 +7,7 @@
 // the one written — the same input would give a different output after a restart. This parser
 // is Boost.JSON's own (basic_parser, value_stack) with one change: a double is taken from the
 // number's text by std::from_chars (correctly rounded); a number beyond a double's range keeps
-// Boost.JSON's value (±inf), which callers refuse.
+// Boost.JSON's value (±inf): the row decoder refuses it, stored cells use it for ±infinity.
 //
 // Owner: one per thread (it reuses its buffers); not thread-safe.
 #pragma once
@@ -73,7 +73,7 @@ class exact_json_parser {
   boost::json::basic_parser<exact_json_handler> p_;
 };
 
-/// One document with a parser of its own (for code off the hot path).
+/// One document; with the default options a parser kept per thread is reused.
 boost::json::value parse_json_exact(std::string_view text, boost::json::error_code& ec,
                                     const boost::json::parse_options& opts = {});
 

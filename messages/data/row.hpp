@@ -21,7 +21,8 @@ struct row {
   int64_t event_time_us = 0;
 };
 
-/// JSON array text of the cells, e.g. `[1,"a",null,2.5E0]`; the inverse of `decode_cells`.
+/// JSON array text of the cells, e.g. `[1,"a",null,2.5E0]`; the inverse of `decode_cells`, but
+/// for NaN, which JSON cannot hold: it is stored as null (±infinity as ±1e999, read back exactly).
 std::string encode_cells(const std::vector<value>& cells);
 /// Returns false on text that `encode_cells` did not produce.
 bool decode_cells(const std::string& text, std::vector<value>& cells);

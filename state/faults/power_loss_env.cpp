@@ -113,7 +113,7 @@ status power_loss_env::drop_unsynced_data() {
   for (const auto& [name, f] : files_) {
     if (f.created_since_dir_sync)
       std::filesystem::remove(name, ec);
-    else if (std::filesystem::exists(name))
+    else if (std::filesystem::exists(name, ec))
       std::filesystem::resize_file(name, f.synced, ec);
     if (ec) return status::io_error(name + ": " + ec.message());
   }

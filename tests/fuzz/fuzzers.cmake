@@ -20,5 +20,6 @@ foreach(target json_row debezium checkpoint pipeline_json replay_case)
            COMMAND fuzz_${target} -max_total_time=${SLUICE_FUZZ_SECONDS} -seed=1 -timeout=10 -rss_limit_mb=2048
                    -print_final_stats=1 -artifact_prefix=${CMAKE_BINARY_DIR}/fuzz-artifacts/${target}-
                    ${CMAKE_BINARY_DIR}/fuzz-corpus/${target} ${fuzz_seeds_${target}})
-  set_tests_properties(fuzz_${target} PROPERTIES TIMEOUT 300)
+  math(EXPR fuzz_timeout "${SLUICE_FUZZ_SECONDS} + 120")
+  set_tests_properties(fuzz_${target} PROPERTIES TIMEOUT ${fuzz_timeout})
 endforeach()

@@ -99,7 +99,7 @@ status kafka_sink::write(const batch& b) {
         hp = &headers;
       }
     }
-    if (auto why = too_large(key_ptr, payload, hp); !why.empty()) {
+    if (auto why = oversize_reason(key_ptr, payload, hp); !why.empty()) {
       rejected_.push_back(rejected_row{std::string(payload), std::move(why)});
       continue;
     }
@@ -128,10 +128,10 @@ status kafka_sink::write(const batch& b) {
   return status::ok();
 }
 
-std::string kafka_sink::too_large(const std::string* key, std::string_view value,
-                                  const std::vector<std::pair<std::string, std::string>>* headers) const {
+std::string kafka_sink::oversize_reason(const std::string* key, std::string_view value,
+                                        const std::vector<std::pair<std::string, std::string>>* headers) const {
   // Room for what publish adds (sluice-epoch, sluice-seq, sluice-writer) and header framing.
-  constexpr size_t reserved = 256;
+  const size_t reserved = 256 + writer_.size();
   size_t header_bytes = 0;
   if (headers)
     for (const auto& [k, v] : *headers) header_bytes += k.size() + v.size() + 12;

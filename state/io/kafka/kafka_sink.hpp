@@ -68,8 +68,8 @@ class kafka_sink final : public row_sink {
   size_t max_record_bytes_ = 1000000;                    // the producer's message.max.bytes
   std::vector<rejected_row> rejected_;                   // rows of the last write too large to send
   /// Why a record cannot be sent (over message.max.bytes); empty when it can.
-  std::string too_large(const std::string* key, std::string_view value,
-                        const std::vector<std::pair<std::string, std::string>>* headers) const;
+  std::string oversize_reason(const std::string* key, std::string_view value,
+                              const std::vector<std::pair<std::string, std::string>>* headers) const;
   /// The sequence numbers of `epoch` already in the topic's tail (recovery).
   status published_seqs(int64_t epoch, size_t records, std::set<int64_t>& seen);
 };
