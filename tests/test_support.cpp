@@ -134,6 +134,14 @@ bool background_process::running() {
   return false;
 }
 
+int background_process::wait(int timeout_s) {
+  for (int i = 0; i < timeout_s * 20; ++i) {
+    if (!running()) return code_;
+    ::usleep(50000);
+  }
+  return stop(5);
+}
+
 int64_t background_process::rss_kib() const {
   if (pid_ <= 0) return -1;
   std::ifstream status("/proc/" + std::to_string(pid_) + "/status");

@@ -82,6 +82,8 @@ class background_process {
   /// exit code (-1: killed).
   int stop(int timeout_s = 30, int signal = SIGTERM);
   bool running();
+  /// Waits up to `timeout_s` for it to end by itself; then as stop(). Returns the exit code.
+  int wait(int timeout_s);
   /// Its resident memory (VmRSS of /proc/PID/status) in KiB; -1 once it ended.
   int64_t rss_kib() const;
 

@@ -194,6 +194,10 @@ stream stream::from_json(const std::string& column, schema_ptr parsed, std::vect
   return add(make_from_json(schema(), column, std::move(parsed), std::move(keep)));
 }
 
+stream stream::lookup(const std::string& key_column, std::shared_ptr<dimension_table> table, lookup_kind kind) {
+  return add(make_lookup(schema(), key_column, std::move(table), kind));
+}
+
 stream stream::union_with(const stream& other) {
   if (other.p_ != p_) throw std::invalid_argument("union_with: streams of different pipelines");
   auto a = schema(), b = other.schema();

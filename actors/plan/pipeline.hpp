@@ -32,6 +32,7 @@
 #include "actors/operators/dedup/dedup_actor.hpp"
 #include "actors/operators/join/join_stage.hpp"
 #include "actors/operators/process/keyed_process_actor.hpp"
+#include "actors/operators/transform/lookup_step.hpp"
 #include "actors/operators/window/aggregate_stage.hpp"
 #include "actors/plan/query_plan.hpp"
 #include "state/io/files/row_sink.hpp"
@@ -121,6 +122,11 @@ class stream {
 
   /// Spark's from_json: parse string column `column` by `parsed`; bad rows → dead letters.
   stream from_json(const std::string& column, schema_ptr parsed, std::vector<std::string> keep = {});
+
+  /// The lookup join (Spark's stream-static join): each row gets the columns of `table`'s row
+  /// whose key equals its `key_column`; without one, inner drops the row and left gives nulls.
+  stream lookup(const std::string& key_column, std::shared_ptr<dimension_table> table,
+                lookup_kind kind = lookup_kind::left);
 
   /// Combines this stream with another of the same columns (Spark's union).
   stream union_with(const stream& other);

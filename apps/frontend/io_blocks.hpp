@@ -17,6 +17,8 @@ struct pipeline_json_context {
   /// The bootstrap address for Kafka blocks without "brokers" (may start the embedded broker);
   /// null = such blocks are refused.
   std::function<std::string()> brokers;
+  /// Opens a lookup block's table; null = dimension_table::open (the fuzzer reads no files).
+  std::function<status(dimension_options, std::shared_ptr<dimension_table>&)> open_table;
 };
 
 /// A source block; `bounded_default`: file and Kafka sources end at what is there at start.

@@ -106,11 +106,40 @@ schema_ptr parse_columns(const std::string& input, const json::value& v, const s
   }
 }
 
+/// A "lookup" block: the rows of a JSONL file or folder by key, joined to each row of the
+/// stream (actors/operators/transform/lookup_step.hpp; docs/enrichment.md).
+stream add_lookup(stream s, const json::value& v, const std::string& path, const query_json_hooks& hooks) {
+  const auto& o = as_object(v, path);
+  check_fields(o, path, {"path", "columns", "key", "on", "join", "refresh"});
+  dimension_options d;
+  d.path = get_string(o, "path", path);
+  if (d.path.empty()) fail(child(path, "path"), "names the table's JSONL file or folder");
+  d.key = get_string(o, "key", path);
+  if (d.key.empty()) fail(child(path, "key"), "names the table's key column");
+  auto* c = present(o, "columns");
+  if (!c) fail(child(path, "columns"), "lists the table's columns, e.g. [\"product_id:int64\", \"name\"]");
+  query_json_hooks plain;
+  plain.required_by_default = false;
+  d.columns = parse_columns("lookup", *c, child(path, "columns"), "", {}, plain);
+  if (auto r = duration_field(o, "refresh", path)) d.refresh_us = *r;
+  std::string on = get_string(o, "on", path);
+  std::string how = get_string(o, "join", path);
+  if (!how.empty() && how != "inner" && how != "left") fail(child(path, "join"), "expected inner or left");
+  std::shared_ptr<dimension_table> table;
+  auto st = hooks.open_table ? hooks.open_table(d, table) : dimension_table::open(d, table);
+  if (!st.is_ok()) fail(path, st.message());
+  try {
+    return s.lookup(on.empty() ? d.key : on, std::move(table), how == "inner" ? lookup_kind::inner : lookup_kind::left);
+  } catch (const std::invalid_argument& e) {
+    fail(path, e.what());
+  }
+}
+
 /// One input: its schema and source, its filter (before anything else, also the watermark),
-/// then its watermark.
+/// its lookup, then its watermark.
 stream build_input(pipeline& p, const std::string& name, const json::object& in, const std::string& path,
                    const std::set<std::string>& time_columns, const query_json_hooks& hooks) {
-  std::set<std::string> accepted = {"columns", "watermark", "filter", "event_time"};
+  std::set<std::string> accepted = {"columns", "watermark", "filter", "event_time", "lookup"};
   accepted.insert(hooks.input_fields.begin(), hooks.input_fields.end());
   check_fields(in, path, accepted);
   std::string wm_col, event_time = get_string(in, "event_time", path);
@@ -133,6 +162,11 @@ stream build_input(pipeline& p, const std::string& name, const json::object& in,
   stream st = p.source(hooks.source(name, in, path, columns));
   try {
     if (auto* f = present(in, "filter")) st = st.where(*f);
+  } catch (const std::invalid_argument& e) {
+    fail(path, e.what());
+  }
+  if (auto* l = present(in, "lookup")) st = add_lookup(st, *l, child(path, "lookup"), hooks);
+  try {
     if (!wm_col.empty()) st = st.with_watermark(wm_col, std::chrono::microseconds(wm_delay));
   } catch (const std::invalid_argument& e) {
     fail(path, e.what());
@@ -140,8 +174,9 @@ stream build_input(pipeline& p, const std::string& name, const json::object& in,
   return st;
 }
 
-/// The steps after the operator: filter, with_columns, select.
-stream add_steps(stream out, const json::object& q, const std::string& path) {
+/// The steps after the operator: lookup, filter, with_columns, select.
+stream add_steps(stream out, const json::object& q, const std::string& path, const query_json_hooks& hooks) {
+  if (auto* l = present(q, "lookup")) out = add_lookup(out, *l, child(path, "lookup"), hooks);
   try {
     if (auto* f = present(q, "filter")) out = out.where(*f);
   } catch (const std::invalid_argument& e) {
@@ -223,8 +258,9 @@ query_json_result build_query_json(pipeline& p, const json::object& q, const std
   if (auto* oc = present(q, "output_columns")) r.output_columns = get_strings(*oc, child(path, "output_columns"));
   operator_input in{streams, order, path, r.mode, r.output_columns, hooks.processors};
   if (type == "chain") {
-    check_fields(q, path,
-                 {"type", "inputs", "stages", "output_mode", "output_columns", "filter", "with_columns", "select"});
+    check_fields(
+        q, path,
+        {"type", "inputs", "stages", "output_mode", "output_columns", "filter", "with_columns", "select", "lookup"});
     r.stages = build_chain(q, path, streams, r.mode, hooks.processors);
     r.out = r.stages.back();
     if (!r.output_columns.empty()) try {
@@ -248,7 +284,7 @@ query_json_result build_query_json(pipeline& p, const json::object& q, const std
   } else {
     r.out = build_union(q, in);
   }
-  r.out = add_steps(r.out, q, path);
+  r.out = add_steps(r.out, q, path, hooks);
   return r;
 }
 

@@ -49,6 +49,8 @@ struct query_json_hooks {
   time_unit default_time_unit = time_unit::millis;  // of timestamps given as numbers
   bool required_by_default = true;                  // a record missing a column is a dead letter
   const processor_catalog* processors = &builtin_processors();
+  /// Opens a lookup block's table; null = dimension_table::open (a seam: the fuzzer reads no files).
+  std::function<status(dimension_options, std::shared_ptr<dimension_table>&)> open_table;
 };
 
 /// The query built onto `p`: the stream after its operator and steps (no sink yet).

@@ -8,7 +8,7 @@ namespace json = boost::json;
 using namespace json_fields;
 
 const std::set<std::string> common_fields = {"type",   "inputs",       "output_mode", "output_columns",
-                                             "filter", "with_columns", "select",      "from"};
+                                             "filter", "with_columns", "select",      "from",        "lookup"};
 
 void check_query_fields(const json::object& q, const std::string& path, std::set<std::string> own) {
   own.insert(common_fields.begin(), common_fields.end());

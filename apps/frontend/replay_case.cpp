@@ -67,6 +67,9 @@ replay_query build_replay_query(const json::object& c, const std::string& dead_d
   query_json_hooks hooks;
   hooks.default_time_unit = time_unit::seconds;
   hooks.required_by_default = false;
+  hooks.open_table = [](dimension_options, std::shared_ptr<dimension_table>&) {
+    return status::unsupported("a replay case has no lookup tables (the replay format defines none)");
+  };
   hooks.infer = [&](const std::string& input, size_t col) -> std::optional<column_type> {
     return infer(steps, input, col);
   };

@@ -3,7 +3,10 @@
 // (process) or built into the plan (cdc); refusals name the field.
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "apps/frontend/pipeline_json.hpp"
 #include "test_support.hpp"
@@ -34,12 +37,80 @@ BOOST_AUTO_TEST_CASE(a_process_query_runs_a_registered_processor) {
   }
 }
 
+namespace {
+
+/// A part file that appears whole (written hidden, then renamed), as a sink publishes one.
+void publish_part(const test::temp_dir& dir, const std::string& name, int first, int count) {
+  std::string tmp = dir.str("purchases/." + name);
+  {
+    std::ofstream out(tmp);
+    for (int i = first; i < first + count; ++i)
+      out << R"({"id":)" << i << R"(,"product_id":)" << i % 6 << R"(,"ts":)" << 1767225600000 + i << "}\n";
+  }
+  std::filesystem::rename(tmp, dir.str("purchases/" + name));
+}
+
+void write_products(const test::temp_dir& dir, const std::string& version) {
+  std::ofstream out(dir.str("products.tmp"));
+  for (int p = 0; p < 5; ++p)  // product 5 has no row: a miss
+    out << R"({"product_id":)" << p << R"(,"name":"p)" << p << "-" << version << R"(","category":"c)" << p % 2
+        << "\"}\n";
+  out.close();
+  std::filesystem::rename(dir.str("products.tmp"), dir.str("products.jsonl"));
+}
+
+}  // namespace
+
+// A lookup join in a pipeline file, run by the binary: purchases read as part files appear get
+// their product's name; the product file changes while it runs, and purchases read after the
+// refresh see the new names; a purchase of an unknown product gets nulls (left).
+BOOST_AUTO_TEST_CASE(a_lookup_joins_the_table_and_later_rows_see_its_refresh) {
+  test::temp_dir dir("query-lookup");
+  std::filesystem::create_directories(dir.str("purchases"));
+  write_products(dir, "v1");
+  publish_part(dir, "part-1.jsonl", 0, 60);
+  std::ofstream(dir.str("enrich.json")) << R"({"name": "enrich", "trigger": "100ms",
+    "query": {"type": "union", "inputs": {"purchases": {
+      "source": {"type": "file", "path": ")" + dir.str("purchases") +
+                                               R"(", "bounded": false},
+      "columns": ["id:int64", "product_id:int64", "ts:timestamp"],
+      "lookup": {"path": ")" + dir.str("products.jsonl") +
+                                               R"(", "key": "product_id", "refresh": "100ms",
+                 "columns": ["product_id:int64", "name:string", "category:string"]}}}},
+    "sink": {"type": "file", "path": ")" + dir.str("out") +
+                                               R"("}})";
+  test::background_process p(std::string(SLUICE_BINARY) + " run " + dir.str("enrich.json"), dir.str("run.log"));
+  auto rows = [&] { return test::read_lines(dir.str("out")); };
+  for (int i = 0; i < 100 && rows().size() < 60; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  BOOST_TEST_REQUIRE(rows().size() == 60u);
+  write_products(dir, "v2");
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // several refresh intervals
+  publish_part(dir, "part-2.jsonl", 60, 60);
+  std::ofstream(dir.str("purchases/_SUCCESS")).close();
+  BOOST_TEST(p.wait(30) == 0);
+  auto all = rows();
+  BOOST_REQUIRE(all.size() == 120u);
+  for (const auto& r : all) {
+    auto o = json::parse(r).as_object();
+    int64_t id = o.at("id").as_int64(), product = o.at("product_id").as_int64();
+    if (product == 5) {
+      BOOST_TEST(o.at("name").is_null(), r);
+      continue;
+    }
+    std::string want = "p" + std::to_string(product) + (id < 60 ? "-v1" : "-v2");
+    BOOST_TEST(o.at("name").as_string() == want, r);
+    BOOST_TEST(o.at("category").as_string() == "c" + std::to_string(product % 2), r);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_cdc_query_plans_the_applier_over_its_kafka_input) {
+  pipeline_json_context ctx;
+  ctx.brokers = [] { return std::string("127.0.0.1:9"); };
   auto plan = pipeline_from_json(json::parse(R"({"name": "inventory", "trigger": "available_now",
     "query": {"type": "cdc", "table": "tables/customers", "topic": "inv.customers", "primary_key": ["id"],
       "inputs": {"changes": {"source": {"type": "kafka", "subscribe": "inv.customers"}, "format": "kafka"}}},
     "sink": {"type": "file", "path": "changelog"}})"),
-                                 pipeline_json_context{[] { return std::string("127.0.0.1:9"); }});
+                                 ctx);
   auto text = plan->explain();
   BOOST_TEST(text.find("CdcApplier inv.customers → table tables/customers") != std::string::npos, text);
   BOOST_TEST(text.find("(pk:string, op:string, row:json") != std::string::npos, text);

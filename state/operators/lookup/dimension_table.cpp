@@ -1,0 +1,150 @@
+#include "state/operators/lookup/dimension_table.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "messages/codec/json_codec.hpp"
+#include "state/store/bytes.hpp"
+
+namespace sluice {
+namespace fs = std::filesystem;
+
+namespace {
+
+int64_t wall_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool is_data_file(const fs::path& p) {
+  auto name = p.filename().string();
+  auto ext = p.extension().string();
+  return !name.empty() && name[0] != '.' && name[0] != '_' && (ext == ".jsonl" || ext == ".json" || ext == ".ndjson");
+}
+
+}  // namespace
+
+status dimension_table::open(dimension_options options, std::shared_ptr<dimension_table>& out) {
+  if (!options.columns) return status::invalid_argument("lookup table " + options.path + ": no columns given");
+  auto key = options.columns->index_of(options.key);
+  if (!key)
+    return status::invalid_argument("lookup table " + options.path + ": key column '" + options.key +
+                                    "' is not one of its columns (" + options.columns->describe() + ")");
+  std::shared_ptr<dimension_table> t(new dimension_table(std::move(options), *key));
+  std::string stamp;
+  std::vector<std::string> files;
+  auto s = t->stamp_of(stamp, files);
+  std::shared_ptr<dimension_snapshot> first;
+  if (s.is_ok()) s = t->load(stamp, 1, first);
+  if (!s.is_ok()) return s;
+  std::atomic_store(&t->snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(first)));
+  if (t->options_.refresh_us > 0) t->refresher_ = std::thread([raw = t.get()] { raw->refresh_loop(); });
+  out = std::move(t);
+  return status::ok();
+}
+
+dimension_table::~dimension_table() {
+  {
+    std::lock_guard<std::mutex> g(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (refresher_.joinable()) refresher_.join();
+}
+
+std::string dimension_table::description() const {
+  return "LookupTable[" + options_.path + " by " + options_.key +
+         (options_.refresh_us > 0 ? ", refreshed every " + std::to_string(options_.refresh_us / 1000) + " ms" : "") +
+         "]";
+}
+
+void dimension_table::set_warning_handler(std::function<void(const std::string&)> warn) {
+  std::lock_guard<std::mutex> g(mu_);
+  warn_ = std::move(warn);
+}
+
+status dimension_table::stamp_of(std::string& stamp, std::vector<std::string>& files) const {
+  std::error_code ec;
+  files.clear();
+  if (fs::is_regular_file(options_.path, ec)) {
+    files.push_back(options_.path);
+  } else if (fs::is_directory(options_.path, ec)) {
+    for (const auto& e : fs::directory_iterator(options_.path, ec))
+      if (e.is_regular_file() && is_data_file(e.path())) files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+  } else {
+    return status::not_found("lookup table " + options_.path + ": no such file or folder");
+  }
+  stamp.clear();
+  for (const auto& f : files) {
+    auto size = fs::file_size(f, ec);
+    auto time = fs::last_write_time(f, ec).time_since_epoch().count();
+    if (ec) return status::io_error("lookup table " + f + ": " + ec.message());
+    stamp += f + ":" + std::to_string(size) + ":" + std::to_string(time) + "\n";
+  }
+  return status::ok();
+}
+
+status dimension_table::load(const std::string& stamp, int64_t version,
+                             std::shared_ptr<dimension_snapshot>& out) const {
+  std::string listed;
+  std::vector<std::string> files;
+  auto s = stamp_of(listed, files);
+  if (!s.is_ok()) return s;
+  auto snap = std::make_shared<dimension_snapshot>();
+  snap->version = version;
+  snap->stamp = stamp;
+  row_decoder decoder(options_.columns);
+  row r;
+  std::string key;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    if (!in) return status::io_error("lookup table " + f + ": cannot open");
+    for (std::string line; std::getline(in, line);) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      if (!decoder.decode(line, r).empty()) {
+        ++snap->skipped_lines;
+        continue;
+      }
+      key.clear();
+      append_key_bytes(r.values[key_index_], key);
+      snap->rows[key] = r.values;
+    }
+    if (in.bad()) return status::io_error("lookup table " + f + ": read failed");
+  }
+  snap->loaded_us = wall_us();
+  out = std::move(snap);
+  return status::ok();
+}
+
+status dimension_table::refresh() {
+  std::lock_guard<std::mutex> g(mu_);
+  auto now = current();
+  std::string stamp;
+  std::vector<std::string> files;
+  auto s = stamp_of(stamp, files);
+  if (s.is_ok() && stamp == now->stamp) return status::ok();  // unchanged
+  std::shared_ptr<dimension_snapshot> next;
+  if (s.is_ok()) s = load(stamp, now->version + 1, next);
+  if (!s.is_ok()) {
+    ++failed_;
+    return status::io_error(s.message() + " (the lookup keeps version " + std::to_string(now->version) + ")");
+  }
+  std::atomic_store(&snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(next)));
+  return status::ok();
+}
+
+void dimension_table::refresh_loop() {
+  auto interval = std::chrono::microseconds(options_.refresh_us);
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
+    lock.unlock();
+    auto s = refresh();
+    lock.lock();
+    if (!s.is_ok() && warn_) warn_(s.message());
+  }
+}
+
+}  // namespace sluice

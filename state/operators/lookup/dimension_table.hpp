@@ -1,0 +1,87 @@
+// dimension_table: the static side of a lookup join (Spark's stream-static join, Flink's lookup
+// join) — rows by key, read from a JSONL file or a folder of them, refreshed while the stream
+// runs.
+//
+// Owner: the query plan (the lookup step holds it); one copy per process, shared by every
+// partition that looks rows up. Readers take `current()` — an immutable snapshot, swapped in
+// whole by an atomic shared_ptr store — and keep it for a batch, so a batch sees one version.
+// `refresh()` reads the source again when a file changed (names, sizes, modification times),
+// builds the new snapshot off to the side and swaps it in; when that fails the last good
+// snapshot stays and the failure is returned (and counted). With `refresh_us` > 0 a thread of
+// the table's own calls refresh() at that interval, never blocking a reader; it stops with the
+// table. Keys are compared as state/store/bytes.hpp's key bytes (1 and 1.0 are one key); a
+// line that does not decode by the columns is skipped and counted; a later row of a key
+// replaces an earlier one (files in name order). No CAF.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "messages/data/row.hpp"
+#include "messages/data/schema.hpp"
+#include "state/store/status.hpp"
+
+namespace sluice {
+
+struct dimension_options {
+  std::string path;        // a .jsonl/.json/.ndjson file, or a folder of them
+  schema_ptr columns;      // how a line decodes
+  std::string key;         // the column rows are found by
+  int64_t refresh_us = 0;  // 0: read once
+};
+
+struct dimension_snapshot {
+  int64_t version = 0;    // 1 for the first load, +1 per swap
+  int64_t loaded_us = 0;  // wall clock
+  int64_t skipped_lines = 0;
+  std::string stamp;                                         // the files' names, sizes and times it was read from
+  std::unordered_map<std::string, std::vector<value>> rows;  // key bytes → the row's cells
+};
+
+class dimension_table {
+ public:
+  /// Reads the source once (a failure here is an error: nothing to join against) and starts
+  /// the refresh thread when options.refresh_us > 0.
+  [[nodiscard]] static status open(dimension_options options, std::shared_ptr<dimension_table>& out);
+  ~dimension_table();
+  dimension_table(const dimension_table&) = delete;
+  dimension_table& operator=(const dimension_table&) = delete;
+
+  std::shared_ptr<const dimension_snapshot> current() const { return std::atomic_load(&snapshot_); }
+  /// Reads the source again if it changed since the current snapshot; swaps the new one in.
+  [[nodiscard]] status refresh();
+  /// Called with the reason of each failed background refresh (the last good copy stays).
+  void set_warning_handler(std::function<void(const std::string&)> warn);
+
+  const dimension_options& options() const { return options_; }
+  size_t key_index() const { return key_index_; }
+  int64_t failed_refreshes() const { return failed_.load(); }
+  std::string description() const;
+
+ private:
+  explicit dimension_table(dimension_options options, size_t key_index)
+      : options_(std::move(options)), key_index_(key_index) {}
+  [[nodiscard]] status load(const std::string& stamp, int64_t version, std::shared_ptr<dimension_snapshot>& out) const;
+  [[nodiscard]] status stamp_of(std::string& stamp, std::vector<std::string>& files) const;
+  void refresh_loop();
+
+  dimension_options options_;
+  size_t key_index_;
+  std::shared_ptr<const dimension_snapshot> snapshot_;
+  std::atomic<int64_t> failed_{0};
+  std::mutex mu_;  // refresh() one at a time; the warning handler; the stop flag
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::function<void(const std::string&)> warn_;
+  std::thread refresher_;
+};
+
+}  // namespace sluice
