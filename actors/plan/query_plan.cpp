@@ -39,6 +39,13 @@ std::string watermark_text(const std::optional<int64_t>& offset) {
 
 }  // namespace
 
+void query_plan::route_step_warnings(const std::function<void(std::string)>& warn) const {
+  for (const auto& in : inputs)
+    for (const auto& s : in.steps) s->set_warning_handler(warn);
+  for (const auto& n : nodes)
+    for (const auto& s : n.steps) s->set_warning_handler(warn);
+}
+
 std::vector<std::string> query_plan::output_folders() const {
   std::vector<std::string> out = written_folders;
   for (const auto& s : sinks)

@@ -126,6 +126,9 @@ struct query_plan {
   /// Every folder the query writes: its file sinks', written_folders, its dead letters' (not
   /// memory_folders).
   std::vector<std::string> output_folders() const;
+  /// Every step's background reports (transform_step::set_warning_handler) go to `warn`; null
+  /// stops them (before the actors that would receive them are gone).
+  void route_step_warnings(const std::function<void(std::string)>& warn) const;
 };
 
 using query_plan_ptr = std::shared_ptr<const query_plan>;

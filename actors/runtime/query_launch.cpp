@@ -405,6 +405,7 @@ void launch_query(self_ptr self) {
   generation g;
   auto sup = caf::actor_cast<supervisor_actor>(self);
   g.warn = [sup](std::string w) { caf::anon_send(sup, warn_atom::value, std::move(w)); };
+  st.cfg.plan->route_step_warnings(g.warn);
   g.epochs = static_cast<bool>(st.cfg.checkpoint);
   g.staged_after = g.epochs ? st.committed.trigger : -2;
   g.out_count = watermark_out_counts(*st.cfg.plan);

@@ -179,7 +179,8 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
   st.query_id = make_uuid();
   st.committed.trigger = -1;
   st.intensity = std::make_unique<restart_intensity>(st.cfg.plan->restart);
-  self->attach_functor([children = st.child_handles](const caf::error&) {
+  self->attach_functor([children = st.child_handles, plan = st.cfg.plan](const caf::error&) {
+    plan->route_step_warnings(nullptr);  // a lookup table's thread outlives this supervisor
     for (auto& h : *children) caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
   });
   if (epoch_mode(st)) {

@@ -32,6 +32,10 @@ class lookup_step final : public transform_step {
     b.schema = out_;
   }
   schema_ptr output_schema() const override { return out_; }
+  void set_warning_handler(std::function<void(std::string)> warn) const override {
+    if (!warn) return table_->set_warning_handler(nullptr);
+    table_->set_warning_handler([warn = std::move(warn)](const std::string& w) { warn("lookup: " + w); });
+  }
   std::string explain() const override {
     return std::string(kind_ == lookup_kind::inner ? "LookupJoin inner " : "LookupJoin left ") + "on " +
            out_->at(key_).name + " = " + table_->description();

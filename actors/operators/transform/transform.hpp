@@ -39,6 +39,9 @@ class transform_step {
   virtual void apply(batch& b, step_context& ctx) const = 0;
   virtual schema_ptr output_schema() const = 0;
   virtual std::string explain() const = 0;
+  /// Where a step that works in the background (a lookup table's refresh) reports trouble;
+  /// null stops the reports. Most steps have nothing to report.
+  virtual void set_warning_handler(std::function<void(std::string)>) const {}
 };
 
 using step_ptr = std::shared_ptr<const transform_step>;

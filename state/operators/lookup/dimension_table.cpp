@@ -128,10 +128,13 @@ status dimension_table::refresh() {
   if (s.is_ok() && stamp == now->stamp) return status::ok();  // unchanged
   std::shared_ptr<dimension_snapshot> next;
   if (s.is_ok()) s = load(stamp, now->version + 1, next);
+  std::string after;
+  if (s.is_ok()) s = stamp_of(after, files);
   if (!s.is_ok()) {
     ++failed_;
     return status::io_error(s.message() + " (the lookup keeps version " + std::to_string(now->version) + ")");
   }
+  if (after != stamp) return status::ok();  // written to while read: the next refresh reads it whole
   std::atomic_store(&snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(next)));
   return status::ok();
 }

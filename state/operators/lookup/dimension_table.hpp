@@ -6,8 +6,9 @@
 // partition that looks rows up. Readers take `current()` — an immutable snapshot, swapped in
 // whole by an atomic shared_ptr store — and keep it for a batch, so a batch sees one version.
 // `refresh()` reads the source again when a file changed (names, sizes, modification times),
-// builds the new snapshot off to the side and swaps it in; when that fails the last good
-// snapshot stays and the failure is returned (and counted). With `refresh_us` > 0 a thread of
+// builds the new snapshot off to the side and swaps it in — unless a file changed again while
+// it was read (then the next refresh reads it); when reading fails the last good snapshot
+// stays and the failure is returned (and counted). With `refresh_us` > 0 a thread of
 // the table's own calls refresh() at that interval, never blocking a reader; it stops with the
 // table. Keys are compared as state/store/bytes.hpp's key bytes (1 and 1.0 are one key); a
 // line that does not decode by the columns is skipped and counted; a later row of a key

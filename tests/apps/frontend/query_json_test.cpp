@@ -62,8 +62,9 @@ void write_products(const test::temp_dir& dir, const std::string& version) {
 }  // namespace
 
 // A lookup join in a pipeline file, run by the binary: purchases read as part files appear get
-// their product's name; the product file changes while it runs, and purchases read after the
-// refresh see the new names; a purchase of an unknown product gets nulls (left).
+// their product's name; the product file goes (a warning; the last good copy stays), comes back
+// changed, and purchases read after the refresh see the new names; a purchase of an unknown
+// product gets nulls (left).
 BOOST_AUTO_TEST_CASE(a_lookup_joins_the_table_and_later_rows_see_its_refresh) {
   test::temp_dir dir("query-lookup");
   std::filesystem::create_directories(dir.str("purchases"));
@@ -83,11 +84,18 @@ BOOST_AUTO_TEST_CASE(a_lookup_joins_the_table_and_later_rows_see_its_refresh) {
   auto rows = [&] { return test::read_lines(dir.str("out")); };
   for (int i = 0; i < 100 && rows().size() < 60; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   BOOST_TEST_REQUIRE(rows().size() == 60u);
+  std::filesystem::remove(dir.str("products.jsonl"));  // a failed refresh: warned, v1 kept
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   write_products(dir, "v2");
   std::this_thread::sleep_for(std::chrono::milliseconds(600));  // several refresh intervals
   publish_part(dir, "part-2.jsonl", 60, 60);
   std::ofstream(dir.str("purchases/_SUCCESS")).close();
   BOOST_TEST(p.wait(30) == 0);
+  std::ifstream log_in(dir.str("run.log"));
+  std::string log((std::istreambuf_iterator<char>(log_in)), std::istreambuf_iterator<char>());
+  BOOST_TEST(log.find("warning: lookup: lookup table " + dir.str("products.jsonl") +
+                      ": no such file or folder (the lookup keeps version 1)") != std::string::npos,
+             log);
   auto all = rows();
   BOOST_REQUIRE(all.size() == 120u);
   for (const auto& r : all) {
