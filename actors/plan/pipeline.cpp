@@ -24,9 +24,10 @@ source_spec generator(std::string name, generator_spec spec, schema_ptr schema) 
                      record_format::json, std::move(schema)};
 }
 
-source_spec jsonl(std::string name, std::string path, schema_ptr schema, bool bounded) {
-  std::string d = "FileSource[" + path + "]";
-  return source_spec{std::move(name), d, [path, bounded] { return std::make_shared<jsonl_reader>(path, bounded); },
+source_spec jsonl(std::string name, std::string path, schema_ptr schema, bool bounded, size_t max_files) {
+  std::string d = "FileSource[" + path + (max_files ? ", maxFilesPerTrigger " + std::to_string(max_files) : "") + "]";
+  return source_spec{std::move(name), d,
+                     [path, bounded, max_files] { return std::make_shared<jsonl_reader>(path, bounded, max_files); },
                      record_format::json, std::move(schema)};
 }
 

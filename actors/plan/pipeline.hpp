@@ -54,7 +54,7 @@ struct source_spec {
 namespace sources {
 source_spec generator(std::string name, generator_spec spec, schema_ptr schema);
 /// A JSONL file or directory; `bounded` = read what is there and end (once/available-now).
-source_spec jsonl(std::string name, std::string path, schema_ptr schema, bool bounded = false);
+source_spec jsonl(std::string name, std::string path, schema_ptr schema, bool bounded = false, size_t max_files = 0);
 source_spec memory(std::string name, std::shared_ptr<memory_reader::channel> channel, schema_ptr schema);
 /// Kafka (state/io/kafka/kafka_reader.hpp). With a schema, each record's value is decoded as JSON by
 /// it; with none (nullptr), rows carry Spark's Kafka columns (key, value, topic, partition,

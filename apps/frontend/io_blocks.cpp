@@ -100,7 +100,7 @@ source_spec parse_source(const std::string& name, const json::object& o, const s
     return sources::generator(name, g, std::move(schema));
   }
   if (type == "file") {
-    check_fields(o, path, {"type", "path", "bounded"});
+    check_fields(o, path, {"type", "path", "bounded", "maxFilesPerTrigger"});
     std::string p = get_string(o, "path", path);
     if (p.empty()) fail(path + ".path", "a file source needs a path (a file or a directory of .jsonl files)");
     bool bounded = bounded_default;
@@ -108,7 +108,8 @@ source_spec parse_source(const std::string& name, const json::object& o, const s
       if (!b->is_bool()) fail(path + ".bounded", "expected true or false");
       bounded = b->get_bool();
     }
-    return sources::jsonl(name, p, std::move(schema), bounded);
+    auto max_files = static_cast<size_t>(get_number(o, "maxFilesPerTrigger", path, 0, 0, 1e9));
+    return sources::jsonl(name, p, std::move(schema), bounded, max_files);
   }
   fail(path + ".type", "unknown source type '" + type + "'; accepted: generator, file, kafka");
 }

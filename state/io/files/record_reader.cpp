@@ -28,7 +28,8 @@ status record_reader::read_until(const std::string& target, int64_t now_us, std:
 }
 namespace fs = std::filesystem;
 
-jsonl_reader::jsonl_reader(std::string path, bool bounded) : path_(std::move(path)), bounded_(bounded) {}
+jsonl_reader::jsonl_reader(std::string path, bool bounded, size_t max_files)
+    : path_(std::move(path)), bounded_(bounded), max_files_(max_files) {}
 
 std::vector<std::string> jsonl_reader::list_files(status& st) const {
   std::vector<std::string> files;
@@ -63,7 +64,10 @@ status jsonl_reader::read(size_t max, int64_t, std::vector<raw_record>& out) {
   size_t taken = 0;
   auto it = std::lower_bound(files.begin(), files.end(), file_);
   drained_ = false;
+  size_t files_used = 0;  // files this read took records from (maxFilesPerTrigger)
   for (; it != files.end() && (max == 0 || taken < max); ++it) {
+    if (*it != file_ && max_files_ != 0 && files_used >= max_files_) return status::ok();  // the next trigger's
+    size_t before = taken;
     if (*it != file_) {
       file_ = *it;
       offset_ = 0;
@@ -84,6 +88,7 @@ status jsonl_reader::read(size_t max, int64_t, std::vector<raw_record>& out) {
       out.push_back(raw_record{std::move(line), "file:" + full + ":" + std::to_string(line_), line_, nullptr});
       ++taken;
     }
+    if (taken > before) ++files_used;
     if (max != 0 && taken >= max) return status::ok();
   }
   drained_ = true;

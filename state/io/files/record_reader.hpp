@@ -99,7 +99,9 @@ inline std::string origin_of(const record_reader& reader, const raw_record& r) {
 /// everything was read — how a silver query knows its bronze input is complete.
 class jsonl_reader final : public record_reader {
  public:
-  jsonl_reader(std::string path, bool bounded);
+  /// `max_files` > 0: one read takes records from at most that many files (Spark's
+  /// maxFilesPerTrigger; a file is not counted twice when a read goes on with it).
+  jsonl_reader(std::string path, bool bounded, size_t max_files = 0);
   std::string description() const override { return "FileSource[" + path_ + "]"; }
   status read(size_t max, int64_t now_us, std::vector<raw_record>& out) override;
   bool exhausted() const override { return drained_ && (bounded_ || complete_); }
@@ -110,6 +112,7 @@ class jsonl_reader final : public record_reader {
   std::vector<std::string> list_files(status& st) const;
   std::string path_;
   bool bounded_;
+  size_t max_files_;
   bool drained_ = false;
   bool complete_ = false;  // `_SUCCESS` seen before the last listing
   std::string file_;       // current file name ("" = before the first)

@@ -74,6 +74,28 @@ BOOST_AUTO_TEST_CASE(streaming_follows_new_files_until_success_marker) {
   BOOST_TEST(r.exhausted());
 }
 
+// Spark's maxFilesPerTrigger: a read takes records from at most N files; a file a read goes on
+// with (cut by the record cap) counts once, and the next file waits for the next read.
+BOOST_AUTO_TEST_CASE(max_files_per_trigger_caps_the_files_of_a_read) {
+  temp_dir d;
+  d.write("a.jsonl", "{\"n\":1}\n{\"n\":2}\n");
+  d.write("b.jsonl", "{\"n\":3}\n");
+  d.write("c.jsonl", "{\"n\":4}\n");
+  jsonl_reader r(d.path.string(), true, 1);
+  std::vector<raw_record> out;
+  BOOST_TEST(r.read(1, 0, out).is_ok());
+  BOOST_TEST(payloads(out) == std::vector<std::string>{"{\"n\":1}"}, boost::test_tools::per_element());
+  for (const char* want : {"{\"n\":2}", "{\"n\":3}", "{\"n\":4}"}) {
+    out.clear();
+    BOOST_TEST(r.read(0, 0, out).is_ok());
+    BOOST_TEST(payloads(out) == std::vector<std::string>{want}, boost::test_tools::per_element());
+  }
+  out.clear();
+  BOOST_TEST(r.read(0, 0, out).is_ok());
+  BOOST_TEST(out.empty());
+  BOOST_TEST(r.exhausted());
+}
+
 BOOST_AUTO_TEST_CASE(missing_path_is_an_error_for_bounded_reads) {
   jsonl_reader r("/nonexistent/sluice/input", true);
   std::vector<raw_record> out;
