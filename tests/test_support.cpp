@@ -13,6 +13,11 @@
 
 namespace sluice::test {
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
 std::vector<std::string> read_lines(const std::string& dir) {
   std::vector<std::string> files, out;
   if (!std::filesystem::exists(dir)) return out;

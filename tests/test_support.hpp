@@ -39,6 +39,8 @@ inline run_result run(const query_plan_ptr& plan, run_options opts = {}) {
 
 /// Lines of every `*.jsonl` file in a directory, in file order.
 std::vector<std::string> read_lines(const std::string& dir);
+/// A whole file's text ("" when it cannot be read).
+std::string read_file(const std::string& path);
 
 /// Runs the real `sluice` binary with `args` (a shell command tail) in `cwd`; returns its exit
 /// code and fills `out` with stdout and stderr together.

@@ -34,6 +34,7 @@
 #include "actors/operators/process/keyed_process_actor.hpp"
 #include "actors/operators/transform/lookup_step.hpp"
 #include "actors/operators/window/aggregate_stage.hpp"
+#include "actors/plan/endpoints.hpp"
 #include "actors/plan/query_plan.hpp"
 #include "state/io/files/row_sink.hpp"
 #include "state/io/gen/generator_reader.hpp"
@@ -41,38 +42,6 @@
 #include "state/io/kafka/kafka_sink.hpp"
 
 namespace sluice {
-
-/// A source as `pipeline::source` takes it.
-struct source_spec {
-  std::string name;
-  std::string description;
-  std::function<std::shared_ptr<record_reader>()> make_reader;
-  record_format format = record_format::json;
-  schema_ptr schema;
-};
-
-namespace sources {
-source_spec generator(std::string name, generator_spec spec, schema_ptr schema);
-/// A JSONL file or directory; `bounded` = read what is there and end (once/available-now).
-source_spec jsonl(std::string name, std::string path, schema_ptr schema, bool bounded = false, size_t max_files = 0);
-source_spec memory(std::string name, std::shared_ptr<memory_reader::channel> channel, schema_ptr schema);
-/// Kafka (state/io/kafka/kafka_reader.hpp). With a schema, each record's value is decoded as JSON by
-/// it; with none (nullptr), rows carry Spark's Kafka columns (key, value, topic, partition,
-/// offset, timestamp, timestampType, headers) for `from_json` later. Options are checked here.
-source_spec kafka(std::string name, kafka_source_options options, schema_ptr schema = nullptr);
-/// The same source, landing each record unparsed (raw_landing_schema()).
-source_spec raw(source_spec s);
-/// The schema of generator kind `events`: event_id, user, type, amount, ts (ms).
-schema_ptr events_schema();
-}  // namespace sources
-
-namespace sinks {
-sink_plan jsonl(std::string directory);
-sink_plan console(size_t max_rows_per_trigger = 20);
-sink_plan memory(std::shared_ptr<memory_sink::store> store);
-/// Each row as one Kafka record (state/io/kafka/kafka_sink.hpp); options are checked here.
-sink_plan kafka(kafka_sink_options options);
-}  // namespace sinks
 
 class pipeline;
 class grouped_stream;

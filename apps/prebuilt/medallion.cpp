@@ -6,21 +6,6 @@
 
 namespace sluice {
 
-namespace {
-
-/// What gold reads of a silver row.
-schema_ptr silver_schema() {
-  using t = column_type;
-  return std::make_shared<const schema>(std::vector<column>{{"event_id", t::int64},
-                                                            {"user", t::string},
-                                                            {"type", t::string},
-                                                            {"amount_cents", t::int64},
-                                                            {"ts", t::timestamp}},
-                                        "ts");
-}
-
-}  // namespace
-
 app_definition medallion_app() {
   auto app = prebuilt_app(
       "medallion",
@@ -52,23 +37,24 @@ app_definition medallion_app() {
 
     pipeline silver = app_pipeline(c, "silver", out + "/dead_letters/silver");
     silver.with_trigger(c.trigger("silver.trigger"));
-    silver.source(sources::jsonl("bronze", out + "/bronze", raw_landing_schema()))
-        .from_json("value", sources::events_schema(), {"ingest_time", "position"})
-        .with_watermark("ts", c.duration("silver.watermark"))
-        .validate(boost::json::parse(R"(["and", [">=", "amount", 0], ["!=", "user", {"lit": ""}]])"),
-                  "amount >= 0 and user is not empty")
-        .with_column(
-            "amount_cents", column_type::int64,
-            [](const record& r) { return value{static_cast<int64_t>(r.num("amount") * 100.0 + 0.5)}; },
-            "round(amount * 100)")
-        .select({"event_id", "user", "type", "amount", "amount_cents", "ts", "ingest_time", "position"})
-        .to(sinks::jsonl(out + "/silver"));
+    stream silver_rows =
+        silver.source(sources::jsonl("bronze", out + "/bronze", raw_landing_schema()))
+            .from_json("value", sources::events_schema(), {"ingest_time", "position"})
+            .with_watermark("ts", c.duration("silver.watermark"))
+            .validate(boost::json::parse(R"(["and", [">=", "amount", 0], ["!=", "user", {"lit": ""}]])"),
+                      "amount >= 0 and user is not empty")
+            .with_column(
+                "amount_cents", column_type::int64,
+                [](const record& r) { return value{static_cast<int64_t>(r.num("amount") * 100.0 + 0.5)}; },
+                "round(amount * 100)")
+            .select({"event_id", "user", "type", "amount", "amount_cents", "ts", "ingest_time", "position"})
+            .to(sinks::jsonl(out + "/silver"));
 
     // Gold reads silver's committed part files as they appear (a file stream source), as
-    // silver reads bronze's.
+    // silver reads bronze's, by the columns silver writes.
     pipeline gold = app_pipeline(c, "gold", out + "/dead_letters/gold");
     gold.with_trigger(c.trigger("gold.trigger"));
-    gold.source(sources::jsonl("silver", out + "/silver", silver_schema()))
+    gold.source(sources::jsonl("silver", out + "/silver", silver_rows.schema()))
         .with_watermark("ts", c.duration("gold.watermark"))
         .group_by({keys::col("type"), keys::col("user"), keys::window("ts", c.duration("gold.window"))})
         .agg({aggs::count().as("events"), aggs::sum("amount_cents").as("amount_cents")})

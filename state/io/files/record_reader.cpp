@@ -28,6 +28,12 @@ status record_reader::read_until(const std::string& target, int64_t now_us, std:
 }
 namespace fs = std::filesystem;
 
+bool is_jsonl_data_file(const std::string& name) {
+  if (name.empty() || name[0] == '.' || name[0] == '_') return false;
+  auto ext = fs::path(name).extension().string();
+  return ext == ".json" || ext == ".jsonl" || ext == ".ndjson";
+}
+
 jsonl_reader::jsonl_reader(std::string path, bool bounded, size_t max_files)
     : path_(std::move(path)), bounded_(bounded), max_files_(max_files) {}
 
@@ -45,10 +51,7 @@ std::vector<std::string> jsonl_reader::list_files(status& st) const {
   }
   for (const auto& e : fs::directory_iterator(path_, ec)) {
     auto name = e.path().filename().string();
-    if (!e.is_regular_file() || name.empty() || name[0] == '.' || name[0] == '_') continue;
-    auto ext = e.path().extension().string();
-    if (ext != ".json" && ext != ".jsonl" && ext != ".ndjson") continue;
-    files.push_back(name);
+    if (e.is_regular_file() && is_jsonl_data_file(name)) files.push_back(name);
   }
   std::sort(files.begin(), files.end());
   return files;

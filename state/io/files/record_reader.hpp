@@ -91,6 +91,10 @@ inline std::string origin_of(const record_reader& reader, const raw_record& r) {
   return reader.origin_prefix() + std::to_string(r.ordinal);
 }
 
+/// A data file of a JSONL folder: `.json`, `.jsonl` or `.ndjson`, not hidden (`.`) and not a
+/// marker (`_SUCCESS`, `_sluice_output.json`) — what the file source and lookup tables read.
+bool is_jsonl_data_file(const std::string& file_name);
+
 /// JSONL files: one file, or every `*.json`/`*.jsonl` file of a directory in name order
 /// (files whose name starts with `.` or `_`, or ends in `.tmp`, are not read). Position:
 /// `<file name>:<byte offset>:<line number>`. Streaming (`bounded` false): new files and

@@ -6,25 +6,12 @@
 #include <fstream>
 
 #include "messages/codec/json_codec.hpp"
+#include "messages/data/time.hpp"
+#include "state/io/files/record_reader.hpp"
 #include "state/store/bytes.hpp"
 
 namespace sluice {
 namespace fs = std::filesystem;
-
-namespace {
-
-int64_t wall_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-bool is_data_file(const fs::path& p) {
-  auto name = p.filename().string();
-  auto ext = p.extension().string();
-  return !name.empty() && name[0] != '.' && name[0] != '_' && (ext == ".jsonl" || ext == ".json" || ext == ".ndjson");
-}
-
-}  // namespace
 
 status dimension_table::open(dimension_options options, std::shared_ptr<dimension_table>& out) {
   if (!options.columns) return status::invalid_argument("lookup table " + options.path + ": no columns given");
@@ -37,7 +24,7 @@ status dimension_table::open(dimension_options options, std::shared_ptr<dimensio
   std::vector<std::string> files;
   auto s = t->stamp_of(stamp, files);
   std::shared_ptr<dimension_snapshot> first;
-  if (s.is_ok()) s = t->load(stamp, 1, first);
+  if (s.is_ok()) s = t->load(files, stamp, 1, first);
   if (!s.is_ok()) return s;
   std::atomic_store(&t->snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(first)));
   if (t->options_.refresh_us > 0) t->refresher_ = std::thread([raw = t.get()] { raw->refresh_loop(); });
@@ -72,7 +59,7 @@ status dimension_table::stamp_of(std::string& stamp, std::vector<std::string>& f
     files.push_back(options_.path);
   } else if (fs::is_directory(options_.path, ec)) {
     for (const auto& e : fs::directory_iterator(options_.path, ec))
-      if (e.is_regular_file() && is_data_file(e.path())) files.push_back(e.path().string());
+      if (e.is_regular_file() && is_jsonl_data_file(e.path().filename().string())) files.push_back(e.path().string());
     std::sort(files.begin(), files.end());
   } else {
     return status::not_found("lookup table " + options_.path + ": no such file or folder");
@@ -87,12 +74,8 @@ status dimension_table::stamp_of(std::string& stamp, std::vector<std::string>& f
   return status::ok();
 }
 
-status dimension_table::load(const std::string& stamp, int64_t version,
+status dimension_table::load(const std::vector<std::string>& files, const std::string& stamp, int64_t version,
                              std::shared_ptr<dimension_snapshot>& out) const {
-  std::string listed;
-  std::vector<std::string> files;
-  auto s = stamp_of(listed, files);
-  if (!s.is_ok()) return s;
   auto snap = std::make_shared<dimension_snapshot>();
   snap->version = version;
   snap->stamp = stamp;
@@ -114,7 +97,7 @@ status dimension_table::load(const std::string& stamp, int64_t version,
     }
     if (in.bad()) return status::io_error("lookup table " + f + ": read failed");
   }
-  snap->loaded_us = wall_us();
+  snap->loaded_us = processing_time_us();
   out = std::move(snap);
   return status::ok();
 }
@@ -127,9 +110,10 @@ status dimension_table::refresh() {
   auto s = stamp_of(stamp, files);
   if (s.is_ok() && stamp == now->stamp) return status::ok();  // unchanged
   std::shared_ptr<dimension_snapshot> next;
-  if (s.is_ok()) s = load(stamp, now->version + 1, next);
+  if (s.is_ok()) s = load(files, stamp, now->version + 1, next);
   std::string after;
-  if (s.is_ok()) s = stamp_of(after, files);
+  std::vector<std::string> files_after;
+  if (s.is_ok()) s = stamp_of(after, files_after);
   if (!s.is_ok()) {
     ++failed_;
     return status::io_error(s.message() + " (the lookup keeps version " + std::to_string(now->version) + ")");

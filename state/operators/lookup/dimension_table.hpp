@@ -70,7 +70,9 @@ class dimension_table {
  private:
   explicit dimension_table(dimension_options options, size_t key_index)
       : options_(std::move(options)), key_index_(key_index) {}
-  [[nodiscard]] status load(const std::string& stamp, int64_t version, std::shared_ptr<dimension_snapshot>& out) const;
+  /// Reads `files` (listed with `stamp`) into a snapshot of `version`.
+  [[nodiscard]] status load(const std::vector<std::string>& files, const std::string& stamp, int64_t version,
+                            std::shared_ptr<dimension_snapshot>& out) const;
   [[nodiscard]] status stamp_of(std::string& stamp, std::vector<std::string>& files) const;
   void refresh_loop();
 

@@ -91,8 +91,7 @@ BOOST_AUTO_TEST_CASE(a_lookup_joins_the_table_and_later_rows_see_its_refresh) {
   publish_part(dir, "part-2.jsonl", 60, 60);
   std::ofstream(dir.str("purchases/_SUCCESS")).close();
   BOOST_TEST(p.wait(30) == 0);
-  std::ifstream log_in(dir.str("run.log"));
-  std::string log((std::istreambuf_iterator<char>(log_in)), std::istreambuf_iterator<char>());
+  auto log = test::read_file(dir.str("run.log"));
   BOOST_TEST(log.find("warning: lookup: lookup table " + dir.str("products.jsonl") +
                       ": no such file or folder (the lookup keeps version 1)") != std::string::npos,
              log);

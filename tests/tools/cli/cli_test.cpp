@@ -15,13 +15,6 @@
 
 using namespace sluice;
 
-namespace {
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-}  // namespace
-
 BOOST_AUTO_TEST_SUITE(tools_cli_cli)
 
 BOOST_AUTO_TEST_CASE(help_and_unknown_verbs) {
@@ -92,7 +85,7 @@ BOOST_AUTO_TEST_CASE(json_pipeline_runs_and_bad_fields_are_named) {
                  std::string::npos,
              out);
   BOOST_TEST(test::read_lines(dir.str("out")).size() == 1u);
-  std::string p = read_file(dir.str("p.json"));
+  std::string p = test::read_file(dir.str("p.json"));
   std::ofstream(dir.str("p.json")) << p.insert(p.find('{') + 1, R"("overwrite": true, )");
   BOOST_TEST(test::run_sluice("run " + dir.str("p.json"), out) == 0, out);
   BOOST_TEST(test::read_lines(dir.str("out")).size() == 1u);  // replaced, not doubled
@@ -177,7 +170,7 @@ BOOST_AUTO_TEST_CASE(json_pipeline_with_an_aggregate_and_alerts) {
   BOOST_TEST(out.find("holds the output of an earlier run of 'velocity-alerts'") != std::string::npos, out);
   BOOST_TEST(test::read_lines(dir.str("sluice-output/velocity-alerts/alerts")).size() == alerts.size());
   // Run again into new folders, the alert memory kept: it remembers the alerts, none is sent twice.
-  std::string again = read_file(example);
+  std::string again = test::read_file(example);
   for (const char* sub : {"/alerts\"", "/windows\""})
     again.replace(again.find(sub), std::string(sub).size(), std::string(sub).insert(1, "again-"));
   std::ofstream(dir.str("again.json")) << again;

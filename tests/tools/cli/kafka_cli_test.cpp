@@ -38,11 +38,6 @@ struct kafka_cli {
   }
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 BOOST_FIXTURE_TEST_SUITE(tools_cli_kafka_cli, kafka_cli)
@@ -151,11 +146,11 @@ BOOST_AUTO_TEST_CASE(two_processes_in_one_group_process_every_record_once) {
   test::background_process a(std::string(SLUICE_BINARY) + " run " + pipeline("a") + " --brokers " + b(),
                              dir.str("a.log"));
   // A joins alone and starts working through the topic 200 records per 200 ms trigger …
-  BOOST_TEST_REQUIRE(wait_for([&] { return count("a") >= 400; }, 30), slurp(dir.str("a.log")));
+  BOOST_TEST_REQUIRE(wait_for([&] { return count("a") >= 400; }, 30), test::read_file(dir.str("a.log")));
   // … then B joins: the group rebalances and hands B partitions A was reading.
   test::background_process bp(std::string(SLUICE_BINARY) + " run " + pipeline("b") + " --brokers " + b(),
                               dir.str("b.log"));
-  BOOST_TEST_REQUIRE(wait_for([&] { return count("b") > 0; }, 40), slurp(dir.str("b.log")));
+  BOOST_TEST_REQUIRE(wait_for([&] { return count("b") > 0; }, 40), test::read_file(dir.str("b.log")));
   // More records while both run.
   BOOST_TEST_REQUIRE(
       test::run_sluice("gen keyed --count 2000 --seed 9 --users 500 --to kafka:clicks --brokers " + b(), out) == 0,
@@ -198,14 +193,15 @@ BOOST_AUTO_TEST_CASE(a_broker_outage_is_reported_and_ridden_out) {
                                         dir.str("out") + R"("}})");
   test::background_process p(std::string(SLUICE_BINARY) + " run " + pipeline + " --brokers " + b(), dir.str("run.log"));
   auto count = [&] { return test::read_lines(dir.str("out")).size(); };
-  BOOST_TEST_REQUIRE(wait_for([&] { return count() == 500; }, 30), slurp(dir.str("run.log")));
+  BOOST_TEST_REQUIRE(wait_for([&] { return count() == 500; }, 30), test::read_file(dir.str("run.log")));
   BOOST_TEST_REQUIRE(broker->set_down(1).is_ok());
-  BOOST_TEST(wait_for([&] { return slurp(dir.str("run.log")).find("broker unreachable") != std::string::npos; }, 20),
-             slurp(dir.str("run.log")));
+  BOOST_TEST(
+      wait_for([&] { return test::read_file(dir.str("run.log")).find("broker unreachable") != std::string::npos; }, 20),
+      test::read_file(dir.str("run.log")));
   BOOST_TEST(p.running());  // no crash while the broker is away
   BOOST_TEST_REQUIRE(broker->set_up(1).is_ok());
   BOOST_TEST_REQUIRE(test::run_sluice("gen iot --count 300 --seed 3 --to kafka:iot --brokers " + b(), out) == 0, out);
-  BOOST_TEST(wait_for([&] { return count() == 800; }, 40), slurp(dir.str("run.log")));
+  BOOST_TEST(wait_for([&] { return count() == 800; }, 40), test::read_file(dir.str("run.log")));
   BOOST_TEST(p.stop() == 0);
   BOOST_TEST(count() == 800u);
 }
@@ -218,7 +214,7 @@ BOOST_AUTO_TEST_CASE(sluice_broker_serves_kcat_and_an_app_pointed_at_it) {
   std::string address;
   BOOST_TEST_REQUIRE(wait_for(
       [&] {
-        auto log = slurp(dir.str("broker.log"));
+        auto log = test::read_file(dir.str("broker.log"));
         auto nl = log.find('\n');
         if (nl != std::string::npos && log.rfind("127.0.0.1:", 0) == 0) address = log.substr(0, nl);
         return !address.empty();
