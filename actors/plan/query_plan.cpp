@@ -46,6 +46,15 @@ void query_plan::route_step_warnings(const std::function<void(std::string)>& war
     for (const auto& s : n.steps) s->set_warning_handler(warn);
 }
 
+std::vector<lookup_progress> query_plan::lookups() const {
+  std::vector<lookup_progress> out;
+  for (const auto& in : inputs)
+    for (const auto& s : in.steps) s->report(out);
+  for (const auto& n : nodes)
+    for (const auto& s : n.steps) s->report(out);
+  return out;
+}
+
 std::vector<std::string> query_plan::output_folders() const {
   std::vector<std::string> out = written_folders;
   for (const auto& s : sinks)

@@ -129,6 +129,8 @@ struct query_plan {
   /// Every step's background reports (transform_step::set_warning_handler) go to `warn`; null
   /// stops them (before the actors that would receive them are gone).
   void route_step_warnings(const std::function<void(std::string)>& warn) const;
+  /// The state of every lookup join's table, in plan order (for progress records).
+  std::vector<lookup_progress> lookups() const;
 };
 
 using query_plan_ptr = std::shared_ptr<const query_plan>;

@@ -167,6 +167,7 @@ void commit(self_ptr self, int64_t k) {
       p.duration_ms["triggerExecution"] = (end - t.start_us) / 1000;
       p.duration_ms["addBatch"] = (end - t.start_us) / 1000;
       p.report = t.report;
+      p.lookups = plan.lookups();
       auto s = st.cfg.progress->append(to_json(p));
       if (!s.is_ok()) self->send(st.cfg.supervisor, warn_atom::value, s.to_string());
     }

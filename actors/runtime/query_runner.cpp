@@ -28,7 +28,9 @@ run_result run_queries(const std::vector<query_plan_ptr>& plans, const run_optio
     caf::scoped_actor self{sys};
     auto listener = caf::actor_cast<query_listener>(self);
     // One writer for the progress file, shared by every query of the run: whole lines.
-    auto progress = opts.progress_path.empty() ? nullptr : std::make_shared<progress_log>(opts.progress_path);
+    auto progress = opts.progress_path.empty() && !opts.on_progress
+                        ? nullptr
+                        : std::make_shared<progress_log>(opts.progress_path, opts.on_progress);
     std::vector<supervisor_actor> supervisors;
     size_t open = plans.size();
     for (const auto& plan : plans) {

@@ -21,7 +21,9 @@
 namespace sluice {
 
 struct run_options {
-  std::string progress_path;                          // "" = no progress file
+  std::string progress_path;  // "" = no progress file
+  /// Handed each progress record's JSON line as it is written (with or without a file).
+  std::function<void(const std::string&)> on_progress;
   fault_plan_ptr faults;                              // may be null
   const std::atomic<bool>* stop_requested = nullptr;  // polled every 50 ms
   std::function<void(const query_event&)> on_event;   // restarts, ends, failures

@@ -211,10 +211,11 @@ generator_spec generator_from(const app_config& c, const std::string& p, const s
   g.disorder_fraction = c.number(p + ".disorder", 0, 1);
   g.malformed_fraction = c.number(p + ".malformed", 0, 1);
   g.duplicate_fraction = c.number(p + ".retries", 0, 1);
-  if (g.duplicate_fraction > 0 && kind != "transactions" && kind != "iot" && kind != "clicks" && kind != "sales")
+  if (g.duplicate_fraction > 0 && kind != "transactions" && kind != "iot" && kind != "clicks" && kind != "sales" &&
+      kind != "purchases")
     throw config_error("setting '" + p + ".retries': the " + kind +
                        " generator has no retries (transactions, "
-                       "readings, clicks and sales do)");
+                       "readings, clicks, sales and purchases do)");
   return g;
 }
 

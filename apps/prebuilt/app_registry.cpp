@@ -2,6 +2,7 @@
 
 #include "apps/prebuilt/cdc.hpp"
 #include "apps/prebuilt/clickstream.hpp"
+#include "apps/prebuilt/enrich.hpp"
 #include "apps/prebuilt/fraud.hpp"
 #include "apps/prebuilt/iot.hpp"
 #include "apps/prebuilt/medallion.hpp"
@@ -12,7 +13,7 @@ namespace sluice {
 
 const std::vector<app_definition>& registered_apps() {
   static const std::vector<app_definition> apps = {orders_payments_app(), medallion_app(), iot_app(), fraud_app(),
-                                                   clickstream_app(),     revenue_app(),   cdc_app()};
+                                                   clickstream_app(),     revenue_app(),   cdc_app(), enrich_app()};
   return apps;
 }
 

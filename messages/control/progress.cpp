@@ -25,7 +25,7 @@ void put_map(boost::json::object& o, const char* key, const Map& m) {
 }
 
 // Boost.JSON prints doubles as 3.121976E5; Spark prints 312197.6. Rates are rounded to one
-// decimal already, so print them that way.
+// decimal already, so print them that way; a finer number (a miss rate) with its digits.
 void write_json(const boost::json::value& v, std::string& out) {
   switch (v.kind()) {
     case boost::json::kind::object: {
@@ -54,7 +54,8 @@ void write_json(const boost::json::value& v, std::string& out) {
     }
     case boost::json::kind::double_: {
       char buf[64];
-      std::snprintf(buf, sizeof buf, "%.1f", v.get_double());
+      double d = v.get_double();
+      std::snprintf(buf, sizeof buf, d * 10 == std::floor(d * 10) ? "%.1f" : "%.15g", d);
       out += buf;
       break;
     }
@@ -164,6 +165,23 @@ std::string to_json(const progress_record& p) {
     observed["inputWatermarks"] = std::move(wm);
     if (!r.holding_input.empty()) observed["watermarkHeldBackBy"] = r.holding_input;
     o["observedMetrics"] = std::move(observed);
+  }
+  if (!p.lookups.empty()) {  // beyond Spark: each lookup join's table
+    boost::json::array tables;
+    for (const auto& l : p.lookups) {
+      boost::json::object j;
+      j["description"] = l.description;
+      j["version"] = l.version;
+      j["numRows"] = l.rows;
+      j["lastRefresh"] = format_iso8601_ms(l.last_refresh_us);
+      j["failedRefreshes"] = l.failed_refreshes;
+      j["numLookups"] = l.num_lookups;
+      j["numMisses"] = l.num_misses;
+      double miss_rate = l.num_lookups > 0 ? static_cast<double>(l.num_misses) / static_cast<double>(l.num_lookups) : 0;
+      j["missRate"] = std::round(miss_rate * 1e4) / 1e4;
+      tables.push_back(std::move(j));
+    }
+    o["lookups"] = std::move(tables);
   }
   std::string out;
   write_json(o, out);

@@ -96,6 +96,18 @@ typename Inspector::result_type inspect(Inspector& f, trigger_report& x) {
            x.holding_input, x.sink_rows, x.sink_description);
 }
 
+/// Beyond Spark: the table of a lookup join as a progress record is written (the version in
+/// use, its rows, when it was loaded; lookups and misses since the query started).
+struct lookup_progress {
+  std::string description;
+  int64_t version = 0;
+  int64_t rows = 0;
+  int64_t last_refresh_us = 0;
+  int64_t failed_refreshes = 0;
+  int64_t num_lookups = 0;
+  int64_t num_misses = 0;
+};
+
 /// One StreamingQueryProgress.
 struct progress_record {
   std::string id;
@@ -108,6 +120,7 @@ struct progress_record {
   double processed_rows_per_second = 0;
   std::map<std::string, int64_t> duration_ms;
   trigger_report report;
+  std::vector<lookup_progress> lookups;
 };
 
 /// Adds `more` into `into`: entries of the same stage and operator name are summed (counts,

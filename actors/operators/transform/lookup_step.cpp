@@ -16,20 +16,34 @@ class lookup_step final : public transform_step {
   void apply(batch& b, step_context&) const override {
     auto snap = table_->current();
     std::string key;
-    size_t kept = 0;
+    size_t kept = 0, missed = 0;
     for (size_t i = 0; i < b.rows.size(); ++i) {
       row& r = b.rows[i];
       key.clear();
       append_key_bytes(r.values[key_], key);
       auto hit = snap->rows.find(key);
+      missed += hit == snap->rows.end();
       if (hit == snap->rows.end() && kind_ == lookup_kind::inner) continue;
       r.values.reserve(r.values.size() + taken_.size());
       for (size_t c : taken_) r.values.push_back(hit == snap->rows.end() ? value{} : hit->second[c]);
       if (kept != i) b.rows[kept] = std::move(r);
       ++kept;
     }
+    table_->count_lookups(static_cast<int64_t>(b.rows.size()), static_cast<int64_t>(missed));
     b.rows.resize(kept);
     b.schema = out_;
+  }
+  void report(std::vector<lookup_progress>& out) const override {
+    auto snap = table_->current();
+    lookup_progress p;
+    p.description = table_->description();
+    p.version = snap->version;
+    p.rows = static_cast<int64_t>(snap->rows.size());
+    p.last_refresh_us = snap->loaded_us;
+    p.failed_refreshes = table_->failed_refreshes();
+    p.num_lookups = table_->looked_up();
+    p.num_misses = table_->missed();
+    out.push_back(std::move(p));
   }
   schema_ptr output_schema() const override { return out_; }
   void set_warning_handler(std::function<void(std::string)> warn) const override {

@@ -42,6 +42,8 @@ class transform_step {
   /// Where a step that works in the background (a lookup table's refresh) reports trouble;
   /// null stops the reports. Most steps have nothing to report.
   virtual void set_warning_handler(std::function<void(std::string)>) const {}
+  /// A step over a table of its own (a lookup join) adds the table's state to `out`.
+  virtual void report(std::vector<lookup_progress>& /*out*/) const {}
 };
 
 using step_ptr = std::shared_ptr<const transform_step>;

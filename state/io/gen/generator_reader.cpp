@@ -26,8 +26,9 @@ const char* const event_types[] = {"view", "view", "view", "click", "click", "ca
 }  // namespace
 
 const std::vector<std::string>& generator_kinds() {
-  static const std::vector<std::string> kinds = {"events", "orders", "payments", "keyed",    "transactions", "iot",
-                                                 "clicks", "sales",  "cdc",      "debezium", "debezium-tx"};
+  static const std::vector<std::string> kinds = {"events", "orders",   "payments",   "keyed",     "transactions",
+                                                 "iot",    "clicks",   "sales",      "purchases", "products",
+                                                 "cdc",    "debezium", "debezium-tx"};
   return kinds;
 }
 
@@ -128,6 +129,24 @@ std::string cdc_change(const generator_spec& spec, uint64_t n, int64_t ts_us) {
   return buf;
 }
 
+// Product n of catalog `spec.revision`: its name and price as of the last revision that
+// changed it (each revision after the first changes a product with probability 0.3).
+std::string product(const generator_spec& spec, uint64_t n) {
+  uint64_t changed = 1;
+  for (uint64_t r = 2; r <= spec.revision; ++r)
+    if (uniform(spec.seed, n, 20 + r) < 0.3) changed = r;
+  double price =
+      static_cast<double>(static_cast<int64_t>(uniform(spec.seed, n * 64 + changed, 21) * 19500)) / 100.0 + 5;
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "{\"product_id\":%llu,\"name\":\"Product %llu rev %llu\",\"category\":\"%s\",\"price\":%.2f,"
+                "\"catalog_revision\":%llu}",
+                static_cast<unsigned long long>(n), static_cast<unsigned long long>(n),
+                static_cast<unsigned long long>(changed), categories[static_cast<size_t>(uniform(spec.seed, n, 5) * 6)],
+                price, static_cast<unsigned long long>(spec.revision));
+  return buf;
+}
+
 std::string kind_record(const generator_spec& spec, uint64_t n) {
   int64_t ts = event_time_us(spec, n);
   long long ms = static_cast<long long>(ts / 1000);
@@ -157,6 +176,11 @@ std::string kind_record(const generator_spec& spec, uint64_t n) {
                   "{\"order_id\":%llu,\"category\":\"%s\",\"user\":\"user_%05llu\",\"amount\":%.2f,\"ts\":%lld}",
                   static_cast<unsigned long long>(n), categories[static_cast<size_t>(u(5) * 6)], key,
                   static_cast<double>(static_cast<int64_t>(u(6) * 20000)) / 100.0 + 1, ms);
+  } else if (spec.kind == "purchases") {
+    std::snprintf(buf, sizeof buf,
+                  "{\"purchase_id\":%llu,\"user\":\"user_%05llu\",\"product_id\":%llu,\"quantity\":%d,\"ts\":%lld}",
+                  static_cast<unsigned long long>(n), static_cast<unsigned long long>(u(5) * 1000), key,
+                  1 + static_cast<int>(u(6) * 4), ms);
   } else {
     return cdc_change(spec, n, ts);
   }
@@ -172,8 +196,9 @@ std::string generate_record(const generator_spec& spec, uint64_t n) {
   if (spec.kind == "orders" || spec.kind == "payments") return order_or_payment(spec, n);
   if (spec.kind == "debezium") return debezium_change(spec, n, event_time_us(spec, n));
   if (spec.kind == "debezium-tx") return debezium_transaction(spec, n, event_time_us(spec, n));
+  if (spec.kind == "products") return product(spec, n);
   if (spec.kind == "transactions" || spec.kind == "iot" || spec.kind == "clicks" || spec.kind == "sales" ||
-      spec.kind == "cdc")
+      spec.kind == "purchases" || spec.kind == "cdc")
     return kind_record(spec, n);
   if (spec.kind == "keyed") {  // {"key", "ts", "v"}: `keys` keys in a seeded order, ts on the clock
     char kb[128];
@@ -245,6 +270,7 @@ std::string generator_record_key(const std::string& kind, const std::string& rec
   const char* field = kind == "orders" || kind == "payments" ? "order_id"
                       : kind == "iot"                        ? "device_id"
                       : kind == "keyed"                      ? "key"
+                      : kind == "products"                   ? "product_id"
                                                              : "user";
   const auto* k = o.if_contains(field);
   if (!k) return {};

@@ -39,6 +39,7 @@ struct generator_spec {
   /// bytes, right after itself (two records separated by a newline).
   double duplicate_fraction = 0;
   int64_t late_us = 600'000'000;
+  uint64_t revision = 1;                     // products: the catalog's revision (1, 2, …)
   int64_t start_us = 1'767'225'600'000'000;  // 2026-01-01T00:00:00Z
   int64_t spacing_us = 1000;                 // event-time distance between consecutive records
 };

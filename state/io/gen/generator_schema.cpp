@@ -43,6 +43,18 @@ const std::map<std::string, schema_ptr>& schemas() {
                       {"amount", t::float64},
                       {"ts", t::timestamp}},
                      "ts")},
+      {"purchases", make({{"purchase_id", t::int64},
+                          {"user", t::string},
+                          {"product_id", t::int64},
+                          {"quantity", t::int64},
+                          {"ts", t::timestamp}},
+                         "ts")},
+      {"products", make({{"product_id", t::int64},
+                         {"name", t::string},
+                         {"category", t::string},
+                         {"price", t::float64},
+                         {"catalog_revision", t::int64}},
+                        "")},
   };
   return by_kind;
 }

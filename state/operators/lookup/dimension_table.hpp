@@ -65,6 +65,13 @@ class dimension_table {
   const dimension_options& options() const { return options_; }
   size_t key_index() const { return key_index_; }
   int64_t failed_refreshes() const { return failed_.load(); }
+  /// Counts a batch's `rows` looked up, `missed` of them without a table row (for progress).
+  void count_lookups(int64_t rows, int64_t missed) {
+    looked_up_.fetch_add(rows, std::memory_order_relaxed);
+    missed_.fetch_add(missed, std::memory_order_relaxed);
+  }
+  int64_t looked_up() const { return looked_up_.load(std::memory_order_relaxed); }
+  int64_t missed() const { return missed_.load(std::memory_order_relaxed); }
   std::string description() const;
 
  private:
@@ -80,6 +87,8 @@ class dimension_table {
   size_t key_index_;
   std::shared_ptr<const dimension_snapshot> snapshot_;
   std::atomic<int64_t> failed_{0};
+  std::atomic<int64_t> looked_up_{0};
+  std::atomic<int64_t> missed_{0};
   std::mutex mu_;  // refresh() one at a time; the warning handler; the stop flag
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -58,4 +58,19 @@ BOOST_AUTO_TEST_CASE(no_rows_means_no_event_time_stats) {
   BOOST_TEST(et.contains("watermark"));
 }
 
+BOOST_AUTO_TEST_CASE(lookup_tables_come_after_spark_fields_with_their_miss_rate) {
+  progress_record p;
+  BOOST_TEST(!boost::json::parse(to_json(p)).as_object().contains("lookups"));  // none: no field
+  p.lookups.push_back(lookup_progress{"LookupTable[p.jsonl by id]", 2, 550, 1'000'000, 1, 3000, 250});
+  auto v = boost::json::parse(to_json(p)).as_object();
+  auto t = v["lookups"].as_array().at(0).as_object();
+  BOOST_TEST(t["version"].as_int64() == 2);
+  BOOST_TEST(t["numRows"].as_int64() == 550);
+  BOOST_TEST(t["lastRefresh"].as_string() == "1970-01-01T00:00:01.000Z");
+  BOOST_TEST(t["failedRefreshes"].as_int64() == 1);
+  BOOST_TEST(t["numLookups"].as_int64() == 3000);
+  BOOST_TEST(t["numMisses"].as_int64() == 250);
+  BOOST_TEST(t["missRate"].as_double() == 0.0833);  // 250 / 3000, four decimals
+}
+
 BOOST_AUTO_TEST_SUITE_END()
