@@ -184,7 +184,7 @@ struct query_event {
                      // "resumed" (from a checkpoint), "committed" (per trigger, only when asked for)
   std::string message;
   query_summary summary;
-  trigger_committed commit;  // for "committed"
+  trigger_committed commit;  // for "committed"; for "checkpoint", commit.trigger: the last trigger the epoch covers
 };
 
 template <class Inspector>

@@ -190,6 +190,7 @@ source_actor::behavior_type source_actor_impl(source_actor::pointer self, source
                                     : c.reader->read_until(req.until, req.timestamp_us, s.records);
         if (!st.is_ok()) throw std::runtime_error(c.reader->description() + ": " + st.to_string());
         progress.end_offset = c.reader->position();
+        progress.latest_offset = c.reader->latest_position();
         progress.exhausted = c.reader->exhausted();
         progress.num_input_rows = static_cast<int64_t>(s.records.size());
 

@@ -242,12 +242,12 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
         st.last_epoch = e.epoch;
         for (size_t i = 0; i < st.readers.size() && i < e.positions.size(); ++i)
           st.readers[i]->committed(e.positions[i]);
-        self->send(st.cfg.listener, query_event{st.cfg.plan->name,
-                                                "checkpoint",
+        trigger_committed covered;
+        covered.trigger = e.trigger;
+        self->send(st.cfg.listener, query_event{st.cfg.plan->name, "checkpoint",
                                                 "epoch " + std::to_string(e.epoch) + " committed after trigger " +
                                                     std::to_string(e.trigger),
-                                                st.committed.totals,
-                                                {}});
+                                                st.committed.totals, std::move(covered)});
       },
       [=](warn_atom, std::string& w) {
         auto& st = self->state;

@@ -63,6 +63,13 @@ const std::string& app_config::raw(const std::string& key) const {
   return it->second;
 }
 
+std::map<std::string, std::string> app_config::given() const {
+  std::map<std::string, std::string> out;
+  for (const auto& s : settings_)
+    if (const auto& v = raw(s.key); v != s.default_value) out[s.key] = v;
+  return out;
+}
+
 std::string app_config::str(const std::string& key) const {
   return raw(key);
 }

@@ -71,6 +71,8 @@ class app_config {
   bool flag(const std::string& key) const;
 
   const std::vector<app_setting>& settings() const { return settings_; }
+  /// The settings whose value differs from their default, by key (what --config and --set gave).
+  std::map<std::string, std::string> given() const;
   const std::string& app_name() const { return app_; }
   /// The run this config builds for (null: explain only).
   app_runtime* runtime = nullptr;

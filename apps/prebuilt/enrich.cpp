@@ -19,9 +19,8 @@ std::vector<app_setting> purchase_settings() {
   return s;
 }
 
-/// The catalog's revisions as the settings give them; revision 1 written now (in `sluice run`,
-/// afresh; in `sluice explain`, only when there is none), the later ones by a table_feed of
-/// the run.
+/// The catalog's revisions as the settings give them: revision 1 written when the run starts,
+/// the later ones by a table_feed of the run.
 table_revisions catalog(const app_config& c, const std::string& dir) {
   table_revisions t;
   t.path = dir + "/products.jsonl";
@@ -36,8 +35,7 @@ table_revisions catalog(const app_config& c, const std::string& dir) {
   return t;
 }
 
-void write_first_revision(const table_revisions& t, const std::string& dir, bool always) {
-  if (!always && std::filesystem::exists(t.path)) return;
+void write_first_revision(const table_revisions& t, const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (auto s = write_table_revision(t, 1); !s.is_ok()) throw std::runtime_error(s.message());
@@ -81,9 +79,12 @@ app_definition enrich_app() {
     pipeline p = app_pipeline(c, "enrich", out + "/dead_letters");
     source_spec source = app_source(c, purchases);
 
-    write_first_revision(revisions, products_dir, c.runtime != nullptr);
+    // `sluice explain` builds the plan and starts nothing: the catalog is written and read only
+    // by a run.
     std::shared_ptr<dimension_table> table;
-    if (auto s = dimension_table::open(d, table); !s.is_ok()) throw std::runtime_error(s.message());
+    if (c.runtime) write_first_revision(revisions, products_dir);
+    auto opened = c.runtime ? dimension_table::open(d, table) : dimension_table::declare(d, table);
+    if (!opened.is_ok()) throw std::runtime_error(opened.message());
     if (c.runtime) {
       auto feed = std::make_shared<table_feed>(revisions);
       c.runtime->checks.push_back([feed] { return feed->error(); });

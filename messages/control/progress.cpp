@@ -143,7 +143,7 @@ std::string to_json(const progress_record& p) {
     j["description"] = s.description;
     j["startOffset"] = s.start_offset;
     j["endOffset"] = s.end_offset;
-    j["latestOffset"] = s.end_offset;
+    j["latestOffset"] = s.latest_offset.empty() ? s.end_offset : s.latest_offset;
     j["numInputRows"] = s.num_input_rows;
     if (seconds_between > 0) put_rate(j, "inputRowsPerSecond", s.num_input_rows / seconds_between);
     if (seconds_processing > 0) put_rate(j, "processedRowsPerSecond", s.num_input_rows / seconds_processing);

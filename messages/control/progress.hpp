@@ -42,6 +42,7 @@ struct source_progress {
   std::string description;
   std::string start_offset;  // the source's own offset form
   std::string end_offset;
+  std::string latest_offset;  // what the source held after the read ("" = end_offset)
   int64_t num_input_rows = 0;
   int64_t num_dead_letters = 0;
   bool exhausted = false;  // a bounded source has nothing more to read
@@ -55,8 +56,8 @@ struct source_progress {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, source_progress& x) {
-  return f(x.description, x.start_offset, x.end_offset, x.num_input_rows, x.num_dead_letters, x.exhausted,
-           x.has_watermark, x.watermark_us, x.frontiers);
+  return f(x.description, x.start_offset, x.end_offset, x.latest_offset, x.num_input_rows, x.num_dead_letters,
+           x.exhausted, x.has_watermark, x.watermark_us, x.frontiers);
 }
 
 /// Event-time statistics of one trigger's input rows, and the watermarks around it.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/program_options/variables_map.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,6 +21,11 @@ int table_command(const std::vector<std::string>& args);
 int state_command(const std::vector<std::string>& args);
 int chaos_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
 int bench_kafka(uint64_t records, int runs);
+/// `sluice run APP --deploy` (tools/cli/deploy_command.cpp): the line already parsed.
+int run_deployed(const std::string& app, const boost::program_options::variables_map& vm,
+                 const std::atomic<bool>& stop);
+int reprocess_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
+int versions_command(const std::vector<std::string>& args);
 int broker_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
 
 }  // namespace sluice::cli

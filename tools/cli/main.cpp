@@ -30,6 +30,8 @@ void usage(std::FILE* out) {
       "verbs:\n"
       "  run APP|PIPELINE.json    run a prebuilt app or a JSON pipeline until its input ends or Ctrl-C\n"
       "  explain APP|PIPELINE.json  print the query plan(s) without running them\n"
+      "  reprocess APP --from earliest  run a new version of a deployed app from the start of its topics; swap it in\n"
+      "  versions APP             list a deployed app's versions and which one serves\n"
       "  gen KIND                 generate records (deterministic from a seed) to a file, stdout or Kafka\n"
       "  broker                   start an embedded Kafka broker (in memory; development and tests)\n"
       "  replay CASE.json…        replay Spark-semantics cases (shared/spec/replay-format.md) through the engine\n"
@@ -62,6 +64,12 @@ int main(int argc, char** argv) {
       std::signal(SIGTERM, on_signal);
       return sluice::cli::run_command(args, stop_requested);
     }
+    if (verb == "reprocess") {
+      std::signal(SIGINT, on_signal);
+      std::signal(SIGTERM, on_signal);
+      return sluice::cli::reprocess_command(args, stop_requested);
+    }
+    if (verb == "versions") return sluice::cli::versions_command(args);
     if (verb == "broker") {
       std::signal(SIGINT, on_signal);
       std::signal(SIGTERM, on_signal);
@@ -89,7 +97,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::fprintf(stderr,
-               "sluice: unknown verb '%s'; accepted: run, explain, gen, broker, replay, cdc, table, state, chaos, "
+               "sluice: unknown verb '%s'; accepted: run, explain, reprocess, versions, gen, broker, replay, cdc, "
+               "table, state, chaos, "
                "bench (see sluice --help)\n",
                verb.c_str());
   return 2;

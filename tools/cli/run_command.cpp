@@ -14,6 +14,7 @@
 #include "state/io/files/output_folder.hpp"
 #include "state/io/kafka/embedded_broker.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/run_target.hpp"
 #include "tools/cli/verb_options.hpp"
 
 namespace sluice::cli {
@@ -48,6 +49,8 @@ struct run_kafka {
   }
 };
 
+}  // namespace
+
 po::options_description run_options_description() {
   po::options_description d("options");
   d.add_options()("help,h", "this help (with an app: its settings)")(
@@ -65,9 +68,23 @@ po::options_description run_options_description() {
       "time between epochs with --checkpoint (e.g. 1s, 500ms; 0 = after every trigger)")(
       "brokers", po::value<std::string>(),
       "Kafka bootstrap servers (host:port,…) for apps and pipeline blocks without their own; default: an embedded "
-      "broker inside this process");
+      "broker inside this process")(
+      "deploy",
+      "run the app as a version of a deployment (the app's output folder): the serving version, or v1; it stops "
+      "when `sluice reprocess` swaps another version in (docs/kappa.md)");
   return d;
 }
+
+app_config app_settings(const app_definition& app, const po::variables_map& vm, const std::vector<std::string>& more) {
+  app_config cfg(app.name, app.settings);
+  if (vm.count("config")) cfg.load_file(vm["config"].as<std::string>());
+  if (vm.count("set"))
+    for (const auto& s : vm["set"].as<std::vector<std::string>>()) cfg.set(s);
+  for (const auto& s : more) cfg.set(s);
+  return cfg;
+}
+
+namespace {
 
 void print_app_help(const app_definition& app) {
   app_config cfg(app.name, app.settings);
@@ -75,13 +92,11 @@ void print_app_help(const app_definition& app) {
               app.summary.c_str(), cfg.describe().c_str());
 }
 
-target resolve(const std::string& what, const po::variables_map& vm, app_runtime* rt = nullptr) {
+target resolve(const std::string& what, const po::variables_map& vm, app_runtime* rt = nullptr,
+               const std::vector<std::string>& more = {}) {
   target t;
   if (auto* app = find_app(what)) {
-    app_config cfg(app->name, app->settings);
-    if (vm.count("config")) cfg.load_file(vm["config"].as<std::string>());
-    if (vm.count("set"))
-      for (const auto& s : vm["set"].as<std::vector<std::string>>()) cfg.set(s);
+    app_config cfg = app_settings(*app, vm, more);
     cfg.runtime = rt;
     t.owner = app->name;
     t.plans = app->build(cfg);
@@ -145,14 +160,18 @@ std::shared_ptr<fault_plan> arm_faults(const po::variables_map& vm) {
   return faults;
 }
 
-/// --checkpoint and --checkpoint-interval; throws std::invalid_argument naming the flag.
-void read_checkpoint_options(const po::variables_map& vm, run_options& ro) {
-  if (!vm.count("checkpoint")) {
+/// --checkpoint (or the extras' checkpoint) and --checkpoint-interval; throws
+/// std::invalid_argument naming the flag.
+void read_checkpoint_options(const po::variables_map& vm, const run_extras& extras, run_options& ro) {
+  if (!extras.checkpoint_dir.empty() && vm.count("checkpoint"))
+    throw std::invalid_argument(extras.checkpoint_owner + " keeps the checkpoint in " + extras.checkpoint_dir +
+                                ": leave out --checkpoint");
+  ro.checkpoint_dir = vm.count("checkpoint") ? vm["checkpoint"].as<std::string>() : extras.checkpoint_dir;
+  if (ro.checkpoint_dir.empty()) {
     if (!vm["checkpoint-interval"].defaulted())
       throw std::invalid_argument("--checkpoint-interval needs --checkpoint DIR");
     return;
   }
-  ro.checkpoint_dir = vm["checkpoint"].as<std::string>();
   auto iv = vm["checkpoint-interval"].as<std::string>();
   auto d = parse_duration_us(iv);
   if (!d || *d < 0)
@@ -251,6 +270,12 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
   if (auto done = answer_questions(vm, desc, what)) return *done;
   if (what.empty())
     throw std::invalid_argument("name an app or a pipeline file, e.g. `sluice run medallion` (see sluice --help)");
+  if (vm.count("deploy")) return run_deployed(what, vm, stop);
+  return run_target(what, vm, stop, {});
+}
+
+int run_target(const std::string& what, const po::variables_map& vm, const std::atomic<bool>& stop,
+               const run_extras& extras) {
   run_kafka kafka;
   if (vm.count("brokers")) kafka.given = vm["brokers"].as<std::string>();
   app_runtime rt = make_runtime(kafka);
@@ -260,16 +285,17 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
     return a;
   };
   // Every usage error is reported before anything on disk changes.
-  target t = resolve(what, vm, &rt);
+  target t = resolve(what, vm, &rt, extras.sets);
   auto faults = arm_faults(vm);
   run_options ro;
-  read_checkpoint_options(vm, ro);
+  read_checkpoint_options(vm, extras, ro);
   if (!ro.checkpoint_dir.empty())
     for (const auto& p : t.plans)
       if (auto why = checkpoint_name_problem(p->name); !why.empty()) throw std::invalid_argument(why);
   if (vm.count("explain"))
     for (const auto& p : t.plans) std::printf("%s\n", p->explain().c_str());
   auto claims = claim_outputs(t, ro);
+  if (extras.before_start) extras.before_start();
   for (const auto& f : faults->describe()) std::fprintf(stderr, "fault armed: %s\n", f.c_str());
   std::fprintf(stderr, "running %s (%zu quer%s); Ctrl-C stops after the triggers in flight\n", what.c_str(),
                t.plans.size(), t.plans.size() == 1 ? "y" : "ies");
@@ -282,12 +308,24 @@ int run_command(const std::vector<std::string>& args, const std::atomic<bool>& s
     });
   };
   ro.progress_path = vm.count("progress") ? vm["progress"].as<std::string>() : std::string{};
+  ro.on_progress = extras.on_progress;
   ro.faults = faults->armed() ? faults : nullptr;
-  ro.stop_requested = &stop;
-  ro.on_event = [](const query_event& e) {
+  ro.on_event = [&extras](const query_event& e) {
     std::fprintf(stderr, "[%s] %s: %s\n", e.query.c_str(), e.kind.c_str(), e.message.c_str());
+    if (extras.on_event) extras.on_event(e);
   };
+  // Ctrl-C, or the extras' own reason to stop, polled as the runner polls its flag.
+  std::atomic<bool> stopping{false}, finished{false};
+  std::thread watch([&] {
+    while (!finished && !stopping) {
+      if (stop || (extras.should_stop && extras.should_stop())) stopping = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  ro.stop_requested = &stopping;
   auto result = run_queries(t.plans, ro);
+  finished = true;
+  watch.join();
   rt.keep_alive.clear();  // stops an input feed still producing (Ctrl-C)
   return report(result, rt, t, ro);
 }

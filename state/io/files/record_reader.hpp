@@ -50,6 +50,10 @@ class record_reader {
   virtual status read_until(const std::string& position, int64_t now_us, std::vector<raw_record>& out);
   virtual bool exhausted() const = 0;
   virtual std::string position() const = 0;
+  /// The position after everything the source holds now, in position()'s form (Spark's
+  /// latestOffset): the difference to position() is how far the reader is behind. The default
+  /// knows nothing beyond what it read.
+  virtual std::string latest_position() const { return position(); }
   virtual status seek(const std::string& position) = 0;
   /// For records whose `origin` is empty: origin = origin_prefix() + ordinal (built only
   /// when a dead letter needs it, not per record).

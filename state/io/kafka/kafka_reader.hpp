@@ -91,6 +91,9 @@ class kafka_reader final : public record_reader {
   status read_until(const std::string& position, int64_t now_us, std::vector<raw_record>& out) override;
   bool exhausted() const override;
   std::string position() const override { return format_kafka_offsets(position_); }
+  /// Each assigned partition's high watermark as the consumer last heard it (no broker round
+  /// trip); a partition not assigned now, or not heard of yet, at its position.
+  std::string latest_position() const override;
   status seek(const std::string& position) override;
   std::string origin_prefix() const override { return "kafka:"; }
   bool blocking() const override { return true; }

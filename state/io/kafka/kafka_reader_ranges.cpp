@@ -7,6 +7,19 @@
 
 namespace sluice {
 
+std::string kafka_reader::latest_position() const {
+  kafka_offset_map latest = position_;
+  for (const auto& tp : assignment()) {
+    int64_t low = 0, high = -1;
+    if (rd_kafka_get_watermark_offsets(rk_.get(), tp.first.c_str(), tp.second, &low, &high) !=
+        RD_KAFKA_RESP_ERR_NO_ERROR)
+      continue;
+    auto& at = latest[tp];
+    at = std::max(at, high);
+  }
+  return format_kafka_offsets(latest);
+}
+
 std::vector<std::string> kafka_reader::open_partitions() const {
   std::vector<std::string> open;
   for (const auto& tp : assignment()) {

@@ -13,16 +13,23 @@
 namespace sluice {
 namespace fs = std::filesystem;
 
-status dimension_table::open(dimension_options options, std::shared_ptr<dimension_table>& out) {
+status dimension_table::declare(dimension_options options, std::shared_ptr<dimension_table>& out) {
   if (!options.columns) return status::invalid_argument("lookup table " + options.path + ": no columns given");
   auto key = options.columns->index_of(options.key);
   if (!key)
     return status::invalid_argument("lookup table " + options.path + ": key column '" + options.key +
                                     "' is not one of its columns (" + options.columns->describe() + ")");
-  std::shared_ptr<dimension_table> t(new dimension_table(std::move(options), *key));
+  out.reset(new dimension_table(std::move(options), *key));
+  out->snapshot_ = std::make_shared<const dimension_snapshot>();
+  return status::ok();
+}
+
+status dimension_table::open(dimension_options options, std::shared_ptr<dimension_table>& out) {
+  std::shared_ptr<dimension_table> t;
+  auto s = declare(std::move(options), t);
   std::string stamp;
   std::vector<std::string> files;
-  auto s = t->stamp_of(stamp, files);
+  if (s.is_ok()) s = t->stamp_of(stamp, files);
   std::shared_ptr<dimension_snapshot> first;
   if (s.is_ok()) s = t->load(files, stamp, 1, first);
   if (!s.is_ok()) return s;

@@ -52,6 +52,9 @@ class dimension_table {
   /// Reads the source once (a failure here is an error: nothing to join against) and starts
   /// the refresh thread when options.refresh_us > 0.
   [[nodiscard]] static status open(dimension_options options, std::shared_ptr<dimension_table>& out);
+  /// A table for a plan that is only shown (`sluice explain`): checked as open() checks it,
+  /// never read (version 0, no rows, no refresh thread).
+  [[nodiscard]] static status declare(dimension_options options, std::shared_ptr<dimension_table>& out);
   ~dimension_table();
   dimension_table(const dimension_table&) = delete;
   dimension_table& operator=(const dimension_table&) = delete;

@@ -15,7 +15,7 @@ BOOST_AUTO_TEST_CASE(spark_field_names_order_and_rounding) {
   p.batch_id = 3;
   p.input_rows_per_second = 240.04;
   p.processed_rows_per_second = 1477.85;
-  p.report.sources.push_back(source_progress{"src", "0", "10", 10, 0, false, false, 0, ""});
+  p.report.sources.push_back(source_progress{"src", "0", "10", "", 10, 0, false, false, 0, ""});
   p.report.event_time.add(1'000'000);
   p.report.event_time.add(3'000'000);
   p.report.watermark_us = 500'000;
