@@ -13,6 +13,14 @@
 
 namespace sluice {
 
+/// A view an app keeps for `sluice serve` (Lambda, docs/lambda.md): rows of `key`, `window_start`
+/// and `measures`, each measure summed when views are merged.
+struct served_view {
+  std::string name;
+  std::string key;
+  std::vector<std::string> measures;
+};
+
 struct app_definition {
   std::string name;
   std::string summary;
@@ -20,6 +28,8 @@ struct app_definition {
   std::function<std::vector<query_plan_ptr>(const app_config&)> build;
   /// Where the app's output goes, for the CLI's closing lines.
   std::function<std::string(const app_config&)> outputs;
+  /// The views `sluice serve` answers for (none: the app is not served).
+  std::vector<served_view> views;
 };
 
 const std::vector<app_definition>& registered_apps();

@@ -234,6 +234,44 @@ void append_json_value(std::string& out, const value& v, column_type type) {
   }
 }
 
+void write_json(const boost::json::value& v, std::string& out,
+                const std::function<void(double, std::string&)>& write_double) {
+  switch (v.kind()) {
+    case boost::json::kind::object: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& kv : v.get_object()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(out, kv.key());
+        out.push_back(':');
+        write_json(kv.value(), out, write_double);
+      }
+      out.push_back('}');
+      break;
+    }
+    case boost::json::kind::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& e : v.get_array()) {
+        if (!first) out.push_back(',');
+        first = false;
+        write_json(e, out, write_double);
+      }
+      out.push_back(']');
+      break;
+    }
+    case boost::json::kind::double_:
+      if (write_double)
+        write_double(v.get_double(), out);
+      else
+        append_json_value(out, value{v.get_double()}, column_type::float64);
+      break;
+    default:
+      out += boost::json::serialize(v);
+  }
+}
+
 void encode_row(const schema& s, const row& r, std::string& out) {
   out.push_back('{');
   for (size_t i = 0; i < s.size() && i < r.values.size(); ++i) {

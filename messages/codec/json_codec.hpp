@@ -12,6 +12,7 @@
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -46,5 +47,9 @@ std::string encode_row(const schema& s, const row& r);
 void append_json_string(std::string& out, std::string_view text);
 /// Appends one cell as JSON, timestamps as ISO-8601 strings when `type` is timestamp.
 void append_json_value(std::string& out, const value& v, column_type type);
+/// Appends a Boost.JSON document in one line with its doubles written by `write_double` (Boost's
+/// own writer prints 3.121976E5); by default the shortest text that reads back the same double.
+void write_json(const boost::json::value& v, std::string& out,
+                const std::function<void(double, std::string&)>& write_double = nullptr);
 
 }  // namespace sluice

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "messages/codec/json_codec.hpp"
 #include "messages/data/time.hpp"
 
 namespace sluice {
@@ -24,44 +25,12 @@ void put_map(boost::json::object& o, const char* key, const Map& m) {
   o[key] = std::move(inner);
 }
 
-// Boost.JSON prints doubles as 3.121976E5; Spark prints 312197.6. Rates are rounded to one
-// decimal already, so print them that way; a finer number (a miss rate) with its digits.
-void write_json(const boost::json::value& v, std::string& out) {
-  switch (v.kind()) {
-    case boost::json::kind::object: {
-      out.push_back('{');
-      bool first = true;
-      for (const auto& kv : v.get_object()) {
-        if (!first) out.push_back(',');
-        first = false;
-        out += boost::json::serialize(boost::json::value(kv.key()));
-        out.push_back(':');
-        write_json(kv.value(), out);
-      }
-      out.push_back('}');
-      break;
-    }
-    case boost::json::kind::array: {
-      out.push_back('[');
-      bool first = true;
-      for (const auto& e : v.get_array()) {
-        if (!first) out.push_back(',');
-        first = false;
-        write_json(e, out);
-      }
-      out.push_back(']');
-      break;
-    }
-    case boost::json::kind::double_: {
-      char buf[64];
-      double d = v.get_double();
-      std::snprintf(buf, sizeof buf, d * 10 == std::floor(d * 10) ? "%.1f" : "%.15g", d);
-      out += buf;
-      break;
-    }
-    default:
-      out += boost::json::serialize(v);
-  }
+// Spark prints rates as 312197.6: they are rounded to one decimal already, so print them that
+// way; a finer number (a miss rate) with its digits.
+void write_progress_double(double d, std::string& out) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, d * 10 == std::floor(d * 10) ? "%.1f" : "%.15g", d);
+  out += buf;
 }
 
 }  // namespace
@@ -184,7 +153,7 @@ std::string to_json(const progress_record& p) {
     o["lookups"] = std::move(tables);
   }
   std::string out;
-  write_json(o, out);
+  write_json(o, out, write_progress_double);
   return out;
 }
 

@@ -26,6 +26,7 @@ int run_deployed(const std::string& app, const boost::program_options::variables
                  const std::atomic<bool>& stop);
 int reprocess_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
 int versions_command(const std::vector<std::string>& args);
+int serve_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
 int broker_command(const std::vector<std::string>& args, const std::atomic<bool>& stop);
 
 }  // namespace sluice::cli

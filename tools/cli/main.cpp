@@ -32,6 +32,7 @@ void usage(std::FILE* out) {
       "  explain APP|PIPELINE.json  print the query plan(s) without running them\n"
       "  reprocess APP --from earliest  run a new version of a deployed app from the start of its topics; swap it in\n"
       "  versions APP             list a deployed app's versions and which one serves\n"
+      "  serve APP                answer GET /views/NAME?key=… merging a Lambda app's batch and speed views\n"
       "  gen KIND                 generate records (deterministic from a seed) to a file, stdout or Kafka\n"
       "  broker                   start an embedded Kafka broker (in memory; development and tests)\n"
       "  replay CASE.json…        replay Spark-semantics cases (shared/spec/replay-format.md) through the engine\n"
@@ -70,6 +71,11 @@ int main(int argc, char** argv) {
       return sluice::cli::reprocess_command(args, stop_requested);
     }
     if (verb == "versions") return sluice::cli::versions_command(args);
+    if (verb == "serve") {
+      std::signal(SIGINT, on_signal);
+      std::signal(SIGTERM, on_signal);
+      return sluice::cli::serve_command(args, stop_requested);
+    }
     if (verb == "broker") {
       std::signal(SIGINT, on_signal);
       std::signal(SIGTERM, on_signal);
@@ -97,7 +103,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::fprintf(stderr,
-               "sluice: unknown verb '%s'; accepted: run, explain, reprocess, versions, gen, broker, replay, cdc, "
+               "sluice: unknown verb '%s'; accepted: run, explain, reprocess, versions, serve, gen, broker, replay, cdc, "
                "table, state, chaos, "
                "bench (see sluice --help)\n",
                verb.c_str());
