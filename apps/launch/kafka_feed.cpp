@@ -15,9 +15,9 @@ status produce_generated(kafka_producer& producer, const std::vector<feed_topic>
     unbounded |= t.spec.count == 0;
   }
   auto start = std::chrono::steady_clock::now();
-  for (uint64_t n = 0; (unbounded || n < count) && !stop.load(); ++n) {
+  for (uint64_t i = 0; (unbounded || i < count) && !stop.load(); ++i) {
     if (rate > 0) {
-      auto due = start + std::chrono::microseconds(static_cast<int64_t>(static_cast<double>(n) * 1e6 / rate));
+      auto due = start + std::chrono::microseconds(static_cast<int64_t>(static_cast<double>(i) * 1e6 / rate));
       while (std::chrono::steady_clock::now() < due && !stop.load()) {
         producer.poll();
         std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
@@ -25,8 +25,8 @@ status produce_generated(kafka_producer& producer, const std::vector<feed_topic>
       }
     }
     for (const auto& t : topics) {
-      if (t.spec.count != 0 && n >= t.spec.count) continue;
-      std::string text = generate_record(t.spec, n);
+      if (t.spec.count != 0 && i >= t.spec.count) continue;
+      std::string text = generate_record(t.spec, t.first + i);
       size_t begin = 0;
       while (begin < text.size()) {  // a position may hold two records (a late payment)
         size_t nl = text.find('\n', begin);
@@ -42,7 +42,7 @@ status produce_generated(kafka_producer& producer, const std::vector<feed_topic>
         ++produced;
       }
     }
-    if ((n & 1023) == 0) producer.poll();
+    if ((i & 1023) == 0) producer.poll();
   }
   return producer.flush();
 }

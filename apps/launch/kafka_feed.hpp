@@ -27,6 +27,7 @@ namespace sluice {
 struct feed_topic {
   std::string topic;
   generator_spec spec;  // spec.count records (0 = until stopped); spec.rate is ignored
+  uint64_t first = 0;   // the index of the first record: records first … first + count − 1
 };
 
 /// Produces `spec.count` records of each topic (blocking); `stop` ends it early.

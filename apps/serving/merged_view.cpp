@@ -1,8 +1,8 @@
 #include "apps/serving/merged_view.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <boost/json.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <vector>

@@ -59,6 +59,8 @@ namespace po = boost::program_options;
 int gen_command(const std::vector<std::string>& args) {
   po::options_description d("options");
   d.add_options()("help,h", "this help")("count", po::value<uint64_t>()->default_value(1000), "records to generate")(
+      "first", po::value<uint64_t>()->default_value(0),
+      "index of the first record (records first … first + count − 1: a later run goes on where one ended)")(
       "seed", po::value<uint64_t>()->default_value(42), "seed (same seed, same records)")(
       "rate", po::value<double>()->default_value(0), "records per second (0 = at once)")(
       "users", po::value<uint64_t>()->default_value(1000), "distinct users")(
@@ -143,7 +145,7 @@ int gen_command(const std::vector<std::string>& args) {
     }
     std::atomic<bool> stop{false};
     int64_t produced = 0;
-    s = produce_generated(*producer, {feed_topic{topic, spec}}, rate, stop, produced);
+    s = produce_generated(*producer, {feed_topic{topic, spec, vm["first"].as<uint64_t>()}}, rate, stop, produced);
     if (!s.is_ok()) {
       std::fprintf(stderr, "sluice gen: %s (%lld records delivered; a record waits at most --timeout %g s)\n",
                    s.to_string().c_str(), static_cast<long long>(producer->delivered()), timeout_s);
@@ -171,10 +173,11 @@ int gen_command(const std::vector<std::string>& args) {
     }
   }
   auto start = std::chrono::steady_clock::now();
-  for (uint64_t n = 0; n < spec.count; ++n) {
+  uint64_t first = vm["first"].as<uint64_t>();
+  for (uint64_t i = 0; i < spec.count; ++i) {
     if (rate > 0)
-      std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<int64_t>(n * 1e6 / rate)));
-    std::string r = generate_record(spec, n);
+      std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<int64_t>(i * 1e6 / rate)));
+    std::string r = generate_record(spec, first + i);
     if (r.empty()) continue;  // a missing payment
     std::fwrite(r.data(), 1, r.size(), out);
     std::fputc('\n', out);

@@ -88,7 +88,8 @@ reply answer(const app_definition& app, const std::string& output, const std::st
     if (v.name == name) view = &v;
   if (!view) return fail(http::status::not_found, "no view '" + name + "' (GET /views lists them)");
   merged_view m;
-  if (auto s = load_merged_view(*view, output, m); !s.is_ok()) return fail(http::status::internal_server_error, s.message());
+  if (auto s = load_merged_view(*view, output, m); !s.is_ok())
+    return fail(http::status::internal_server_error, s.message());
   reply r;
   r.body["view"] = name;
   r.body["batch"] = m.batch;
@@ -154,8 +155,9 @@ int serve_command(const std::vector<std::string>& args, const std::atomic<bool>&
   if (!ec) acceptor.set_option(boost::asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor.bind(at, ec);
   if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + vm["host"].as<std::string>() + ":" + std::to_string(port) +
-                                   ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot listen on " + vm["host"].as<std::string>() + ":" + std::to_string(port) + ": " +
+                             ec.message());
   std::printf("serving %s views of %s on http://%s:%u/views\n", app->name.c_str(), output.c_str(),
               vm["host"].as<std::string>().c_str(), acceptor.local_endpoint().port());
   std::fflush(stdout);
