@@ -5,7 +5,6 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <set>
 
 #include "apps/prebuilt/app_registry.hpp"
 #include "messages/data/time.hpp"
@@ -209,15 +208,15 @@ class version_swap {
     target_ = meter_.last_batches();
     std::fprintf(stderr, "v%lld caught up; swapping once its checkpoint covers that\n",
                  static_cast<long long>(next_.version));
+    swap_when_covered();
   }
 
   void on_event(const query_event& e) {
     if (e.kind != "checkpoint") return;
     std::lock_guard<std::mutex> g(mu_);
-    auto t = target_.find(e.query);
-    if (swapped_ || t == target_.end() || e.commit.trigger < t->second) return;
-    covered_.insert(e.query);
-    if (covered_.size() == target_.size()) swap();
+    auto& c = committed_[e.query];
+    c = std::max(c, e.commit.trigger);
+    swap_when_covered();
   }
 
   bool swapped() const {
@@ -226,6 +225,17 @@ class version_swap {
   }
 
  private:
+  /// Swaps once every query's committed epochs cover its catch-up trigger (queries' epochs and
+  /// progress records arrive in any order).
+  void swap_when_covered() {
+    if (swapped_ || target_.empty()) return;
+    for (const auto& [query, trigger] : target_) {
+      auto c = committed_.find(query);
+      if (c == committed_.end() || c->second < trigger) return;
+    }
+    swap();
+  }
+
   void swap() {
     try {
       check(d_.point_current(next_.version));
@@ -240,8 +250,7 @@ class version_swap {
       std::fprintf(stderr, "swapped: %s → v%lld (v%lld retired; a process running it stops)\n",
                    d_.current_path().c_str(), static_cast<long long>(next_.version),
                    static_cast<long long>(serving_.version));
-    } catch (const std::exception& e) {
-      covered_.clear();  // tried again at the next epochs
+    } catch (const std::exception& e) {  // tried again at the next epoch
       std::fprintf(stderr, "warning: swap failed (tried again at the next checkpoint): %s\n", e.what());
     }
   }
@@ -251,8 +260,8 @@ class version_swap {
   catch_up meter_;
   int64_t max_lag_;
   mutable std::mutex mu_;
-  std::map<std::string, int64_t> target_;  // query → its catch-up trigger
-  std::set<std::string> covered_;          // queries whose epoch covers it
+  std::map<std::string, int64_t> target_;     // query → its catch-up trigger
+  std::map<std::string, int64_t> committed_;  // query → the last trigger its committed epochs cover
   bool swapped_ = false;
   int64_t last_print_ = 0;
 };
