@@ -193,6 +193,7 @@ query_plan_ptr pipeline_from_json(const json::value& spec, const pipeline_json_c
   query_json_hooks hooks;
   hooks.input_fields = {"source", "format"};
   hooks.open_table = ctx.open_table;
+  hooks.brokers = ctx.brokers;
   hooks.source = [&](const std::string& name, const json::object& in, const std::string& path, schema_ptr columns) {
     return input_source(name, in, path, std::move(columns), bounded_default, ctx);
   };

@@ -110,10 +110,18 @@ schema_ptr parse_columns(const std::string& input, const json::value& v, const s
 /// stream (actors/operators/transform/lookup_step.hpp; docs/enrichment.md).
 stream add_lookup(stream s, const json::value& v, const std::string& path, const query_json_hooks& hooks) {
   const auto& o = as_object(v, path);
-  check_fields(o, path, {"path", "columns", "key", "on", "join", "refresh"});
+  check_fields(o, path, {"path", "topic", "brokers", "columns", "key", "on", "join", "refresh"});
   dimension_options d;
   d.path = get_string(o, "path", path);
-  if (d.path.empty()) fail(child(path, "path"), "names the table's JSONL file or folder");
+  d.topic = get_string(o, "topic", path);
+  if (d.path.empty() == d.topic.empty())
+    fail(path,
+         "names the table's JSONL file or folder (\"path\") or its compacted Kafka topic (\"topic\"), one of them");
+  if (!d.topic.empty()) {
+    d.brokers = get_string(o, "brokers", path);
+    if (d.brokers.empty() && !hooks.brokers) fail(child(path, "brokers"), "names the Kafka cluster of the topic");
+    if (d.brokers.empty()) d.brokers = hooks.brokers();
+  }
   d.key = get_string(o, "key", path);
   if (d.key.empty()) fail(child(path, "key"), "names the table's key column");
   auto* c = present(o, "columns");

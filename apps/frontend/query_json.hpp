@@ -51,6 +51,8 @@ struct query_json_hooks {
   const processor_catalog* processors = &builtin_processors();
   /// Opens a lookup block's table; null = dimension_table::open (a seam: the fuzzer reads no files).
   std::function<status(dimension_options, std::shared_ptr<dimension_table>&)> open_table;
+  /// The run's Kafka for a lookup block's "topic" without its own "brokers" (null: refused).
+  std::function<std::string()> brokers;
 };
 
 /// The query built onto `p`: the stream after its operator and steps (no sink yet).

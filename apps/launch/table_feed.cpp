@@ -23,7 +23,19 @@ status write_table_revision(const table_revisions& t, uint64_t revision) {
   return status::ok();
 }
 
-table_feed::table_feed(table_revisions t) : table_(std::move(t)) {
+status produce_table_revision(kafka_producer& producer, const std::string& topic, const table_revisions& t,
+                              uint64_t revision) {
+  generator_spec spec = t.spec;
+  spec.revision = revision;
+  for (uint64_t n = 0; n < t.rows(revision); ++n) {
+    std::string record = generate_record(spec, n), key = generator_record_key(spec.kind, record);
+    if (auto s = producer.produce(topic, record, &key); !s.is_ok()) return s;
+    if ((n & 1023) == 0) producer.poll();
+  }
+  return producer.flush();
+}
+
+table_feed::table_feed(table_revisions t, revision_writer write) : table_(std::move(t)), write_(std::move(write)) {
   if (table_.last > 1) thread_ = std::thread([this] { run(); });
 }
 
@@ -48,7 +60,7 @@ void table_feed::run() {
     std::unique_lock<std::mutex> lock(mu_);
     if (wake_.wait_until(lock, due, [this] { return stopping_; })) return;
     lock.unlock();
-    if (auto s = write_table_revision(table_, r); !s.is_ok()) {
+    if (auto s = write_(r); !s.is_ok()) {
       lock.lock();
       error_ = "table feed: " + s.message();
       return;

@@ -5,9 +5,10 @@
 // Owner: the run (app_runtime::keep_alive); destroying it stops the thread and waits for it.
 // `write_table_revision` writes revision r of the table (generate_record of every record n <
 // count(r) of spec with spec.revision = r) to a file beside the target and renames it over
-// the target, so a reader sees one whole revision or the other. The feed writes revisions
-// 2…last, one every `every` of processing time after it started; a failed write stops it and
-// `error()` says why.
+// the target, so a reader sees one whole revision or the other; `produce_table_revision`
+// produces it to a (compacted) topic instead, each row keyed by its natural key
+// (generator_record_key). The feed writes revisions 2…last with its writer, one every `every`
+// of processing time after it started; a failed write stops it and `error()` says why.
 #pragma once
 
 #include <chrono>
@@ -19,6 +20,7 @@
 #include <thread>
 
 #include "state/io/gen/generator_reader.hpp"
+#include "state/io/kafka/kafka_producer.hpp"
 #include "state/store/status.hpp"
 
 namespace sluice {
@@ -33,11 +35,16 @@ struct table_revisions {
 };
 
 [[nodiscard]] status write_table_revision(const table_revisions& t, uint64_t revision);
+[[nodiscard]] status produce_table_revision(kafka_producer& producer, const std::string& topic,
+                                            const table_revisions& t, uint64_t revision);
+
+/// Writes one revision of a table somewhere.
+using revision_writer = std::function<status(uint64_t revision)>;
 
 class table_feed {
  public:
-  /// Writes revisions 2…t.last in the background (none when t.last is 1).
-  explicit table_feed(table_revisions t);
+  /// Writes revisions 2…t.last in the background with `write` (none when t.last is 1).
+  table_feed(table_revisions t, revision_writer write);
   ~table_feed();
   table_feed(const table_feed&) = delete;
   table_feed& operator=(const table_feed&) = delete;
@@ -47,6 +54,7 @@ class table_feed {
  private:
   void run();
   table_revisions table_;
+  revision_writer write_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -19,8 +19,7 @@ std::vector<app_setting> purchase_settings() {
   return s;
 }
 
-/// The catalog's revisions as the settings give them: revision 1 written when the run starts,
-/// the later ones by a table_feed of the run.
+/// The catalog's revisions as the settings give them.
 table_revisions catalog(const app_config& c, const std::string& dir) {
   table_revisions t;
   t.path = dir + "/products.jsonl";
@@ -35,10 +34,50 @@ table_revisions catalog(const app_config& c, const std::string& dir) {
   return t;
 }
 
-void write_first_revision(const table_revisions& t, const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (auto s = write_table_revision(t, 1); !s.is_ok()) throw std::runtime_error(s.message());
+/// Where the catalog's revisions go: its file, or the compacted topic `products` on the run's
+/// brokers (the embedded broker unless kafka.brokers or --brokers name one).
+revision_writer catalog_writer(const app_config& c, const table_revisions& t, dimension_options& d) {
+  std::string source = c.str("products.source");
+  if (source == "file") {
+    d.path = t.path;
+    if (!c.runtime) return nullptr;
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(t.path).parent_path(), ec);
+    return [t](uint64_t r) { return write_table_revision(t, r); };
+  }
+  if (source != "kafka") throw config_error("setting 'products.source' = '" + source + "': expected file or kafka");
+  d.topic = "products";
+  d.brokers = c.str("kafka.brokers");
+  if (d.brokers.empty()) d.brokers = c.runtime && c.runtime->brokers ? c.runtime->brokers() : "<embedded broker>";
+  if (!c.runtime) return nullptr;
+  if (c.runtime->create_topic) c.runtime->create_topic(d.topic, 1);
+  std::unique_ptr<kafka_producer> made;
+  if (auto s = kafka_producer::create(d.brokers, {}, made); !s.is_ok()) throw std::runtime_error(s.message());
+  std::shared_ptr<kafka_producer> producer = std::move(made);
+  return [producer, t, topic = d.topic](uint64_t r) { return produce_table_revision(*producer, topic, t, r); };
+}
+
+/// The table purchases are looked up in. In a run: revision 1 written first, the later ones by
+/// a table_feed of the run; `sluice explain` builds the plan and writes nothing.
+std::shared_ptr<dimension_table> product_table(const app_config& c, const std::string& dir) {
+  table_revisions revisions = catalog(c, dir);
+  dimension_options d;
+  d.columns = generator_schema("products");
+  d.key = "product_id";
+  d.refresh_us = c.duration_us("products.refresh");
+  if (d.refresh_us <= 0) throw config_error("setting 'products.refresh' must be positive");
+  revision_writer write = catalog_writer(c, revisions, d);
+  std::shared_ptr<dimension_table> table;
+  if (!write) {
+    if (auto s = dimension_table::declare(d, table); !s.is_ok()) throw std::runtime_error(s.message());
+    return table;
+  }
+  if (auto s = write(1); !s.is_ok()) throw std::runtime_error(s.message());
+  if (auto s = dimension_table::open(d, table); !s.is_ok()) throw std::runtime_error(s.message());
+  auto feed = std::make_shared<table_feed>(revisions, write);
+  c.runtime->checks.push_back([feed] { return feed->error(); });
+  c.runtime->keep_alive.push_back(std::move(feed));
+  return table;
 }
 
 value price_band(const value& price) {
@@ -60,36 +99,22 @@ app_definition enrich_app() {
        {"products.added", "50", "products each later revision adds"},
        {"products.revisions", "2", "the catalog's last revision (1 = it never changes)"},
        {"products.change_after", "5s", "processing time between two revisions of the catalog"},
-       {"products.refresh", "1s", "how often the lookup table checks the catalog file for a change"},
+       {"products.source", "file",
+        "where the catalog lives: file (output/products/products.jsonl) or kafka (the "
+        "compacted topic products, followed as it changes)"},
+       {"products.refresh", "1s",
+        "how often the lookup table checks the catalog file for a change (kafka: swaps in what came, at most this "
+        "often)"},
        {"products.seed", "7", "catalog generator seed"}},
       {purchase_settings()});
   declare_outputs(app, {{"enriched", "enriched"}, {"products", "products"}, {"dead letters", "dead_letters"}});
   app.build = [](const app_config& c) {
     std::string out = c.directory("output");
-    std::string products_dir = out + "/products";
-    table_revisions revisions = catalog(c, products_dir);
-    dimension_options d;
-    d.path = revisions.path;
-    d.columns = generator_schema("products");
-    d.key = "product_id";
-    d.refresh_us = c.duration_us("products.refresh");
-    if (d.refresh_us <= 0) throw config_error("setting 'products.refresh' must be positive");
     app_input purchases{"purchases", "purchases", generator_from(c, "purchases", "purchases"),
                         generator_schema("purchases")};
     pipeline p = app_pipeline(c, "enrich", out + "/dead_letters");
     source_spec source = app_source(c, purchases);
-
-    // `sluice explain` builds the plan and starts nothing: the catalog is written and read only
-    // by a run.
-    std::shared_ptr<dimension_table> table;
-    if (c.runtime) write_first_revision(revisions, products_dir);
-    auto opened = c.runtime ? dimension_table::open(d, table) : dimension_table::declare(d, table);
-    if (!opened.is_ok()) throw std::runtime_error(opened.message());
-    if (c.runtime) {
-      auto feed = std::make_shared<table_feed>(revisions);
-      c.runtime->checks.push_back([feed] { return feed->error(); });
-      c.runtime->keep_alive.push_back(std::move(feed));
-    }
+    auto table = product_table(c, out + "/products");
     stream joined = p.source(std::move(source)).lookup("product_id", std::move(table));
     size_t price = *joined.schema()->index_of("price");
     joined

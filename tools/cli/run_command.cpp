@@ -113,6 +113,10 @@ target resolve(const std::string& what, const po::variables_map& vm, app_runtime
       ctx.brokers = [b = vm["brokers"].as<std::string>()] { return b; };
     else
       ctx.brokers = [] { return std::string("<embedded broker>"); };
+    if (!rt)  // explain: the plan's shape only, no lookup table read
+      ctx.open_table = [](dimension_options d, std::shared_ptr<dimension_table>& t) {
+        return dimension_table::declare(std::move(d), t);
+      };
     auto plan = pipeline_from_json_file(what, ctx);
     t.owner = plan->name;
     t.plans.push_back(plan);

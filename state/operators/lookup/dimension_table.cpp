@@ -1,6 +1,7 @@
 #include "state/operators/lookup/dimension_table.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,11 @@ namespace sluice {
 namespace fs = std::filesystem;
 
 status dimension_table::declare(dimension_options options, std::shared_ptr<dimension_table>& out) {
+  if (options.path.empty() == options.topic.empty())
+    return status::invalid_argument("a lookup table reads a file or folder (path) or a Kafka topic, one of them");
+  if (!options.topic.empty() && options.brokers.empty())
+    return status::invalid_argument("lookup table kafka:" + options.topic + ": no brokers given");
+  if (options.path.empty()) options.path = "kafka:" + options.topic;  // how messages name it
   if (!options.columns) return status::invalid_argument("lookup table " + options.path + ": no columns given");
   auto key = options.columns->index_of(options.key);
   if (!key)
@@ -27,6 +33,11 @@ status dimension_table::declare(dimension_options options, std::shared_ptr<dimen
 status dimension_table::open(dimension_options options, std::shared_ptr<dimension_table>& out) {
   std::shared_ptr<dimension_table> t;
   auto s = declare(std::move(options), t);
+  if (s.is_ok() && !t->options_.topic.empty()) {
+    s = t->open_topic();
+    if (s.is_ok()) out = std::move(t);
+    return s;
+  }
   std::string stamp;
   std::vector<std::string> files;
   if (s.is_ok()) s = t->stamp_of(stamp, files);
@@ -128,6 +139,94 @@ status dimension_table::refresh() {
   if (after != stamp) return status::ok();  // written to while read: the next refresh reads it whole
   std::atomic_store(&snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(next)));
   return status::ok();
+}
+
+bool dimension_table::apply(const std::vector<topic_record>& records,
+                            std::unordered_map<std::string, std::vector<value>>& rows, int64_t& skipped) const {
+  row_decoder decoder(options_.columns);
+  row r;
+  std::string key;
+  bool changed = false;
+  for (const auto& rec : records) {
+    key.clear();
+    if (rec.tombstone) {
+      boost::json::error_code ec;
+      auto k = boost::json::parse(rec.key, ec);
+      value v = ec              ? value{rec.key}
+                : k.is_int64()  ? value{k.get_int64()}
+                : k.is_string() ? value{std::string(k.get_string())}
+                : k.is_double() ? value{k.get_double()}
+                                : value{rec.key};
+      append_key_bytes(v, key);
+      changed |= rows.erase(key) > 0;
+      continue;
+    }
+    if (!decoder.decode(rec.value, r).empty()) {
+      ++skipped;
+      continue;
+    }
+    append_key_bytes(r.values[key_index_], key);
+    rows[key] = r.values;
+    changed = true;
+  }
+  return changed;
+}
+
+status dimension_table::open_topic() {
+  auto s = topic_log::open(options_.brokers, options_.topic, topic_);
+  if (!s.is_ok()) return s;
+  std::unordered_map<std::string, std::vector<value>> rows;
+  int64_t skipped = 0;
+  std::vector<topic_record> records;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!topic_->caught_up()) {
+    if (std::chrono::steady_clock::now() > deadline)
+      return status::io_error("lookup table kafka:" + options_.topic + ": not read to its end within 30 s");
+    records.clear();
+    if (s = topic_->poll(100, records); !s.is_ok()) return s;
+    apply(records, rows, skipped);
+  }
+  auto first = std::make_shared<dimension_snapshot>();
+  first->version = 1;
+  first->rows = rows;
+  first->skipped_lines = skipped;
+  first->loaded_us = processing_time_us();
+  std::atomic_store(&snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(first)));
+  if (options_.refresh_us > 0)
+    refresher_ =
+        std::thread([this, rows = std::move(rows), skipped]() mutable { follow_topic(std::move(rows), skipped); });
+  return status::ok();
+}
+
+void dimension_table::follow_topic(std::unordered_map<std::string, std::vector<value>> rows, int64_t skipped) {
+  auto interval = std::chrono::microseconds(options_.refresh_us);
+  auto last_swap = std::chrono::steady_clock::now();
+  bool changed = false;
+  std::vector<topic_record> records;
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      if (stopping_) return;
+    }
+    records.clear();
+    auto s = topic_->poll(100, records);
+    if (!s.is_ok()) {
+      ++failed_;
+      std::lock_guard<std::mutex> g(mu_);
+      if (warn_) warn_(s.message() + " (the lookup keeps version " + std::to_string(current()->version) + ")");
+      continue;
+    }
+    changed |= apply(records, rows, skipped);
+    if (!changed || std::chrono::steady_clock::now() - last_swap < interval) continue;
+    auto next = std::make_shared<dimension_snapshot>();
+    next->version = current()->version + 1;
+    next->rows = rows;
+    next->skipped_lines = skipped;
+    next->loaded_us = processing_time_us();
+    std::atomic_store(&snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(next)));
+    last_swap = std::chrono::steady_clock::now();
+    changed = false;
+  }
 }
 
 void dimension_table::refresh_loop() {

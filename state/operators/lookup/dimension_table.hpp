@@ -13,6 +13,13 @@
 // table. Keys are compared as state/store/bytes.hpp's key bytes (1 and 1.0 are one key); a
 // line that does not decode by the columns is skipped and counted; a later row of a key
 // replaces an earlier one (files in name order). No CAF.
+//
+// From a compacted Kafka topic instead (`topic`, `brokers`): open() reads every partition to
+// the end it had then (state/io/kafka/topic_log.hpp: the latest value per key, a tombstone —
+// a null value, its message key the key column's value as JSON — deleting the row); with
+// `refresh_us` > 0 the table's thread then follows the topic, applying each record as it comes
+// to a copy of its own and swapping a new snapshot in at most every refresh_us when something
+// changed.
 #pragma once
 
 #include <atomic>
@@ -28,15 +35,18 @@
 
 #include "messages/data/row.hpp"
 #include "messages/data/schema.hpp"
+#include "state/io/kafka/topic_log.hpp"
 #include "state/store/status.hpp"
 
 namespace sluice {
 
 struct dimension_options {
-  std::string path;        // a .jsonl/.json/.ndjson file, or a folder of them
-  schema_ptr columns;      // how a line decodes
+  std::string path;        // a .jsonl/.json/.ndjson file, or a folder of them …
+  schema_ptr columns;      // how a line (a record's value) decodes
   std::string key;         // the column rows are found by
   int64_t refresh_us = 0;  // 0: read once
+  std::string topic;       // … or a compacted Kafka topic on `brokers` (path empty)
+  std::string brokers;
 };
 
 struct dimension_snapshot {
@@ -85,6 +95,11 @@ class dimension_table {
                             std::shared_ptr<dimension_snapshot>& out) const;
   [[nodiscard]] status stamp_of(std::string& stamp, std::vector<std::string>& files) const;
   void refresh_loop();
+  /// The topic's records applied to `rows` (the thread's working copy); true when one changed it.
+  bool apply(const std::vector<topic_record>& records, std::unordered_map<std::string, std::vector<value>>& rows,
+             int64_t& skipped) const;
+  [[nodiscard]] status open_topic();
+  void follow_topic(std::unordered_map<std::string, std::vector<value>> rows, int64_t skipped);
 
   dimension_options options_;
   size_t key_index_;
@@ -97,6 +112,7 @@ class dimension_table {
   bool stopping_ = false;
   std::function<void(const std::string&)> warn_;
   std::thread refresher_;
+  std::unique_ptr<topic_log> topic_;  // a topic's table: read by the thread only, after open
 };
 
 }  // namespace sluice

@@ -110,6 +110,38 @@ BOOST_AUTO_TEST_CASE(a_lookup_joins_the_table_and_later_rows_see_its_refresh) {
   }
 }
 
+// A lookup block names a file or a topic, one of them; a topic's brokers come from the block or
+// the run, and `explain` shows the table without reading it.
+BOOST_AUTO_TEST_CASE(a_lookup_reads_a_file_or_a_topic_and_says_which) {
+  auto pipeline = [](const std::string& lookup) {
+    return json::parse(R"({"name": "enrich", "trigger": "available_now",
+      "query": {"type": "union", "inputs": {"purchases": {"source": {"type": "file", "path": "in"},
+        "columns": ["id:int64", "product_id:int64"], "lookup": )" +
+                       lookup + R"(}}}, "sink": {"type": "file", "path": "out"}})");
+  };
+  pipeline_json_context ctx;
+  ctx.open_table = [](dimension_options d, std::shared_ptr<dimension_table>& t) {
+    return dimension_table::declare(std::move(d), t);
+  };
+  auto refusal = [&](const std::string& lookup) {
+    try {
+      pipeline_from_json(pipeline(lookup), ctx);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  std::string columns = R"("key": "product_id", "columns": ["product_id:int64", "name"])";
+  BOOST_TEST(refusal("{" + columns + "}").find("(\"path\") or its compacted Kafka topic") != std::string::npos);
+  BOOST_TEST(refusal(R"({"path": "p.jsonl", "topic": "products", )" + columns + "}").find("one of them") !=
+             std::string::npos);
+  BOOST_TEST(refusal(R"({"topic": "products", )" + columns + "}").find("query.inputs.purchases.lookup.brokers") !=
+             std::string::npos);
+  ctx.brokers = [] { return std::string("127.0.0.1:9"); };
+  auto plan = pipeline_from_json(pipeline(R"({"topic": "products", )" + columns + "}"), ctx);
+  BOOST_TEST(plan->explain().find("LookupTable[kafka:products by product_id]") != std::string::npos, plan->explain());
+}
+
 BOOST_AUTO_TEST_CASE(a_cdc_query_plans_the_applier_over_its_kafka_input) {
   pipeline_json_context ctx;
   ctx.brokers = [] { return std::string("127.0.0.1:9"); };

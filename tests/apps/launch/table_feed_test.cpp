@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(the_feed_writes_each_later_revision_in_turn_and_stops_when_
   auto t = products(dir.str("p.jsonl"), 3, std::chrono::milliseconds(50));
   BOOST_REQUIRE(write_table_revision(t, 1).is_ok());
   {
-    table_feed feed(t);
+    table_feed feed(t, [&t](uint64_t r) { return write_table_revision(t, r); });
     size_t lines = 0;
     for (int i = 0; i < 200 && revisions_in(t.path, lines) != std::set<int64_t>{3}; ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -74,7 +74,9 @@ BOOST_AUTO_TEST_CASE(the_feed_writes_each_later_revision_in_turn_and_stops_when_
   }
   auto slow = products(dir.str("q.jsonl"), 2, std::chrono::hours(1));
   BOOST_REQUIRE(write_table_revision(slow, 1).is_ok());
-  { table_feed feed(slow); }  // stops without waiting the hour: revision 2 never written
+  {
+    table_feed feed(slow, [&slow](uint64_t r) { return write_table_revision(slow, r); });
+  }  // stops without waiting the hour: revision 2 never written
   size_t lines = 0;
   BOOST_TEST((revisions_in(slow.path, lines) == std::set<int64_t>{1}));
 }

@@ -32,11 +32,8 @@ std::string band(double price) {
   return price < 20 ? "budget" : price < 100 ? "mid" : "premium";
 }
 
-}  // namespace
-
-BOOST_AUTO_TEST_SUITE(apps_prebuilt_enrich)
-
-BOOST_AUTO_TEST_CASE(purchases_get_the_product_of_the_revision_they_saw_and_see_the_catalog_change) {
+/// Runs the app with the catalog in `source` (file or kafka) and checks its output and progress.
+void check_enrich(const std::string& source) {
   test::temp_dir dir("enrich");
   std::string out;
   std::string progress = dir.str("progress.jsonl");
@@ -45,8 +42,8 @@ BOOST_AUTO_TEST_CASE(purchases_get_the_product_of_the_revision_they_saw_and_see_
                                         " --set purchases.rate=1000 --set products.count=" + std::to_string(products) +
                                         " --set products.added=" + std::to_string(added) +
                                         " --set products.change_after=5s --set products.refresh=100ms"
-                                        " --set trigger=200ms --set kafka.partitions=1 --progress " +
-                                        progress,
+                                        " --set trigger=200ms --set kafka.partitions=1 --set products.source=" +
+                                        source + " --progress " + progress,
                                     dir.str("out"), out),
                       0);
   std::vector<boost::json::object> want;
@@ -93,6 +90,20 @@ BOOST_AUTO_TEST_CASE(purchases_get_the_product_of_the_revision_they_saw_and_see_
   BOOST_TEST(table.at("numRows").as_int64() == static_cast<int64_t>(products + added));
   BOOST_TEST(table.at("numLookups").as_int64() == static_cast<int64_t>(purchases));
   BOOST_TEST(table.at("numMisses").as_int64() == misses);
+  BOOST_TEST(table.at("description").as_string().find(source == "kafka" ? "kafka:products" : "products.jsonl") !=
+             std::string::npos);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(apps_prebuilt_enrich)
+
+BOOST_AUTO_TEST_CASE(purchases_get_the_product_of_the_revision_they_saw_and_see_the_catalog_file_change) {
+  check_enrich("file");
+}
+
+BOOST_AUTO_TEST_CASE(the_catalog_as_a_compacted_topic_is_followed_the_same_way) {
+  check_enrich("kafka");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

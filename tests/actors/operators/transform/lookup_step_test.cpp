@@ -21,7 +21,7 @@ struct fixture {
                                       << "\n";
     auto cols = std::make_shared<const schema>(std::vector<column>{
         {"product_id", column_type::int64}, {"name", column_type::string}, {"category", column_type::string}});
-    BOOST_TEST_REQUIRE(dimension_table::open({dir.str("p.jsonl"), cols, "product_id", 0}, table).is_ok());
+    BOOST_TEST_REQUIRE(dimension_table::open({dir.str("p.jsonl"), cols, "product_id", 0, "", ""}, table).is_ok());
   }
   batch two_rows() const {
     batch b;

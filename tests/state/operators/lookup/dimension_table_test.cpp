@@ -6,6 +6,8 @@
 #include <fstream>
 #include <thread>
 
+#include "state/io/kafka/embedded_broker.hpp"
+#include "state/io/kafka/kafka_producer.hpp"
 #include "state/store/bytes.hpp"
 #include "test_support.hpp"
 
@@ -19,7 +21,7 @@ schema_ptr products() {
 }
 
 dimension_options options_for(const std::string& path, int64_t refresh_us = 0) {
-  return dimension_options{path, products(), "product_id", refresh_us};
+  return dimension_options{path, products(), "product_id", refresh_us, "", ""};
 }
 
 std::string name_of(const dimension_snapshot& s, const value& key) {
@@ -93,6 +95,45 @@ BOOST_AUTO_TEST_CASE(the_refresh_thread_picks_up_a_change_and_a_missing_source_i
   for (int i = 0; i < 100 && t->current()->version == 1; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   BOOST_TEST(name_of(*t->current(), int64_t{1}) == "pencil");
+}
+
+BOOST_AUTO_TEST_CASE(a_compacted_topic_is_read_to_its_end_then_followed_with_tombstones_deleting) {
+  std::unique_ptr<embedded_broker> broker;
+  BOOST_REQUIRE(embedded_broker::start(1, broker).is_ok());
+  BOOST_REQUIRE(broker->create_topic("products", 2).is_ok());
+  std::unique_ptr<kafka_producer> producer;
+  BOOST_REQUIRE(kafka_producer::create(broker->bootstrap(), {}, producer).is_ok());
+  auto put = [&](int id, const std::string& value) {
+    std::string key = std::to_string(id);
+    BOOST_REQUIRE(producer->produce("products", value, &key).is_ok());
+  };
+  for (int id = 0; id < 10; ++id)
+    put(id, R"({"product_id":)" + std::to_string(id) + R"(,"name":"p)" + std::to_string(id) + R"(","price":1})");
+  put(3, R"({"product_id":3,"name":"renamed","price":1})");  // a later value of a key wins
+  put(99, "not json");                                       // skipped and counted
+  BOOST_REQUIRE(producer->flush().is_ok());
+
+  std::shared_ptr<dimension_table> table;
+  dimension_options o{"", products(), "product_id", 50'000, "products", broker->bootstrap()};
+  BOOST_REQUIRE(dimension_table::open(o, table).is_ok());
+  auto first = table->current();
+  BOOST_TEST(first->version == 1);
+  BOOST_TEST(first->rows.size() == 10u);
+  BOOST_TEST(first->skipped_lines == 1);
+  BOOST_TEST(name_of(*first, value{int64_t{3}}) == "renamed");
+  BOOST_TEST(table->description().find("kafka:products") != std::string::npos);
+
+  put(5, R"({"product_id":5,"name":"five","price":2})");
+  std::string key = "7";
+  BOOST_REQUIRE(producer->produce("products", std::string_view{}, &key).is_ok());  // a tombstone
+  BOOST_REQUIRE(producer->flush().is_ok());
+  for (int i = 0; i < 100 && name_of(*table->current(), value{int64_t{7}}) != "<none>"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto later = table->current();
+  BOOST_TEST(later->version > 1);
+  BOOST_TEST(name_of(*later, value{int64_t{5}}) == "five");
+  BOOST_TEST(name_of(*later, value{int64_t{7}}) == "<none>");
+  BOOST_TEST(name_of(*first, value{int64_t{7}}) == "p7");  // a reader's snapshot never changes
 }
 
 BOOST_AUTO_TEST_SUITE_END()
