@@ -75,6 +75,11 @@ int64_t for_each_generated(const generator_spec& g,
   return max_ts;
 }
 
+bool wait_for(const std::function<bool()>& done, int seconds) {
+  for (int i = 0; i < seconds * 10 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  return done();
+}
+
 int64_t iso_us(const boost::json::value& v) {
   auto us = parse_iso8601_us(std::string_view(v.as_string()));
   if (!us) throw std::invalid_argument("not an ISO-8601 time: " + boost::json::serialize(v));

@@ -71,6 +71,9 @@ int64_t iso_us(const boost::json::value& v);
 /// The lines of `text`, without their '\n'; a last line without one counts too.
 std::vector<std::string> split_lines(const std::string& text);
 
+/// Polls `done` every 100 ms for up to `seconds`; its last answer.
+bool wait_for(const std::function<bool()>& done, int seconds);
+
 /// Runs a shell command; returns its exit code, `out` = stdout and stderr together.
 int shell(const std::string& command, std::string& out);
 

@@ -50,11 +50,6 @@ int64_t input_rows(const std::string& progress) {
   return n;
 }
 
-bool wait_for(const std::function<bool()>& done, int seconds) {
-  for (int i = 0; i < seconds * 10 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  return done();
-}
-
 /// The served views equal the recompute of sales 0 … count − 1, from batch view `batch`.
 void check_served(const std::string& views, uint64_t count, int64_t batch) {
   std::map<std::string, totals> by_category, by_user;
@@ -94,10 +89,11 @@ BOOST_AUTO_TEST_CASE(served_answers_equal_a_recompute_while_the_speed_layer_runs
   test::background_process speed(
       std::string(SLUICE_BINARY) + " run lambda --set trigger=200ms" + output + b + " --progress " + progress,
       dir.str("speed.log"));
-  BOOST_TEST_REQUIRE(wait_for([&] { return input_rows(progress) >= 8000; }, 60), test::read_file(dir.str("speed.log")));
+  BOOST_TEST_REQUIRE(test::wait_for([&] { return input_rows(progress) >= 8000; }, 60),
+                     test::read_file(dir.str("speed.log")));
   test::background_process serve(std::string(SLUICE_BINARY) + " serve lambda --port 0" + output, dir.str("serve.log"));
   BOOST_TEST_REQUIRE(
-      wait_for([&] { return test::read_file(dir.str("serve.log")).find("http://") != std::string::npos; }, 10));
+      test::wait_for([&] { return test::read_file(dir.str("serve.log")).find("http://") != std::string::npos; }, 10));
   std::string log = test::read_file(dir.str("serve.log"));
   std::string views = log.substr(log.find("http://"), log.find("/views") + 6 - log.find("http://"));
   BOOST_TEST(get(views)["views"].as_array().size() == 2u);
@@ -109,7 +105,7 @@ BOOST_AUTO_TEST_CASE(served_answers_equal_a_recompute_while_the_speed_layer_runs
   BOOST_TEST(cutoff1 > 0);
 
   test::sluice_says("gen sales --first 8000 --count 4000 --to kafka:sales" + gen_args + b, 0);
-  BOOST_TEST_REQUIRE(wait_for([&] { return input_rows(progress) >= 12000; }, 60));
+  BOOST_TEST_REQUIRE(test::wait_for([&] { return input_rows(progress) >= 12000; }, 60));
   check_served(views, 12000, 1);  // batch view 1 and everything after it from the speed layer
   test::sluice_says("run lambda --set layer=batch" + output, 0, {"12000 input rows"});
   check_served(views, 12000, 2);

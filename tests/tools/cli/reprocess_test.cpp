@@ -20,11 +20,6 @@ using namespace sluice;
 
 namespace {
 
-bool wait_for(const std::function<bool()>& done, int seconds) {
-  for (int i = 0; i < seconds * 10 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  return done();
-}
-
 /// Revenue and orders of `category` in [start, start + 1 min) from the records the app's feed
 /// produces (revenue's defaults: seed 42, 2000 users, 200 ms apart).
 std::pair<double, int64_t> expected_window(const std::string& category, int64_t start_us) {
@@ -64,7 +59,7 @@ BOOST_AUTO_TEST_CASE(a_new_version_catches_up_from_earliest_swaps_in_and_the_old
   test::background_process v1(std::string(SLUICE_BINARY) + " run revenue --deploy --brokers " + broker->bootstrap() +
                                   output + " --set kafka.feed=true --set sales.count=0 --set sales.rate=3000",
                               dir.str("v1.log"));
-  BOOST_TEST_REQUIRE(wait_for([&] { return test::read_lines(root + "/v1/per_5m").size() > 5; }, 60),
+  BOOST_TEST_REQUIRE(test::wait_for([&] { return test::read_lines(root + "/v1/per_5m").size() > 5; }, 60),
                      test::read_file(dir.str("v1.log")));
 
   // A dry run says what it would do and changes nothing; v1's own group is refused.
@@ -79,7 +74,7 @@ BOOST_AUTO_TEST_CASE(a_new_version_catches_up_from_earliest_swaps_in_and_the_old
                                   " --set max_records_per_trigger=4000 --checkpoint-interval 1s" + output,
                               dir.str("v2.log"));
   BOOST_TEST_REQUIRE(
-      wait_for([&] { return test::read_file(dir.str("v2.log")).find("swapped:") != std::string::npos; }, 90),
+      test::wait_for([&] { return test::read_file(dir.str("v2.log")).find("swapped:") != std::string::npos; }, 90),
       test::read_file(dir.str("v2.log")));
   BOOST_TEST(v1.wait(30) == 0, test::read_file(dir.str("v1.log")));  // it saw current move and stopped
   BOOST_TEST(test::read_file(dir.str("v1.log")).find("v1 is no longer current") != std::string::npos);
