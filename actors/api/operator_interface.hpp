@@ -171,20 +171,23 @@ using complete_atom = caf::atom_constant<caf::atom("complete")>;
 /// source or sink → supervisor: trouble an actor rides out (a broker unreachable, skipped
 /// data); relayed to the listener as a "warning" event.
 using warn_atom = caf::atom_constant<caf::atom("warn")>;
+using published_atom = caf::atom_constant<caf::atom("published")>;
 
 using supervisor_actor =
     caf::typed_actor<caf::reacts_to<trigger_committed>, caf::reacts_to<complete_atom, bool>,
                      caf::reacts_to<restart_atom>, caf::reacts_to<stop_atom>, caf::reacts_to<step_atom>,
-                     caf::reacts_to<warn_atom, std::string>, caf::reacts_to<epoch_record>>;
+                     caf::reacts_to<warn_atom, std::string>, caf::reacts_to<epoch_record>,
+                     caf::reacts_to<published_atom, int64_t, int64_t>>;  // epoch, its last trigger
 
 /// supervisor → whoever runs the query (the CLI): restarts, the end, or the failure.
 struct query_event {
   std::string query;
   std::string kind;  // "restarted", "finished", "failed", "warning", "checkpoint" (an epoch committed),
-                     // "resumed" (from a checkpoint), "committed" (per trigger, only when asked for)
+                     // "published" (its outputs visible), "resumed" (from a checkpoint), "committed"
+                     // (per trigger, only when asked for)
   std::string message;
   query_summary summary;
-  trigger_committed commit;  // for "committed"; for "checkpoint", commit.trigger: the last trigger the epoch covers
+  trigger_committed commit;  // "committed"; "checkpoint", "published": commit.trigger, the epoch's last trigger
 };
 
 template <class Inspector>

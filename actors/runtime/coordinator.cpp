@@ -49,6 +49,7 @@ void published(self_ptr self, int64_t n) {
   auto s = st.cfg.checkpoint->write(wb, false);
   if (!s.is_ok())
     return fail(self, "checkpoint: recording that epoch " + std::to_string(n) + " was published: " + s.to_string());
+  self->send(st.cfg.supervisor, published_atom::value, n, e.trigger);
   st.epochs.erase(n);
   advance_epochs(self);
   kick(self);

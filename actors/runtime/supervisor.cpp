@@ -187,8 +187,14 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
     auto why = load_checkpoint(self);
     if (!why.empty()) {
       finish_query(self, "failed", "checkpoint " + st.cfg.checkpoint->directory() + " refused: " + why);
-      return {[](trigger_committed&) {},      [](complete_atom, bool) {}, [](restart_atom) {}, [](stop_atom) {},
-              [](warn_atom, std::string&) {}, [](step_atom) {},           [](epoch_record&) {}};
+      return {[](trigger_committed&) {},
+              [](complete_atom, bool) {},
+              [](restart_atom) {},
+              [](stop_atom) {},
+              [](warn_atom, std::string&) {},
+              [](step_atom) {},
+              [](epoch_record&) {},
+              [](published_atom, int64_t, int64_t) {}};
     }
   }
   st.resumed = st.committed;
@@ -248,6 +254,15 @@ supervisor_actor::behavior_type supervisor_impl(self_ptr self, supervisor_config
                                                 "epoch " + std::to_string(e.epoch) + " committed after trigger " +
                                                     std::to_string(e.trigger),
                                                 st.committed.totals, std::move(covered)});
+      },
+      [=](published_atom, int64_t epoch, int64_t trigger) {
+        auto& st = self->state;
+        if (!from_current_coordinator(self)) return;
+        trigger_committed covered;
+        covered.trigger = trigger;
+        self->send(st.cfg.listener,
+                   query_event{st.cfg.plan->name, "published", "epoch " + std::to_string(epoch) + " published",
+                               st.committed.totals, std::move(covered)});
       },
       [=](warn_atom, std::string& w) {
         auto& st = self->state;

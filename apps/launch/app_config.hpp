@@ -35,6 +35,9 @@ struct app_runtime {
   bool embedded = false;  // brokers() started the embedded broker
   /// Background work (an input feed) that lives as long as the run.
   std::vector<std::shared_ptr<void>> keep_alive;
+  /// Work an app does once every usage error is reported and the outputs are claimed, before
+  /// its queries start (writing an input of its own): throws what stops the run.
+  std::vector<std::function<void()>> on_start;
   /// Asked after the queries ended: "" or why background work failed.
   std::vector<std::function<std::string()>> checks;
   std::function<void(std::string)> warn;

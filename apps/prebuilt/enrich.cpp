@@ -41,9 +41,11 @@ revision_writer catalog_writer(const app_config& c, const table_revisions& t, di
   if (source == "file") {
     d.path = t.path;
     if (!c.runtime) return nullptr;
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(t.path).parent_path(), ec);
-    return [t](uint64_t r) { return write_table_revision(t, r); };
+    return [t](uint64_t r) {
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(t.path).parent_path(), ec);
+      return write_table_revision(t, r);
+    };
   }
   if (source != "kafka") throw config_error("setting 'products.source' = '" + source + "': expected file or kafka");
   d.topic = "products";
@@ -51,14 +53,17 @@ revision_writer catalog_writer(const app_config& c, const table_revisions& t, di
   if (d.brokers.empty()) d.brokers = c.runtime && c.runtime->brokers ? c.runtime->brokers() : "<embedded broker>";
   if (!c.runtime) return nullptr;
   if (c.runtime->create_topic) c.runtime->create_topic(d.topic, 1);
-  std::unique_ptr<kafka_producer> made;
-  if (auto s = kafka_producer::create(d.brokers, {}, made); !s.is_ok()) throw std::runtime_error(s.message());
-  std::shared_ptr<kafka_producer> producer = std::move(made);
-  return [producer, t, topic = d.topic](uint64_t r) { return produce_table_revision(*producer, topic, t, r); };
+  auto producer = std::make_shared<std::unique_ptr<kafka_producer>>();  // made at the first write
+  return [producer, t, topic = d.topic, brokers = d.brokers](uint64_t r) {
+    if (!*producer)
+      if (auto s = kafka_producer::create(brokers, {}, *producer); !s.is_ok()) return s;
+    return produce_table_revision(**producer, topic, t, r);
+  };
 }
 
-/// The table purchases are looked up in. In a run: revision 1 written first, the later ones by
-/// a table_feed of the run; `sluice explain` builds the plan and writes nothing.
+/// The table purchases are looked up in, declared: in a run, once the outputs are claimed,
+/// revision 1 is written and the table read, and a table_feed of the run writes the later
+/// revisions; `sluice explain` builds the plan and writes and reads nothing.
 std::shared_ptr<dimension_table> product_table(const app_config& c, const std::string& dir) {
   table_revisions revisions = catalog(c, dir);
   dimension_options d;
@@ -68,15 +73,16 @@ std::shared_ptr<dimension_table> product_table(const app_config& c, const std::s
   if (d.refresh_us <= 0) throw config_error("setting 'products.refresh' must be positive");
   revision_writer write = catalog_writer(c, revisions, d);
   std::shared_ptr<dimension_table> table;
-  if (!write) {
-    if (auto s = dimension_table::declare(d, table); !s.is_ok()) throw std::runtime_error(s.message());
-    return table;
-  }
-  if (auto s = write(1); !s.is_ok()) throw std::runtime_error(s.message());
-  if (auto s = dimension_table::open(d, table); !s.is_ok()) throw std::runtime_error(s.message());
-  auto feed = std::make_shared<table_feed>(revisions, write);
-  c.runtime->checks.push_back([feed] { return feed->error(); });
-  c.runtime->keep_alive.push_back(std::move(feed));
+  if (auto s = dimension_table::declare(d, table); !s.is_ok()) throw std::runtime_error(s.message());
+  if (!write) return table;
+  app_runtime* rt = c.runtime;
+  rt->on_start.push_back([rt, table, write, revisions] {
+    if (auto s = write(1); !s.is_ok()) throw std::runtime_error(s.message());
+    if (auto s = table->start(); !s.is_ok()) throw std::runtime_error(s.message());
+    auto feed = std::make_shared<table_feed>(revisions, write);
+    rt->checks.push_back([feed] { return feed->error(); });
+    rt->keep_alive.push_back(std::move(feed));
+  });
   return table;
 }
 

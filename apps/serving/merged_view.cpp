@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "messages/data/time.hpp"
+#include "state/io/files/record_reader.hpp"
 
 namespace sluice {
 namespace fs = std::filesystem;
@@ -21,7 +22,7 @@ std::vector<std::string> part_files(const std::string& dir) {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     std::string name = e.path().filename().string();
-    if (e.is_regular_file() && !name.empty() && name[0] != '_' && name[0] != '.') out.push_back(e.path().string());
+    if (e.is_regular_file() && is_jsonl_data_file(name)) out.push_back(e.path().string());
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -14,7 +14,8 @@ constexpr int64_t window_us = 5'000'000;  // the closing rate is taken over this
 }  // namespace
 
 std::string with_thousands(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  uint64_t magnitude = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);  // INT64_MIN too
+  std::string digits = std::to_string(magnitude), out;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
     out.push_back(digits[i]);

@@ -185,7 +185,7 @@ void print_plan(const version_manifest& next, const version_manifest& serving, c
 }
 
 /// When a reprocessing version takes over: once it is at most `max_lag` records behind (each
-/// query's batch then is its catch-up trigger) and every query has committed an epoch covering
+/// query's batch then is its catch-up trigger) and every query has published an epoch covering
 /// its catch-up trigger — so `current` never shows less than the new version caught up to. Then
 /// `current` points to it and the serving version is retired. Fed by the run's progress records
 /// and events (from several threads: one lock).
@@ -212,7 +212,7 @@ class version_swap {
   }
 
   void on_event(const query_event& e) {
-    if (e.kind != "checkpoint") return;
+    if (e.kind != "published") return;
     std::lock_guard<std::mutex> g(mu_);
     auto& c = committed_[e.query];
     c = std::max(c, e.commit.trigger);
@@ -261,7 +261,7 @@ class version_swap {
   int64_t max_lag_;
   mutable std::mutex mu_;
   std::map<std::string, int64_t> target_;     // query → its catch-up trigger
-  std::map<std::string, int64_t> committed_;  // query → the last trigger its committed epochs cover
+  std::map<std::string, int64_t> committed_;  // query → the last trigger its published epochs cover
   bool swapped_ = false;
   int64_t last_print_ = 0;
 };

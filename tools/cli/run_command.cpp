@@ -300,6 +300,7 @@ int run_target(const std::string& what, const po::variables_map& vm, const std::
     for (const auto& p : t.plans) std::printf("%s\n", p->explain().c_str());
   auto claims = claim_outputs(t, ro);
   if (extras.before_start) extras.before_start();
+  for (const auto& f : rt.on_start) f();
   for (const auto& f : faults->describe()) std::fprintf(stderr, "fault armed: %s\n", f.c_str());
   std::fprintf(stderr, "running %s (%zu quer%s); Ctrl-C stops after the triggers in flight\n", what.c_str(),
                t.plans.size(), t.plans.size() == 1 ? "y" : "ies");
@@ -315,21 +316,28 @@ int run_target(const std::string& what, const po::variables_map& vm, const std::
   ro.on_progress = extras.on_progress;
   ro.faults = faults->armed() ? faults : nullptr;
   ro.on_event = [&extras](const query_event& e) {
-    std::fprintf(stderr, "[%s] %s: %s\n", e.query.c_str(), e.kind.c_str(), e.message.c_str());
+    if (e.kind != "published")  // right after each "checkpoint": said once
+      std::fprintf(stderr, "[%s] %s: %s\n", e.query.c_str(), e.kind.c_str(), e.message.c_str());
     if (extras.on_event) extras.on_event(e);
   };
-  // Ctrl-C, or the extras' own reason to stop, polled as the runner polls its flag.
-  std::atomic<bool> stopping{false}, finished{false};
-  std::thread watch([&] {
-    while (!finished && !stopping) {
-      if (stop || (extras.should_stop && extras.should_stop())) stopping = true;
+  // Ctrl-C, or the extras' own reason to stop, polled as the runner polls its flag; the watch
+  // ends with the run, however the run ends.
+  struct stop_watch {
+    std::atomic<bool> stopping{false}, finished{false};
+    std::thread thread;
+    ~stop_watch() {
+      finished = true;
+      if (thread.joinable()) thread.join();
+    }
+  } watch;
+  watch.thread = std::thread([&watch, &stop, &extras] {
+    while (!watch.finished && !watch.stopping) {
+      if (stop || (extras.should_stop && extras.should_stop())) watch.stopping = true;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
-  ro.stop_requested = &stopping;
+  ro.stop_requested = &watch.stopping;
   auto result = run_queries(t.plans, ro);
-  finished = true;
-  watch.join();
   rt.keep_alive.clear();  // stops an input feed still producing (Ctrl-C)
   return report(result, rt, t, ro);
 }

@@ -5,13 +5,17 @@
 //   GET /views/NAME            {"view", "batch", "cutoff", "batchRows", "speedRows", "rows": {key: measures}}
 //   GET /views/NAME?key=K      the same header, "key" and "value" (the key's measures, or null)
 //
-// One request at a time on one thread (Boost.Beast, synchronous reads and writes; the accept
-// waits in slices so Ctrl-C stops it within 100 ms).
+// One request at a time on one thread (Boost.Beast, synchronous reads and writes with a 5 s
+// socket timeout; the accept waits in slices so Ctrl-C stops it within 100 ms).
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <cstdio>
 
 #include "apps/serving/merged_view.hpp"
@@ -57,7 +61,8 @@ std::optional<std::string> query_value(std::string_view query, const std::string
     for (size_t i = 0; i < raw.size(); ++i) {
       if (raw[i] == '+') {
         out.push_back(' ');
-      } else if (raw[i] == '%' && i + 2 < raw.size() + 0 && std::isxdigit(raw[i + 1]) && std::isxdigit(raw[i + 2])) {
+      } else if (raw[i] == '%' && i + 2 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
+                 std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
         out.push_back(static_cast<char>(std::stoi(std::string(raw.substr(i + 1, 2)), nullptr, 16)));
         i += 2;
       } else {
@@ -109,13 +114,24 @@ reply answer(const app_definition& app, const std::string& output, const std::st
 }
 
 void handle(tcp::socket& socket, const app_definition& app, const std::string& output) {
+  // A client that sends nothing is dropped after 5 s: one request at a time must not hang.
+  struct timeval timeout {
+    5, 0
+  };
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   boost::beast::flat_buffer buffer;
   http::request<http::string_body> req;
   boost::beast::error_code ec;
   http::read(socket, buffer, req, ec);
   if (ec) return;
-  reply r = req.method() == http::verb::get ? answer(app, output, std::string(req.target()))
-                                            : fail(http::status::method_not_allowed, "only GET");
+  reply r;
+  try {
+    r = req.method() == http::verb::get ? answer(app, output, std::string(req.target()))
+                                        : fail(http::status::method_not_allowed, "only GET");
+  } catch (const std::exception& e) {  // a view's file that is not what it should be
+    r = fail(http::status::internal_server_error, e.what());
+  }
   http::response<http::string_body> res{r.code, req.version()};
   res.set(http::field::content_type, "application/json");
   res.keep_alive(false);

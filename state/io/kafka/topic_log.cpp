@@ -4,8 +4,10 @@ namespace sluice {
 
 status topic_log::open(const std::string& brokers, const std::string& topic, std::unique_ptr<topic_log>& out) {
   rd_kafka_conf_t* conf = nullptr;
-  auto s =
-      make_kafka_conf(brokers, {{"enable.auto.commit", "false"}, {"group.id", "sluice-table." + topic}}, {}, &conf);
+  auto s = make_kafka_conf(
+      brokers,
+      {{"enable.auto.commit", "false"}, {"enable.partition.eof", "true"}, {"group.id", "sluice-table." + topic}}, {},
+      &conf);
   if (!s.is_ok()) return s;
   char err[512];
   kafka_handle rk(rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err));
@@ -40,9 +42,11 @@ topic_log::~topic_log() {
 }
 
 status topic_log::poll(int timeout_ms, std::vector<topic_record>& out) {
-  for (int wait = timeout_ms;; wait = 0) {
+  constexpr int max_records = 10000;
+  for (int wait = timeout_ms, n = 0; n < max_records; wait = 0, ++n) {
     rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), wait);
     if (!m) return status::ok();
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) pending_.erase(m->partition);
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF || (m->err && is_transient_kafka_error(m->err))) {
       rd_kafka_message_destroy(m);
       continue;
@@ -61,6 +65,7 @@ status topic_log::poll(int timeout_ms, std::vector<topic_record>& out) {
     rd_kafka_message_destroy(m);
     out.push_back(std::move(r));
   }
+  return status::ok();
 }
 
 }  // namespace sluice

@@ -2,9 +2,11 @@
 // compacted topic is read as a table (the lookup join's table, state/operators/lookup/
 // dimension_table.hpp): the latest value per key, a tombstone (null value) deleting it.
 //
-// Owner: one table; `poll` from one thread at a time. All partitions are assigned (no consumer
-// group, nothing committed). `caught_up()` turns true once every partition reached the high
-// watermark it had when the log opened: the table as it was then is complete.
+// Owner: one table; `poll` from one thread at a time. All partitions are assigned (a group id of
+// its own for librdkafka, nothing committed). `caught_up()` turns true once every partition
+// reached the high watermark it had when the log opened (or its end: a transaction marker may
+// hold the last offset): the table as it was then is complete. A poll takes at most 10,000
+// records, so the caller gets to stop between polls.
 #pragma once
 
 #include <cstdint>

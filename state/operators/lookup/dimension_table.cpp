@@ -33,20 +33,21 @@ status dimension_table::declare(dimension_options options, std::shared_ptr<dimen
 status dimension_table::open(dimension_options options, std::shared_ptr<dimension_table>& out) {
   std::shared_ptr<dimension_table> t;
   auto s = declare(std::move(options), t);
-  if (s.is_ok() && !t->options_.topic.empty()) {
-    s = t->open_topic();
-    if (s.is_ok()) out = std::move(t);
-    return s;
-  }
+  if (s.is_ok()) s = t->start();
+  if (s.is_ok()) out = std::move(t);
+  return s;
+}
+
+status dimension_table::start() {
+  if (!options_.topic.empty()) return open_topic();
   std::string stamp;
   std::vector<std::string> files;
-  if (s.is_ok()) s = t->stamp_of(stamp, files);
+  auto s = stamp_of(stamp, files);
   std::shared_ptr<dimension_snapshot> first;
-  if (s.is_ok()) s = t->load(files, stamp, 1, first);
+  if (s.is_ok()) s = load(files, stamp, 1, first);
   if (!s.is_ok()) return s;
-  std::atomic_store(&t->snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(first)));
-  if (t->options_.refresh_us > 0) t->refresher_ = std::thread([raw = t.get()] { raw->refresh_loop(); });
-  out = std::move(t);
+  std::atomic_store(&snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(first)));
+  if (options_.refresh_us > 0) refresher_ = std::thread([this] { refresh_loop(); });
   return status::ok();
 }
 
@@ -141,6 +142,26 @@ status dimension_table::refresh() {
   return status::ok();
 }
 
+value dimension_table::tombstone_key(const std::string& text) const {
+  // The message key is the key column's value as JSON (a string may come unquoted).
+  boost::json::error_code ec;
+  auto k = boost::json::parse(text, ec);
+  switch (options_.columns->at(key_index_).type) {
+    case column_type::int64:
+      if (!ec && k.is_int64()) return value{k.get_int64()};
+      break;
+    case column_type::float64:
+      if (!ec && k.is_number()) return value{k.to_number<double>()};
+      break;
+    case column_type::string:
+      if (!ec && k.is_string()) return value{std::string(k.get_string())};
+      return value{text};
+    default:
+      break;
+  }
+  return value{text};
+}
+
 bool dimension_table::apply(const std::vector<topic_record>& records,
                             std::unordered_map<std::string, std::vector<value>>& rows, int64_t& skipped) const {
   row_decoder decoder(options_.columns);
@@ -150,14 +171,7 @@ bool dimension_table::apply(const std::vector<topic_record>& records,
   for (const auto& rec : records) {
     key.clear();
     if (rec.tombstone) {
-      boost::json::error_code ec;
-      auto k = boost::json::parse(rec.key, ec);
-      value v = ec              ? value{rec.key}
-                : k.is_int64()  ? value{k.get_int64()}
-                : k.is_string() ? value{std::string(k.get_string())}
-                : k.is_double() ? value{k.get_double()}
-                                : value{rec.key};
-      append_key_bytes(v, key);
+      append_key_bytes(tombstone_key(rec.key), key);
       changed |= rows.erase(key) > 0;
       continue;
     }
@@ -166,7 +180,7 @@ bool dimension_table::apply(const std::vector<topic_record>& records,
       continue;
     }
     append_key_bytes(r.values[key_index_], key);
-    rows[key] = r.values;
+    rows[key] = std::move(r.values);
     changed = true;
   }
   return changed;
@@ -188,13 +202,18 @@ status dimension_table::open_topic() {
   }
   auto first = std::make_shared<dimension_snapshot>();
   first->version = 1;
-  first->rows = rows;
   first->skipped_lines = skipped;
   first->loaded_us = processing_time_us();
-  std::atomic_store(&snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(first)));
-  if (options_.refresh_us > 0)
+  if (options_.refresh_us > 0) {  // the thread keeps its working copy
+    first->rows = rows;
+    std::atomic_store(&snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(first)));
     refresher_ =
         std::thread([this, rows = std::move(rows), skipped]() mutable { follow_topic(std::move(rows), skipped); });
+  } else {  // read once: no consumer left fetching
+    first->rows = std::move(rows);
+    std::atomic_store(&snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(first)));
+    topic_.reset();
+  }
   return status::ok();
 }
 
@@ -210,10 +229,11 @@ void dimension_table::follow_topic(std::unordered_map<std::string, std::vector<v
     }
     records.clear();
     auto s = topic_->poll(100, records);
-    if (!s.is_ok()) {
+    if (!s.is_ok()) {  // warned, then tried again after a second (or stopped)
       ++failed_;
-      std::lock_guard<std::mutex> g(mu_);
+      std::unique_lock<std::mutex> lock(mu_);
       if (warn_) warn_(s.message() + " (the lookup keeps version " + std::to_string(current()->version) + ")");
+      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
       continue;
     }
     changed |= apply(records, rows, skipped);

@@ -19,7 +19,7 @@
 // a null value, its message key the key column's value as JSON — deleting the row); with
 // `refresh_us` > 0 the table's thread then follows the topic, applying each record as it comes
 // to a copy of its own and swapping a new snapshot in at most every refresh_us when something
-// changed.
+// changed — so a version may hold part of a batch of changes being produced.
 #pragma once
 
 #include <atomic>
@@ -62,9 +62,12 @@ class dimension_table {
   /// Reads the source once (a failure here is an error: nothing to join against) and starts
   /// the refresh thread when options.refresh_us > 0.
   [[nodiscard]] static status open(dimension_options options, std::shared_ptr<dimension_table>& out);
-  /// A table for a plan that is only shown (`sluice explain`): checked as open() checks it,
-  /// never read (version 0, no rows, no refresh thread).
+  /// A table checked as open() checks it but not read yet (version 0, no rows, no refresh
+  /// thread): for a plan that is only shown (`sluice explain`), or one whose table is written
+  /// before its query starts (then start() it).
   [[nodiscard]] static status declare(dimension_options options, std::shared_ptr<dimension_table>& out);
+  /// The first read of a declared table and its refresh thread (what open() does after declare()).
+  [[nodiscard]] status start();
   ~dimension_table();
   dimension_table(const dimension_table&) = delete;
   dimension_table& operator=(const dimension_table&) = delete;
@@ -99,6 +102,8 @@ class dimension_table {
   bool apply(const std::vector<topic_record>& records, std::unordered_map<std::string, std::vector<value>>& rows,
              int64_t& skipped) const;
   [[nodiscard]] status open_topic();
+  /// The key cell a tombstone's message key names, by the key column's type.
+  value tombstone_key(const std::string& text) const;
   void follow_topic(std::unordered_map<std::string, std::vector<value>> rows, int64_t skipped);
 
   dimension_options options_;

@@ -77,16 +77,17 @@ void check_enrich(const std::string& source) {
     if (revision == 2) first_rev2 = std::min(first_rev2, id);
   }
   BOOST_TEST(seen.size() == purchases);
-  // One partition: purchases are read in order, and the catalog only moves forward.
+  // One partition: purchases are read in order, and the catalog only moves forward (a file
+  // revision is swapped in whole; a topic's version may hold part of one being produced).
   BOOST_TEST(last_rev1 >= 0);
   BOOST_TEST(first_rev2 < static_cast<int64_t>(purchases));
-  BOOST_TEST(last_rev1 < first_rev2);
+  if (source == "file") BOOST_TEST(last_rev1 < first_rev2);
 
   auto lines = test::split_lines(test::read_file(progress));
   BOOST_REQUIRE(!lines.empty());
   auto last = boost::json::parse(lines.back()).as_object();
   const auto& table = last["lookups"].as_array().at(0).as_object();
-  BOOST_TEST(table.at("version").as_int64() == 2);
+  BOOST_TEST(table.at("version").as_int64() >= 2);
   BOOST_TEST(table.at("numRows").as_int64() == static_cast<int64_t>(products + added));
   BOOST_TEST(table.at("numLookups").as_int64() == static_cast<int64_t>(purchases));
   BOOST_TEST(table.at("numMisses").as_int64() == misses);
