@@ -1,24 +1,12 @@
 #include "apps/prebuilt/lambda.hpp"
 
-#include <filesystem>
 
 #include "apps/prebuilt/prebuilt_app.hpp"
+#include "apps/serving/merged_view.hpp"
 #include "state/io/gen/generator_schema.hpp"
 
 namespace sluice {
 namespace {
-
-/// The next batch view's number: one more than the largest folder batch/<k> there is.
-int64_t next_batch(const std::string& batch_dir) {
-  int64_t last = 0;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(batch_dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (!name.empty() && name.find_first_not_of("0123456789") == std::string::npos && name.size() < 10)
-      last = std::max<int64_t>(last, std::stoll(name));
-  }
-  return last + 1;
-}
 
 /// Revenue and orders per `key` and bucket of the rows of `s`, to `dir`.
 void aggregate_to(stream s, const std::string& key, std::chrono::microseconds bucket, output_mode mode,
@@ -59,7 +47,8 @@ app_definition lambda_app() {
       return std::vector<query_plan_ptr>{p.build()};
     }
     if (layer != "batch") throw config_error("setting 'layer' = '" + layer + "': expected speed or batch");
-    std::string dir = out + "/batch/" + std::to_string(next_batch(out + "/batch"));
+    auto earlier = batch_views(out);
+    std::string dir = out + "/batch/" + std::to_string(earlier.empty() ? 1 : earlier.back() + 1);
     pipeline p = app_pipeline(c, "lambda-batch", out + "/dead_letters/batch");
     // One trigger over the whole archive, judged by Spark's per-trigger watermark: the archive
     // holds each Kafka partition's sales in order but not the partitions in step with each other

@@ -30,14 +30,10 @@ std::vector<std::string> part_files(const std::string& dir) {
 
 /// The newest batch view k with <k>/<view>/_SUCCESS (0: none).
 int64_t newest_complete_batch(const std::string& output, const std::string& view) {
-  int64_t best = 0;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(output + "/batch", ec)) {
-    std::string name = e.path().filename().string();
-    if (name.empty() || name.size() > 9 || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (fs::exists(e.path() / view / "_SUCCESS")) best = std::max<int64_t>(best, std::stoll(name));
-  }
-  return best;
+  auto all = batch_views(output);
+  for (auto k = all.rbegin(); k != all.rend(); ++k)
+    if (fs::exists(output + "/batch/" + std::to_string(*k) + "/" + view + "/_SUCCESS")) return *k;
+  return 0;
 }
 
 struct view_row {
@@ -87,6 +83,19 @@ void add_measures(json::object& into, const json::object& more) {
 }
 
 }  // namespace
+
+std::vector<int64_t> batch_views(const std::string& output) {
+  std::vector<int64_t> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(output + "/batch", ec)) {
+    std::string name = e.path().filename().string();
+    if (e.is_directory() && !name.empty() && name.size() <= 9 &&
+        name.find_first_not_of("0123456789") == std::string::npos)
+      out.push_back(std::stoll(name));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 status load_merged_view(const served_view& view, const std::string& output, merged_view& out) {
   out = merged_view{};

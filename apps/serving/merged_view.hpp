@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "apps/prebuilt/app_registry.hpp"
 #include "state/store/status.hpp"
@@ -29,6 +30,9 @@ struct merged_view {
   int64_t speed_rows = 0;
   std::map<std::string, boost::json::object> rows;  // key (as text) → summed measures
 };
+
+/// The batch views under <output>/batch (the numbers of its folders 1, 2, …), ascending.
+std::vector<int64_t> batch_views(const std::string& output);
 
 /// Loads `view` of the Lambda output folder `output`.
 [[nodiscard]] status load_merged_view(const served_view& view, const std::string& output, merged_view& out);
