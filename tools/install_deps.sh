@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(cmake g++ make pkg-config
       libcaf-dev librdkafka-dev libleveldb-dev libsnappy-dev libxxhash-dev
-      libboost-json1.81-dev libboost-test1.81-dev libboost-program-options1.81-dev
+      libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libboost-program-options1.81-dev
       kcat curl clang-14 libfuzzer-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
