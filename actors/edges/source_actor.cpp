@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "messages/codec/exact_json.hpp"
 #include "messages/codec/json_codec.hpp"
+#include "state/cdc/cdc_row.hpp"
 #include "state/operators/watermark/partition_watermarks.hpp"
 
 namespace sluice {
@@ -30,6 +32,31 @@ schema_ptr kafka_record_schema() {
 }
 
 namespace {
+
+/// A Debezium record → the JSON text of its flat row (empty: no row); "" or the reason. An
+/// empty value is a tombstone (Debezium never sends an empty record otherwise); the key is
+/// used when the reader keeps it (Kafka with metadata), else the before image names the row.
+std::string flatten_debezium(const raw_record& r, std::string& text) {
+  text.clear();
+  if (r.payload.empty()) return {};
+  cdc_event e;
+  boost::system::error_code ec;
+  const record_metadata* m = r.meta.get();
+  if (m && m->has_key) {
+    e.key = parse_json_exact(m->key, ec);
+    if (ec) e.key = boost::json::string(m->key);
+  }
+  e.value = parse_json_exact(r.payload, ec);
+  if (ec) {
+    e.value = nullptr;
+    e.value_raw = r.payload;
+  }
+  boost::json::object flat;
+  cdc_row_kind kind;
+  if (auto reason = flatten_cdc_record(e, flat, kind); !reason.empty()) return "not a Debezium change: " + reason;
+  if (kind == cdc_row_kind::row) text = boost::json::serialize(flat);
+  return {};
+}
 
 /// Records → rows of `b` by the input's format (a JSON record that does not decode becomes a
 /// dead letter).
@@ -78,9 +105,18 @@ void decode(const source_config& c, row_decoder& decoder, std::vector<raw_record
       b.rows.push_back(std::move(out));
     }
   } else {
+    std::string flat;
     for (auto& r : records) {
+      if (c.format == record_format::debezium) {
+        if (std::string err = flatten_debezium(r, flat); !err.empty()) {
+          ctx.dead_letters.push_back(
+              dead_letter{std::move(r.payload), std::move(err), origin_of(*c.reader, r), ctx.trigger});
+          continue;
+        }
+        if (flat.empty()) continue;  // a tombstone or a heartbeat
+      }
       row& out = b.rows.emplace_back();
-      std::string err = decoder.decode(r.payload, out);
+      std::string err = decoder.decode(c.format == record_format::debezium ? flat : r.payload, out);
       if (err.empty()) continue;
       b.rows.pop_back();
       ctx.dead_letters.push_back(

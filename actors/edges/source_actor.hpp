@@ -32,7 +32,11 @@ namespace sluice {
 
 /// json: the value decoded by the declared schema; raw: raw_landing_schema(); kafka: Spark's
 /// Kafka source columns (kafka_record_schema()), the value unparsed (from_json it later).
-enum class record_format { json, raw, kafka };
+/// How a source turns records into rows: JSON objects by the schema; raw (the text landed
+/// as is); Kafka's columns; debezium (a Debezium change record flattened into its row image
+/// plus __op, __deleted, __source_ts_ms, __ts_ms — state/cdc/cdc_row.hpp — then read by the
+/// schema).
+enum class record_format { json, raw, kafka, debezium };
 
 /// watermark_scope::partition on an input with a watermark: its rows carry their partition's
 /// watermark floor (state/operators/watermark/partition_watermarks.hpp).

@@ -47,6 +47,11 @@ source_spec raw(source_spec s) {
   return s;
 }
 
+source_spec debezium(source_spec s) {
+  s.format = record_format::debezium;
+  return s;
+}
+
 schema_ptr events_schema() {
   return generator_schema("events");
 }

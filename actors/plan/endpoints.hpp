@@ -40,6 +40,9 @@ source_spec memory(std::string name, std::shared_ptr<memory_reader::channel> cha
 source_spec kafka(std::string name, kafka_source_options options, schema_ptr schema = nullptr);
 /// The same source, landing each record unparsed (raw_landing_schema()).
 source_spec raw(source_spec s);
+/// The same source, each record a Debezium change read as its flat row (the row image plus
+/// __op, __deleted, __source_ts_ms, __ts_ms: state/cdc/cdc_row.hpp) by `s`'s schema.
+source_spec debezium(source_spec s);
 /// The schema of generator kind `events`: event_id, user, type, amount, ts (ms).
 schema_ptr events_schema();
 }  // namespace sources

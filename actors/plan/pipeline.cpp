@@ -135,6 +135,19 @@ stream stream::join(const stream& right, const join_options& options) {
   return with_stage(make_join_stage(l, r, options), {ref_, right.ref_});
 }
 
+stream stream::temporal_join(const stream& versions, const temporal_join_options& options) {
+  if (versions.p_ != p_) throw std::invalid_argument("temporal join: streams of different pipelines");
+  auto pw = watermark_of("temporal join (probe side)"), tw = versions.watermark_of("temporal join (table side)");
+  join_input probe{name(), schema(), pw ? std::optional<std::string>(pw->name) : std::nullopt, pw ? pw->delay_us : 0};
+  join_input table{versions.name(), versions.schema(), tw ? std::optional<std::string>(tw->name) : std::nullopt,
+                   tw ? tw->delay_us : 0};
+  if (probe.name == table.name) {
+    probe.name = "probe";
+    table.name = "table";
+  }
+  return with_stage(make_temporal_join_stage(probe, table, options), {ref_, versions.ref_});
+}
+
 std::string type_name(const char* mangled) {
   int status = 0;
   char* d = abi::__cxa_demangle(mangled, nullptr, nullptr, &status);

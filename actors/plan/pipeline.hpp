@@ -31,6 +31,7 @@
 #include "actors/operators/cdc/cdc_actor.hpp"
 #include "actors/operators/dedup/dedup_actor.hpp"
 #include "actors/operators/join/join_stage.hpp"
+#include "actors/operators/join/temporal_join_stage.hpp"
 #include "actors/operators/process/keyed_process_actor.hpp"
 #include "actors/operators/transform/lookup_step.hpp"
 #include "actors/operators/window/aggregate_stage.hpp"
@@ -104,6 +105,11 @@ class stream {
   /// DataFrames); steps after it run on the joined rows. Refusals (no equality, an outer join
   /// whose state cannot be bounded, …) are thrown here, with Spark's messages.
   stream join(const stream& right, const join_options& options);
+  /// Event-time temporal join (Flink's `FOR SYSTEM_TIME AS OF`): each row of this stream (the
+  /// probe) joins the version of its key's row in `versions` (a changelog: each row is its
+  /// key's table row from its event time on) valid at the probe row's event time. Both need
+  /// a watermark; rows come out once the watermark passes them.
+  stream temporal_join(const stream& versions, const temporal_join_options& options);
 
   /// The columns of this stream that carry the watermark (spark-semantics §9).
   std::vector<event_time_column> event_time() const;

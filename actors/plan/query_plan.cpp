@@ -89,7 +89,10 @@ std::string query_plan::explain() const {
         ind = "   " + ind;
       }
       out += ind + "Source '" + in.name + "' " + in.description + " as " +
-             (in.format == record_format::raw ? "raw" : "json") + " (" + in.source_schema->describe() + ")\n";
+             (in.format == record_format::raw        ? "raw"
+              : in.format == record_format::debezium ? "debezium"
+                                                     : "json") +
+             " (" + in.source_schema->describe() + ")\n";
       return;
     }
     const auto& n = nodes[static_cast<size_t>(r.index)];

@@ -64,15 +64,16 @@ stream parse_alerts(const json::object& a, stream in, const pipeline_json_contex
   return in;
 }
 
-/// An input's source: its "source" block, read as "format" says (json, raw or kafka rows).
+/// An input's source: its "source" block, read as "format" says (json, raw, kafka rows, or
+/// debezium changes read as flat rows).
 source_spec input_source(const std::string& name, const json::object& in, const std::string& path, schema_ptr columns,
                          bool bounded_default, const pipeline_json_context& ctx) {
   auto* src = in.if_contains("source");
   if (!src) fail(path + ".source", "an input needs a source block");
   const auto& src_o = as_object(*src, path + ".source");
   std::string format = get_string(in, "format", path, "json");
-  if (format != "json" && format != "raw" && format != "kafka")
-    fail(path + ".format", "expected \"json\", \"raw\" or \"kafka\"");
+  if (format != "json" && format != "raw" && format != "kafka" && format != "debezium")
+    fail(path + ".format", "expected \"json\", \"raw\", \"kafka\" or \"debezium\"");
   std::string src_type = get_string(src_o, "type", path + ".source");
   if (format == "kafka" && src_type != "kafka")
     fail(path + ".format", "\"kafka\" rows come from a kafka source; use \"json\" or \"raw\"");
@@ -88,7 +89,9 @@ source_spec input_source(const std::string& name, const json::object& in, const 
            "generator kind '" + kind + "' has no row columns; read it as \"format\": \"kafka\" or give columns");
   }
   auto spec = parse_source(name, src_o, path + ".source", columns, bounded_default, ctx);
-  return format == "raw" ? sources::raw(std::move(spec)) : spec;
+  if (format == "raw") return sources::raw(std::move(spec));
+  if (format == "debezium") return sources::debezium(std::move(spec));
+  return spec;
 }
 
 /// The run settings at the top of the file: trigger, limits, policies, restart.

@@ -39,7 +39,7 @@ std::vector<source_ref> stage_sources(const json::object& st, const std::string&
                                       const std::vector<std::string>& input_names, const std::string& path) {
   const json::value* from = present(st, "from");
   std::string fp = child(path, "from");
-  if (type == "join") {
+  if (type == "join" || type == "temporal_join") {
     if (!from) {
       if (i > 0) fail(fp, "a join after stage 0 names its sides: {\"left\": …, \"right\": …}");
       return {source_ref{"left", -1}, source_ref{"right", -1}};
@@ -76,9 +76,10 @@ stream resolve(const source_ref& r, std::map<std::string, stream>& inputs, const
 
 std::string stage_type(const json::object& st, const std::string& path) {
   std::string type = get_string(st, "type", path);
-  static const std::set<std::string> types = {"join", "aggregate", "dedup", "union", "process", "cdc"};
+  static const std::set<std::string> types = {"join", "temporal_join", "aggregate", "dedup", "union", "process", "cdc"};
   if (!types.count(type))
-    fail(child(path, "type"), "expected join, aggregate, dedup, union, process or cdc, got '" + type + "'");
+    fail(child(path, "type"),
+         "expected join, temporal_join, aggregate, dedup, union, process or cdc, got '" + type + "'");
   return type;
 }
 
@@ -98,9 +99,9 @@ std::vector<stream> build_chain(const json::object& q, const std::string& path, 
     std::map<std::string, stream> streams;
     std::vector<std::string> order;
     for (size_t k = 0; k < refs.size(); ++k) {
-      std::string port = type == "join"     ? (k == 0 ? "left" : "right")
-                         : refs.size() == 1 ? "in"
-                                            : "in" + std::to_string(k);
+      std::string port = type == "join" || type == "temporal_join" ? (k == 0 ? "left" : "right")
+                         : refs.size() == 1                        ? "in"
+                                                                   : "in" + std::to_string(k);
       streams.emplace(port, resolve(refs[k], inputs, built, child(sp, "from")));
       order.push_back(port);
     }
@@ -110,12 +111,13 @@ std::vector<stream> build_chain(const json::object& q, const std::string& path, 
     stage.erase("from");
     operator_input in{streams, order, sp, mode, out_cols, processors};
     in.qualified_join_columns = true;
-    stream out = type == "join"        ? build_join(stage, in, "left", "right")
-                 : type == "aggregate" ? build_aggregate(stage, in)
-                 : type == "dedup"     ? build_dedup(stage, in)
-                 : type == "process"   ? build_process(stage, in)
-                 : type == "cdc"       ? build_cdc(stage, in)
-                                       : build_union(stage, in);
+    stream out = type == "join"            ? build_join(stage, in, "left", "right")
+                 : type == "temporal_join" ? build_temporal_join(stage, in, "left", "right")
+                 : type == "aggregate"     ? build_aggregate(stage, in)
+                 : type == "dedup"         ? build_dedup(stage, in)
+                 : type == "process"       ? build_process(stage, in)
+                 : type == "cdc"           ? build_cdc(stage, in)
+                                           : build_union(stage, in);
     if ((type == "dedup" || type == "process" || type == "cdc") && !out_cols.empty()) try {
         out = out.select(out_cols);
       } catch (const std::invalid_argument& e) {

@@ -25,9 +25,11 @@ std::pair<std::string, std::string> join_sides(const json::object& q, const std:
 
 std::string query_type(const json::object& q, const std::string& path) {
   std::string type = get_string(q, "type", path);
-  static const std::set<std::string> types = {"join", "aggregate", "union", "dedup", "process", "cdc", "chain"};
+  static const std::set<std::string> types = {"join",  "temporal_join", "aggregate", "union",
+                                              "dedup", "process",       "cdc",       "chain"};
   if (!types.count(type))
-    fail(child(path, "type"), "expected join, aggregate, union, dedup, process, cdc or chain, got '" + type + "'");
+    fail(child(path, "type"),
+         "expected join, temporal_join, aggregate, union, dedup, process, cdc or chain, got '" + type + "'");
   return type;
 }
 
@@ -35,7 +37,7 @@ std::string query_type(const json::object& q, const std::string& path) {
 std::vector<std::string> input_order(const std::string& type, const json::object& q, const json::object& inputs,
                                      const std::string& path) {
   std::vector<std::string> order;
-  if (type == "join") {
+  if (type == "join" || type == "temporal_join") {
     auto [l, r] = join_sides(q, path);
     for (const auto& name : {l, r})
       if (!inputs.contains(name)) fail(child(path, "inputs"), "the join reads input '" + name + "'; there is none");
@@ -279,6 +281,9 @@ query_json_result build_query_json(pipeline& p, const json::object& q, const std
   } else if (type == "join") {
     auto [l, rr] = join_sides(q, path);
     r.out = build_join(q, in, l, rr);
+  } else if (type == "temporal_join") {
+    auto [l, rr] = join_sides(q, path);
+    r.out = build_temporal_join(q, in, l, rr);
   } else if (type == "aggregate") {
     r.out = build_aggregate(q, in);
   } else if (type == "dedup" || type == "process" || type == "cdc") {

@@ -7,8 +7,8 @@ namespace {
 namespace json = boost::json;
 using namespace json_fields;
 
-const std::set<std::string> common_fields = {"type",   "inputs",       "output_mode", "output_columns",
-                                             "filter", "with_columns", "select",      "from",        "lookup"};
+const std::set<std::string> common_fields = {"type",         "inputs", "output_mode", "output_columns", "filter",
+                                             "with_columns", "select", "from",        "lookup"};
 
 void check_query_fields(const json::object& q, const std::string& path, std::set<std::string> own) {
   own.insert(common_fields.begin(), common_fields.end());
@@ -198,6 +198,27 @@ stream build_join(const json::object& q, const operator_input& in, const std::st
   o.qualified_names = in.qualified_join_columns;
   parse_partitions(q, path, o.partitions, &o.route_late_rows);
   return refused_at(path, [&] { return in.streams.at(left).join(in.streams.at(right), o); });
+}
+
+stream build_temporal_join(const json::object& q, const operator_input& in, const std::string& probe,
+                           const std::string& table) {
+  const auto& path = in.path;
+  check_query_fields(q, path, {"join_type", "equi_keys", "deleted", "columns", "partitions", "late_rows"});
+  temporal_join_options o;
+  std::string type = get_string(q, "join_type", path, "left_outer");
+  if (type != "left_outer" && type != "inner")
+    fail(child(path, "join_type"), "a temporal join is left_outer (the default) or inner, not '" + type + "'");
+  o.inner = type == "inner";
+  if (auto* k = present(q, "equi_keys")) o.on = parse_equi_keys(*k, child(path, "equi_keys"));
+  if (auto* d = present(q, "deleted")) {
+    if (!d->is_string()) fail(child(path, "deleted"), "expected the name of a boolean column of the table input");
+    o.deleted = std::string(d->get_string());
+  }
+  if (auto* c = present(q, "columns")) o.columns = get_strings(*c, child(path, "columns"));
+  parse_partitions(q, path, o.partitions, &o.route_late_rows);
+  stream out = refused_at(path, [&] { return in.streams.at(probe).temporal_join(in.streams.at(table), o); });
+  if (in.output_columns.empty()) return out;
+  return refused_at(child(path, "output_columns"), [&] { return out.select(in.output_columns); });
 }
 
 stream build_aggregate(const json::object& q, const operator_input& in) {

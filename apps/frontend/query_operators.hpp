@@ -1,6 +1,6 @@
 // query_operators: the operator part of the query vocabulary (apps/frontend/query_json.hpp):
 // each `type` read from its fields into the pipeline API's options and applied to the input
-// streams — join, aggregate, union, dedup, process (a registered keyed processor) and cdc. Every
+// streams — join, temporal_join, aggregate, union, dedup, process (a registered keyed processor) and cdc. Every
 // field is checked; a refusal names its path. Spark's refusals come from the operators.
 #pragma once
 
@@ -27,6 +27,9 @@ struct operator_input {
 
 stream build_join(const boost::json::object& q, const operator_input& in, const std::string& left,
                   const std::string& right);
+/// An event-time temporal join: `probe` joins the versions of `table` valid at its time.
+stream build_temporal_join(const boost::json::object& q, const operator_input& in, const std::string& probe,
+                           const std::string& table);
 stream build_aggregate(const boost::json::object& q, const operator_input& in);
 stream build_union(const boost::json::object& q, const operator_input& in);
 stream build_process(const boost::json::object& q, const operator_input& in);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
+#include "apps/launch/kafka_input.hpp"
 #include "apps/launch/table_feed.hpp"
 #include "apps/prebuilt/prebuilt_app.hpp"
 #include "state/io/gen/generator_schema.hpp"
@@ -47,7 +48,8 @@ revision_writer catalog_writer(const app_config& c, const table_revisions& t, di
       return write_table_revision(t, r);
     };
   }
-  if (source != "kafka") throw config_error("setting 'products.source' = '" + source + "': expected file or kafka");
+  if (source != "kafka")
+    throw config_error("setting 'products.source' = '" + source + "': expected file, kafka or cdc");
   d.topic = "products";
   d.brokers = c.str("kafka.brokers");
   if (d.brokers.empty()) d.brokers = c.runtime && c.runtime->brokers ? c.runtime->brokers() : "<embedded broker>";
@@ -92,6 +94,58 @@ value price_band(const value& price) {
   return value{std::string(p < 20 ? "budget" : p < 100 ? "mid" : "premium")};
 }
 
+/// The columns both joins add after the product's: price band and amount; then the sink.
+void finish(stream joined, const std::string& out) {
+  size_t price = *joined.schema()->index_of("price");
+  joined
+      .with_column(
+          "price_band", column_type::string, [price](const record& r) { return price_band(r.raw().values[price]); },
+          "price < 20: budget, < 100: mid, else premium (null without a product)")
+      .with_column("amount", boost::json::parse(R"(["*", "quantity", "price"])"))
+      .to(sinks::jsonl(out + "/enriched"));
+}
+
+/// A product change read as a version: the product's columns (only the key in a delete's
+/// before image), the delete flag and when the change was made.
+schema_ptr product_version_schema() {
+  std::vector<column> cols = generator_schema("products")->columns();
+  for (auto& col : cols) col.required = col.name == "product_id";
+  cols.push_back(column{"__deleted", column_type::boolean});
+  cols.push_back(column{"__source_ts_ms", column_type::timestamp});
+  return std::make_shared<const schema>(std::move(cols), "__source_ts_ms");
+}
+
+/// products.source=cdc: the catalog is the Debezium changelog topic `products-cdc`, fed with
+/// generated product changes beside the purchases (change n touches product n mod
+/// products.count, made at its event time); each purchase joins the product version valid at
+/// its own event time — a temporal join, the same on a replay.
+std::vector<query_plan_ptr> temporal_enrich(const app_config& c, const std::string& out) {
+  if (c.str("input") != "kafka")
+    throw config_error("setting 'products.source' = 'cdc' reads the changelog from Kafka; drop --set input=" +
+                       c.str("input"));
+  generator_spec purchases_spec = generator_from(c, "purchases", "purchases");
+  generator_spec changes;
+  changes.kind = "product-changes";
+  changes.seed = static_cast<uint64_t>(c.integer("products.seed", 0, INT64_MAX));
+  changes.keys = static_cast<uint64_t>(c.integer("products.count", 1, 10'000'000));
+  changes.count = purchases_spec.count;
+  changes.spacing_us = c.duration_us("products.change_every");
+  if (changes.spacing_us <= 0) throw config_error("setting 'products.change_every' must be positive");
+  auto delay = c.duration("products.delay");
+  if (delay.count() < 0) throw config_error("setting 'products.delay' must not be negative");
+  auto sources = app_inputs(c, {app_input{"purchases", "purchases", purchases_spec, generator_schema("purchases")},
+                                app_input{"products", "products-cdc", changes, product_version_schema()}});
+  pipeline p = app_pipeline(c, "enrich", out + "/dead_letters");
+  stream probe = p.source(std::move(sources[0])).with_watermark("ts", delay);
+  stream versions = p.source(sources::debezium(std::move(sources[1]))).with_watermark("__source_ts_ms", delay);
+  temporal_join_options o;
+  o.on = {{"product_id", "product_id"}};
+  o.deleted = "__deleted";
+  o.columns = {"name", "category", "price", "catalog_revision"};
+  finish(probe.temporal_join(versions, o), out);
+  return std::vector<query_plan_ptr>{p.build()};
+}
+
 }  // namespace
 
 app_definition enrich_app() {
@@ -106,8 +160,11 @@ app_definition enrich_app() {
        {"products.revisions", "2", "the catalog's last revision (1 = it never changes)"},
        {"products.change_after", "5s", "processing time between two revisions of the catalog"},
        {"products.source", "file",
-        "where the catalog lives: file (output/products/products.jsonl) or kafka (the "
-        "compacted topic products, followed as it changes)"},
+        "where the catalog lives: file (output/products/products.jsonl) or kafka (the compacted topic products, "
+        "followed as it changes), both looked up as they are now; or cdc (the Debezium changelog topic "
+        "products-cdc, each purchase joined with the product as it was at the purchase's event time)"},
+       {"products.change_every", "100ms", "cdc: event time between two product changes"},
+       {"products.delay", "2s", "cdc: how late purchases and product changes may come (the watermark delay)"},
        {"products.refresh", "1s",
         "how often the lookup table checks the catalog file for a change (kafka: swaps in what came, at most this "
         "often)"},
@@ -116,19 +173,13 @@ app_definition enrich_app() {
   declare_outputs(app, {{"enriched", "enriched"}, {"products", "products"}, {"dead letters", "dead_letters"}});
   app.build = [](const app_config& c) {
     std::string out = c.directory("output");
+    if (c.str("products.source") == "cdc") return temporal_enrich(c, out);
     app_input purchases{"purchases", "purchases", generator_from(c, "purchases", "purchases"),
                         generator_schema("purchases")};
     pipeline p = app_pipeline(c, "enrich", out + "/dead_letters");
     source_spec source = app_source(c, purchases);
     auto table = product_table(c, out + "/products");
-    stream joined = p.source(std::move(source)).lookup("product_id", std::move(table));
-    size_t price = *joined.schema()->index_of("price");
-    joined
-        .with_column(
-            "price_band", column_type::string, [price](const record& r) { return price_band(r.raw().values[price]); },
-            "price < 20: budget, < 100: mid, else premium (null without a product)")
-        .with_column("amount", boost::json::parse(R"(["*", "quantity", "price"])"))
-        .to(sinks::jsonl(out + "/enriched"));
+    finish(p.source(std::move(source)).lookup("product_id", std::move(table)), out);
     return std::vector<query_plan_ptr>{p.build()};
   };
   return app;

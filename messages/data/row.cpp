@@ -7,6 +7,13 @@
 
 namespace sluice {
 
+int64_t row_heap_bytes(const row& r) {
+  int64_t n = static_cast<int64_t>(r.values.capacity() * sizeof(value));
+  for (const auto& v : r.values)
+    if (v.index() == 4) n += static_cast<int64_t>(std::get<std::string>(v).capacity());
+  return n;
+}
+
 namespace {
 
 /// Cells with a double that JSON cannot hold: ±infinity as ±1e999 (which reads back as

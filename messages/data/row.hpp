@@ -21,6 +21,10 @@ struct row {
   int64_t event_time_us = 0;
 };
 
+/// The heap bytes of a row's cells: the vector's capacity and every string longer than the
+/// small-string buffer — what state operators count as the row's memory.
+int64_t row_heap_bytes(const row& r);
+
 /// JSON array text of the cells, e.g. `[1,"a",null,2.5E0]`; the inverse of `decode_cells`, but
 /// for NaN, which JSON cannot hold: it is stored as null (±infinity as ±1e999, read back exactly).
 std::string encode_cells(const std::vector<value>& cells);

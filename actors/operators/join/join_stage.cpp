@@ -85,11 +85,6 @@ class join_stage final : public stateful_stage {
   std::string description_;
 };
 
-bool comparable(column_type a, column_type b) {
-  auto numeric = [](column_type t) { return t == column_type::int64 || t == column_type::float64; };
-  return a == b || (numeric(a) && numeric(b)) || a == column_type::null || b == column_type::null;
-}
-
 /// Spark's refusals that need no state: no equality, a mode other than append.
 void check_join(const join_options& o) {
   if (o.on.empty()) throw std::invalid_argument("Stream-stream join without equality predicate is not supported");
@@ -105,7 +100,7 @@ void add_keys(const join_input& left, const join_input& right, const join_option
               std::vector<size_t> keys[2]) {
   for (const auto& [l, r] : o.on) {
     size_t li = column_of(left, l, "join key"), ri = column_of(right, r, "join key");
-    if (!comparable(left.schema->at(li).type, right.schema->at(ri).type))
+    if (!join_keys_comparable(left.schema->at(li).type, right.schema->at(ri).type))
       throw std::invalid_argument("join key " + l + " = " + r + " compares " + to_string(left.schema->at(li).type) +
                                   " with " + to_string(right.schema->at(ri).type));
     spec.keys.emplace_back(li, ri);
@@ -231,6 +226,11 @@ std::string describe_join(const join_options& o) {
 }
 
 }  // namespace
+
+bool join_keys_comparable(column_type a, column_type b) {
+  auto numeric = [](column_type t) { return t == column_type::int64 || t == column_type::float64; };
+  return a == b || (numeric(a) && numeric(b)) || a == column_type::null || b == column_type::null;
+}
 
 stage_ptr make_join_stage(const join_input& left, const join_input& right, const join_options& o) {
   const join_input* in[2] = {&left, &right};

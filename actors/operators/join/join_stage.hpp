@@ -56,6 +56,9 @@ struct join_input {
   int64_t watermark_delay_us = 0;
 };
 
+/// Whether an equi-key may compare the two types (numbers with numbers, else the same type).
+bool join_keys_comparable(column_type a, column_type b);
+
 /// Throws std::invalid_argument with Spark's message for a refused join.
 stage_ptr make_join_stage(const join_input& left, const join_input& right, const join_options& options);
 

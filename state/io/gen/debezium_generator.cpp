@@ -60,7 +60,44 @@ std::string envelope(char op, const std::string& before, const std::string& afte
   return b;
 }
 
+const char* const product_categories[] = {"books", "games", "garden", "kitchen", "music", "toys"};
+
+std::string product_row(const generator_spec& spec, uint64_t id, uint64_t round) {
+  double price = static_cast<double>(static_cast<int64_t>(draw(spec.seed, id * 64 + round, 31) * 19500)) / 100.0 + 5;
+  char b[256];
+  std::snprintf(b, sizeof b,
+                "{\"product_id\":%llu,\"name\":\"Product %llu v%llu\",\"category\":\"%s\",\"price\":%.2f,"
+                "\"catalog_revision\":%llu}",
+                static_cast<unsigned long long>(id), static_cast<unsigned long long>(id),
+                static_cast<unsigned long long>(round + 1),
+                product_categories[static_cast<size_t>(draw(spec.seed, id, 32) * 6)], price,
+                static_cast<unsigned long long>(round + 1));
+  return b;
+}
+
+std::string product_envelope(char op, const std::string& before, const std::string& after, unsigned long long lsn,
+                             long long ms) {
+  char b[900];
+  std::snprintf(b, sizeof b,
+                "{\"before\":%s,\"after\":%s,\"source\":{\"version\":\"3.4.0.Final\",\"connector\":\"postgresql\","
+                "\"name\":\"shop\",\"ts_ms\":%lld,\"snapshot\":\"false\",\"db\":\"shopdb\",\"schema\":\"public\","
+                "\"table\":\"products\",\"lsn\":%llu},\"op\":\"%c\",\"ts_ms\":%lld}",
+                before.c_str(), after.c_str(), ms, lsn, op, ms + 87);
+  return b;
+}
+
 }  // namespace
+
+std::string debezium_product_change(const generator_spec& spec, uint64_t n, int64_t ts_us) {
+  auto p = plan(spec, n);
+  unsigned long long lsn = 50'000'000ULL + n * 128;
+  long long ms = static_cast<long long>(ts_us / 1000);
+  std::string id = std::to_string(p.id);
+  if (p.kind == 'd')
+    return product_envelope('d', "{\"product_id\":" + id + "}", "null", lsn, ms) + "\ntombstone {\"product_id\":" + id +
+           "}";
+  return product_envelope(p.kind == 'c' ? 'c' : 'u', "null", product_row(spec, p.id, p.round), lsn, ms);
+}
 
 std::string debezium_change(const generator_spec& spec, uint64_t n, int64_t ts_us) {
   auto p = plan(spec, n);

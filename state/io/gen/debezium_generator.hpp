@@ -12,6 +12,9 @@
 // transaction block (id "txn:lsn", total_order within the transaction); `debezium-tx` emits
 // BEGIN at 3k and END at 3k+2 with event_count = the data records (tombstones excluded).
 // LSNs grow with n (and within a position), so positions order the changes.
+// Kind `product-changes`: the same plan over products(product_id, name, category, price,
+// catalog_revision) — no key changes (a planned one is an update) — each change made at its
+// event time (source.ts_ms), catalog_revision = round + 1, name and price new every round.
 // A tombstone is returned as the line `tombstone <key JSON>`: Kafka feeds turn it into a record
 // with that key and a null value (`split_generated_record`).
 #pragma once
@@ -25,6 +28,7 @@ namespace sluice {
 
 /// Record(s) at position n, '\n'-separated.
 std::string debezium_change(const generator_spec& spec, uint64_t n, int64_t ts_us);
+std::string debezium_product_change(const generator_spec& spec, uint64_t n, int64_t ts_us);
 std::string debezium_transaction(const generator_spec& spec, uint64_t n, int64_t ts_us);
 
 /// Splits one generated line into key and value: a tombstone line gives its key and no value

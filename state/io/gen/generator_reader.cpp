@@ -26,9 +26,9 @@ const char* const event_types[] = {"view", "view", "view", "click", "click", "ca
 }  // namespace
 
 const std::vector<std::string>& generator_kinds() {
-  static const std::vector<std::string> kinds = {"events", "orders",   "payments",   "keyed",     "transactions",
-                                                 "iot",    "clicks",   "sales",      "purchases", "products",
-                                                 "cdc",    "debezium", "debezium-tx"};
+  static const std::vector<std::string> kinds = {"events", "orders",   "payments",    "keyed",          "transactions",
+                                                 "iot",    "clicks",   "sales",       "purchases",      "products",
+                                                 "cdc",    "debezium", "debezium-tx", "product-changes"};
   return kinds;
 }
 
@@ -196,6 +196,7 @@ std::string generate_record(const generator_spec& spec, uint64_t n) {
   if (spec.kind == "orders" || spec.kind == "payments") return order_or_payment(spec, n);
   if (spec.kind == "debezium") return debezium_change(spec, n, event_time_us(spec, n));
   if (spec.kind == "debezium-tx") return debezium_transaction(spec, n, event_time_us(spec, n));
+  if (spec.kind == "product-changes") return debezium_product_change(spec, n, event_time_us(spec, n));
   if (spec.kind == "products") return product(spec, n);
   if (spec.kind == "transactions" || spec.kind == "iot" || spec.kind == "clicks" || spec.kind == "sales" ||
       spec.kind == "purchases" || spec.kind == "cdc")
@@ -267,6 +268,12 @@ std::string generator_record_key(const std::string& kind, const std::string& rec
         return "{\"id\":" + boost::json::serialize(row->get_object().at("id")) + "}";
     return {};
   }
+  if (kind == "product-changes") {
+    for (const char* side : {"after", "before"})
+      if (const auto* row = o.if_contains(side); row && row->is_object() && row->get_object().contains("product_id"))
+        return "{\"product_id\":" + boost::json::serialize(row->get_object().at("product_id")) + "}";
+    return {};
+  }
   const char* field = kind == "orders" || kind == "payments" ? "order_id"
                       : kind == "iot"                        ? "device_id"
                       : kind == "keyed"                      ? "key"
@@ -307,17 +314,33 @@ status generator_reader::read_until(const std::string& position, int64_t, std::v
   return status::ok();
 }
 
+namespace {
+const std::string tombstone_prefix = "tombstone ";
+}  // namespace
+
 void generator_reader::emit_until(uint64_t end, std::vector<raw_record>& out) {
   out.reserve(out.size() + static_cast<size_t>(end > next_ ? std::min<uint64_t>(end - next_, 1 << 20) : 0));
   for (; next_ < end; ++next_) {
     std::string r = generate_record(spec_, next_);
     if (r.empty()) continue;
-    size_t nl = r.find('\n');  // a position may hold two records (a late payment)
-    if (nl == std::string::npos) {
+    if (r.find('\n') == std::string::npos) {
       out.push_back(raw_record{std::move(r), {}, next_, nullptr});
-    } else {
-      out.push_back(raw_record{r.substr(0, nl), {}, next_, nullptr});
-      out.push_back(raw_record{r.substr(nl + 1), {}, next_, nullptr});
+      continue;
+    }
+    // A position may hold several records (a late payment, a retry, a delete and its tombstone).
+    for (size_t start = 0; start <= r.size();) {
+      size_t nl = std::min(r.find('\n', start), r.size());
+      std::string line = r.substr(start, nl - start);
+      start = nl + 1;
+      if (line.rfind(tombstone_prefix, 0) != 0) {
+        out.push_back(raw_record{std::move(line), {}, next_, nullptr});
+        continue;
+      }
+      auto meta = std::make_shared<record_metadata>();  // a tombstone: its key, a null value
+      meta->has_key = true;
+      meta->key = line.substr(tombstone_prefix.size());
+      meta->null_value = true;
+      out.push_back(raw_record{{}, {}, next_, std::move(meta)});
     }
   }
 }

@@ -9,11 +9,12 @@
 // payment shares its stream position with an on-time one, and a producer's retry
 // (`duplicate_fraction`, transactions/iot/clicks/sales) repeats a record at its own position:
 // `generate_record` may return two records separated by a newline. `keyed` (key, ts, v): `keys` keys drawn per record,
-// for join benchmarks; `generator_kinds()` lists every kind. Knobs: key cardinality, a share of malformed records (not
-// JSON, a missing time column, a wrong type — for dead-letter paths), a share of out-of-order and late records (event
-// time moved back by up to `disorder_us`, or by `late_us`). Event time of record n = start + n·spacing. Rate limit:
-// `rate` records per second of processing time since the first read (0 = as fast as the pipeline takes them). Position
-// = index of the next record.
+// for join benchmarks; `debezium`, `debezium-tx` and `product-changes`: Debezium change streams
+// (state/io/gen/debezium_generator.hpp); `generator_kinds()` lists every kind. Knobs: key cardinality, a share of
+// malformed records (not JSON, a missing time column, a wrong type — for dead-letter paths), a share of out-of-order
+// and late records (event time moved back by up to `disorder_us`, or by `late_us`). Event time of record n = start +
+// n·spacing. Rate limit: `rate` records per second of processing time since the first read (0 = as fast as the pipeline
+// takes them). Position = index of the next record.
 #pragma once
 
 #include <cstdint>

@@ -12,13 +12,6 @@ int64_t floor_div(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-int64_t value_bytes(const row& r) {
-  int64_t n = static_cast<int64_t>(r.values.capacity() * sizeof(value));
-  for (const auto& v : r.values)
-    if (v.index() == 4) n += static_cast<int64_t>(std::get<std::string>(v).capacity());
-  return n;
-}
-
 int64_t as_time(const value& v) {
   return v.index() == 2 ? std::get<int64_t>(v) : never;
 }
@@ -192,7 +185,7 @@ void join_state::store(join_side side, row r, std::string key, int64_t window_st
   e.window_start = window_start;
   e.matched = matched;
   e.live = true;
-  e.bytes = static_cast<int64_t>(sizeof(entry) + key.capacity() + 48) + value_bytes(r);
+  e.bytes = static_cast<int64_t>(sizeof(entry) + key.capacity() + 48) + row_heap_bytes(r);
   e.r = std::move(r);
   b.by_key[key].push_back(slot);
   e.key = std::move(key);

@@ -9,6 +9,7 @@
 #include "messages/codec/json_codec.hpp"
 #include "messages/data/time.hpp"
 #include "state/io/files/record_reader.hpp"
+#include "state/operators/lookup/cdc_table_copy.hpp"
 #include "state/store/bytes.hpp"
 
 namespace sluice {
@@ -74,6 +75,10 @@ void dimension_table::set_warning_handler(std::function<void(const std::string&)
 status dimension_table::stamp_of(std::string& stamp, std::vector<std::string>& files) const {
   std::error_code ec;
   files.clear();
+  if (is_cdc_table(options_.path)) {
+    files.push_back(options_.path);
+    return cdc_table_stamp(options_.path, stamp);
+  }
   if (fs::is_regular_file(options_.path, ec)) {
     files.push_back(options_.path);
   } else if (fs::is_directory(options_.path, ec)) {
@@ -101,18 +106,30 @@ status dimension_table::load(const std::vector<std::string>& files, const std::s
   row_decoder decoder(options_.columns);
   row r;
   std::string key;
+  auto add = [&](std::string_view text) {
+    if (!decoder.decode(text, r).empty()) {
+      ++snap->skipped_lines;
+      return;
+    }
+    key.clear();
+    append_key_bytes(r.values[key_index_], key);
+    snap->rows[key] = r.values;
+  };
+  if (is_cdc_table(options_.path)) {
+    std::error_code ec;
+    auto s = read_cdc_table(options_.path, fs::temp_directory_path(ec).string(),
+                            [&](std::string_view, std::string_view row_json) { add(row_json); });
+    if (!s.is_ok()) return s;
+    snap->loaded_us = processing_time_us();
+    out = std::move(snap);
+    return status::ok();
+  }
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);
     if (!in) return status::io_error("lookup table " + f + ": cannot open");
     for (std::string line; std::getline(in, line);) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      if (!decoder.decode(line, r).empty()) {
-        ++snap->skipped_lines;
-        continue;
-      }
-      key.clear();
-      append_key_bytes(r.values[key_index_], key);
-      snap->rows[key] = r.values;
+      add(line);
     }
     if (in.bad()) return status::io_error("lookup table " + f + ": read failed");
   }
@@ -137,7 +154,9 @@ status dimension_table::refresh() {
     ++failed_;
     return status::io_error(s.message() + " (the lookup keeps version " + std::to_string(now->version) + ")");
   }
-  if (after != stamp) return status::ok();  // written to while read: the next refresh reads it whole
+  // Files written to while read: the next refresh reads them whole. (A CDC table's copy is
+  // checked by read_cdc_table itself; its logs grow while the applier writes.)
+  if (after != stamp && !is_cdc_table(options_.path)) return status::ok();
   std::atomic_store(&snapshot_, std::shared_ptr<const dimension_snapshot>(std::move(next)));
   return status::ok();
 }

@@ -14,6 +14,11 @@
 // line that does not decode by the columns is skipped and counted; a later row of a key
 // replaces an earlier one (files in name order). No CAF.
 //
+// From a CDC table (docs/formats/cdc-table.md: `path` is a LevelDB directory the CDC applier
+// writes, recognised by its CURRENT file): each read takes a copy of the table and reads its
+// rows (state/operators/lookup/cdc_table_copy.hpp: LevelDB lets one process open it, and the
+// applier may be running); with `refresh_us` > 0 the table is read again when its files changed.
+//
 // From a compacted Kafka topic instead (`topic`, `brokers`): open() reads every partition to
 // the end it had then (state/io/kafka/topic_log.hpp: the latest value per key, a tombstone —
 // a null value, its message key the key column's value as JSON — deleting the row); with
@@ -41,7 +46,7 @@
 namespace sluice {
 
 struct dimension_options {
-  std::string path;        // a .jsonl/.json/.ndjson file, or a folder of them …
+  std::string path;        // a .jsonl/.json/.ndjson file, a folder of them, or a CDC table …
   schema_ptr columns;      // how a line (a record's value) decodes
   std::string key;         // the column rows are found by
   int64_t refresh_us = 0;  // 0: read once

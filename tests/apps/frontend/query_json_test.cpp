@@ -6,9 +6,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "apps/frontend/pipeline_json.hpp"
+#include "state/operators/lookup/cdc_table_copy.hpp"
 #include "test_support.hpp"
 
 using namespace sluice;
@@ -178,6 +180,104 @@ BOOST_AUTO_TEST_CASE(refusals_name_the_field) {
     "inputs": {"e": {"source": {"type": "generator", "count": 1}}}}})");
   BOOST_TEST(no_cdc_columns.find("query: apply_cdc: the input has no column 'key'") != std::string::npos,
              no_cdc_columns);
+}
+
+// docs/examples/temporal-join.json: generated purchases joined, as of their event time, with a
+// generated Debezium product changelog read with "format": "debezium". The answers themselves
+// are checked against the generators in tests/apps/prebuilt/enrich_temporal_test.cpp; here the
+// file's path through the front end: every purchase up to the final watermark once (the last
+// 2 s of 20,000 purchases 10 ms apart stay buffered), each product column from one version.
+BOOST_AUTO_TEST_CASE(a_temporal_join_pipeline_file_runs_and_refusals_name_the_field) {
+  test::temp_dir dir("query-temporal");
+  std::string out;
+  std::string example = std::string(SLUICE_SOURCE_DIR) + "/docs/examples/temporal-join.json";
+  BOOST_TEST_REQUIRE(test::run_sluice("run " + example, out, dir.str()) == 0, out);
+  auto rows = test::read_lines(dir.str("sluice-output/purchases-as-of"));
+  BOOST_TEST(rows.size() == 19800u, out);
+  std::set<int64_t> ids;
+  size_t joined = 0;
+  for (const auto& r : rows) {
+    auto o = json::parse(r).as_object();
+    ids.insert(o.at("purchase_id").as_int64());
+    if (o.at("name").is_null()) continue;
+    ++joined;
+    BOOST_TEST(o.at("name").as_string() == "Product " + std::to_string(o.at("product_id").as_int64()) + " v" +
+                                               std::to_string(o.at("catalog_revision").as_int64()),
+               r);
+  }
+  BOOST_TEST(ids.size() == rows.size());
+  BOOST_TEST(*ids.rbegin() == 19799);
+  BOOST_TEST(joined > rows.size() / 2);
+  BOOST_TEST(test::read_lines(dir.str("sluice-output/purchases-as-of/_dead_letters")).empty());
+
+  std::string text = test::read_file(example);
+  auto refused = [&](const std::string& from, const std::string& to, const std::string& message) {
+    std::string bad = text;
+    bad.replace(bad.find(from), from.size(), to);
+    std::ofstream(dir.str("bad.json")) << bad;
+    BOOST_TEST(test::run_sluice("run bad.json", out, dir.str()) == 2, out);
+    BOOST_TEST(out.find(message) != std::string::npos, out);
+  };
+  refused(R"("watermark": {"column": "__source_ts_ms", "delay": "2s"})", R"("event_time": "__source_ts_ms")",
+          "a temporal join joins by event time: input 'products' needs a watermark");
+  refused(R"("deleted": "__deleted")", R"("deleted": "name")",
+          "query: temporal join: the deleted flag 'name' must be a boolean column, not string");
+  refused(R"("columns": ["name", "price", "catalog_revision"])", R"("columns": ["name", "product_id"])",
+          "table column 'product_id' clashes with a column of input 'purchases'");
+  refused(R"("join_type": "left_outer")", R"("join_type": "full_outer")",
+          "query.join_type: a temporal join is left_outer (the default) or inner, not 'full_outer'");
+}
+
+// A lookup table read from the CDC table `sluice run cdc` keeps applying, while it runs (two
+// processes: LevelDB's lock keeps the applier's table to itself, so the lookup reads copies).
+// Every joined row carries a customer row the applier wrote (name "Customer <id> v<round>",
+// email "c<id>@example.org"), and the table was read again as the applier changed it.
+BOOST_AUTO_TEST_CASE(a_lookup_reads_the_cdc_table_another_process_is_applying) {
+  test::temp_dir dir("query-cdc-lookup");
+  std::string cdc_out;
+  int cdc_rc = -1;
+  std::thread cdc([&] {
+    cdc_rc = test::run_app("cdc", "--set changes.count=20000 --set changes.rate=2000 --set changes.keys=300",
+                           dir.str("cdc"), cdc_out);
+  });
+  // Until the applier wrote its first rows (its consumer joins the group first).
+  BOOST_REQUIRE(test::wait_for(
+      [&] {
+        size_t rows = 0;
+        auto count = [&](std::string_view, std::string_view) { ++rows; };
+        return is_cdc_table(dir.str("cdc/table")) && read_cdc_table(dir.str("cdc/table"), dir.str(), count).is_ok() &&
+               rows > 0;
+      },
+      60));
+  std::ofstream(dir.str("visits.json")) << R"({"name": "visits", "trigger": "200ms",
+    "query": {"type": "union", "inputs": {"visits": {
+      "source": {"type": "generator", "kind": "keyed", "count": 3000, "users": 300, "rate": 1000},
+      "lookup": {"path": ")" << dir.str("cdc/table")
+                                        << R"(", "key": "id", "on": "key", "refresh": "200ms",
+                 "columns": ["id:int64", "name:string", "email:string"]}}}},
+    "sink": {"type": "file", "path": "out"}})";
+  std::string out;
+  int rc = test::run_sluice("run visits.json --progress progress.jsonl", out, dir.str());
+  cdc.join();
+  BOOST_TEST_REQUIRE(cdc_rc == 0, cdc_out);
+  BOOST_TEST_REQUIRE(rc == 0, out);
+  auto rows = test::read_lines(dir.str("out"));
+  BOOST_TEST(rows.size() == 3000u);
+  size_t joined = 0;
+  for (const auto& r : rows) {
+    auto o = json::parse(r).as_object();
+    if (o.at("name").is_null()) continue;
+    ++joined;
+    std::string id = std::to_string(o.at("key").as_int64());
+    BOOST_TEST(std::string(o.at("name").as_string()).rfind("Customer " + id + " v", 0) == 0, r);
+    BOOST_TEST(o.at("email").as_string() == "c" + id + "@example.org", r);
+  }
+  auto progress = test::split_lines(test::read_file(dir.str("progress.jsonl")));
+  BOOST_REQUIRE(!progress.empty());
+  BOOST_TEST(joined > 0u, progress.back());
+  auto table = json::parse(progress.back()).at("lookups").at(0).as_object();
+  BOOST_TEST(table.at("version").as_int64() >= 2, progress.back());
+  BOOST_TEST(table.at("failedRefreshes").as_int64() == 0, progress.back());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
