@@ -5,9 +5,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "messages/codec/json_codec.hpp"
 #include "messages/data/time.hpp"
+#include "state/io/files/csv_records.hpp"
 #include "state/io/files/record_reader.hpp"
 #include "state/operators/lookup/cdc_table_copy.hpp"
 #include "state/store/bytes.hpp"
@@ -83,7 +85,9 @@ status dimension_table::stamp_of(std::string& stamp, std::vector<std::string>& f
     files.push_back(options_.path);
   } else if (fs::is_directory(options_.path, ec)) {
     for (const auto& e : fs::directory_iterator(options_.path, ec))
-      if (e.is_regular_file() && is_jsonl_data_file(e.path().filename().string())) files.push_back(e.path().string());
+      if (e.is_regular_file() &&
+          (is_jsonl_data_file(e.path().filename().string()) || is_csv_data_file(e.path().filename().string())))
+        files.push_back(e.path().string());
     std::sort(files.begin(), files.end());
   } else {
     return status::not_found("lookup table " + options_.path + ": no such file or folder");
@@ -127,6 +131,13 @@ status dimension_table::load(const std::vector<std::string>& files, const std::s
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);
     if (!in) return status::io_error("lookup table " + f + ": cannot open");
+    if (fs::path(f).extension() == ".csv") {
+      std::stringstream text;
+      text << in.rdbuf();
+      if (in.bad()) return status::io_error("lookup table " + f + ": read failed");
+      csv_to_json_rows(text.str(), *options_.columns, add, [&](const std::string&) { ++snap->skipped_lines; });
+      continue;
+    }
     for (std::string line; std::getline(in, line);) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       add(line);

@@ -1,6 +1,6 @@
 // dimension_table: the static side of a lookup join (Spark's stream-static join, Flink's lookup
-// join) — rows by key, read from a JSONL file or a folder of them, refreshed while the stream
-// runs.
+// join) — rows by key, read from a JSONL or CSV file (state/io/files/csv_records.hpp: a header
+// row, then records) or a folder of them, refreshed while the stream runs.
 //
 // Owner: the query plan (the lookup step holds it); one copy per process, shared by every
 // partition that looks rows up. Readers take `current()` — an immutable snapshot, swapped in
@@ -46,7 +46,7 @@
 namespace sluice {
 
 struct dimension_options {
-  std::string path;        // a .jsonl/.json/.ndjson file, a folder of them, or a CDC table …
+  std::string path;        // a .jsonl/.json/.ndjson/.csv file, a folder of them, or a CDC table …
   schema_ptr columns;      // how a line (a record's value) decodes
   std::string key;         // the column rows are found by
   int64_t refresh_us = 0;  // 0: read once

@@ -165,4 +165,21 @@ BOOST_AUTO_TEST_CASE(a_cdc_table_is_read_while_its_writer_holds_it_and_refreshed
   BOOST_TEST(name_of(*now, int64_t{2}) == "<none>");
 }
 
+// A CSV table: header names the columns, a record that does not decode is skipped and counted;
+// a folder may mix CSV and JSONL files (read in name order).
+BOOST_AUTO_TEST_CASE(a_csv_table_is_read_by_its_header) {
+  test::temp_dir dir("dimension-csv");
+  std::filesystem::create_directories(dir.str("t"));
+  std::ofstream(dir.str("t/a.csv")) << "name,product_id,price\n\"pen, red\",1,2.5\nink,two,3\nnib,3,\n";
+  std::ofstream(dir.str("t/b.jsonl")) << R"({"product_id": 3, "name": "gold nib"})"
+                                      << "\n";
+  std::shared_ptr<dimension_table> t;
+  BOOST_REQUIRE(dimension_table::open(options_for(dir.str("t")), t).is_ok());
+  auto s = t->current();
+  BOOST_TEST(s->rows.size() == 2u);
+  BOOST_TEST(s->skipped_lines == 1);
+  BOOST_TEST(name_of(*s, int64_t{1}) == "pen, red");
+  BOOST_TEST(name_of(*s, int64_t{3}) == "gold nib");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
