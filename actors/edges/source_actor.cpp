@@ -94,6 +94,9 @@ void decode(const source_config& c, row_decoder& decoder, std::vector<raw_record
       }
       b.rows.push_back(std::move(out));
     }
+  } else if (c.format == record_format::rows) {
+    for (auto& r : records)
+      if (!c.reader->typed_row(r, b.rows.emplace_back())) b.rows.pop_back();
   } else if (c.format == record_format::raw) {
     for (auto& r : records) {
       row out;

@@ -35,8 +35,8 @@ namespace sluice {
 /// How a source turns records into rows: JSON objects by the schema; raw (the text landed
 /// as is); Kafka's columns; debezium (a Debezium change record flattened into its row image
 /// plus __op, __deleted, __source_ts_ms, __ts_ms — state/cdc/cdc_row.hpp — then read by the
-/// schema).
-enum class record_format { json, raw, kafka, debezium };
+/// schema); rows (typed rows the reader makes without text: record_reader::typed_row).
+enum class record_format { json, raw, kafka, debezium, rows };
 
 /// watermark_scope::partition on an input with a watermark: its rows carry their partition's
 /// watermark floor (state/operators/watermark/partition_watermarks.hpp).

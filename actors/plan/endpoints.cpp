@@ -23,6 +23,20 @@ source_spec jsonl(std::string name, std::string path, schema_ptr schema, bool bo
                      record_format::json, std::move(schema)};
 }
 
+source_spec generated_rows(std::string name, generator_spec spec, schema_ptr schema) {
+  if (spec.kind != "keyed")
+    throw std::invalid_argument("source '" + name + "': typed rows come from generator kind keyed, not " + spec.kind);
+  auto is = [&](size_t i, const char* n, column_type t) {
+    return schema->size() == 3 && schema->at(i).name == n && schema->at(i).type == t;
+  };
+  if (!is(0, "key", column_type::int64) || !is(1, "ts", column_type::timestamp) || !is(2, "v", column_type::int64))
+    throw std::invalid_argument("source '" + name + "': typed keyed rows have the columns key:int64, ts:timestamp, "
+                                "v:int64, not " + schema->describe());
+  std::string d = "GeneratedRows[" + spec.kind + "]";
+  return source_spec{std::move(name), d, [spec] { return std::make_shared<generator_reader>(spec, true); },
+                     record_format::rows, std::move(schema)};
+}
+
 source_spec memory(std::string name, std::shared_ptr<memory_reader::channel> channel, schema_ptr schema) {
   std::string n = name;
   return source_spec{std::move(name), "MemorySource[" + n + "]",

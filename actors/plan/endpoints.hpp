@@ -33,6 +33,9 @@ namespace sources {
 source_spec generator(std::string name, generator_spec spec, schema_ptr schema);
 /// A JSONL file or directory; `bounded` = read what is there and end (once/available-now).
 source_spec jsonl(std::string name, std::string path, schema_ptr schema, bool bounded = false, size_t max_files = 0);
+/// Generator kind `keyed` as typed rows, made in memory without JSON (generate_keyed_row):
+/// for benchmarks of the operators alone. `schema` must be key:int64, ts:timestamp, v:int64.
+source_spec generated_rows(std::string name, generator_spec spec, schema_ptr schema);
 source_spec memory(std::string name, std::shared_ptr<memory_reader::channel> channel, schema_ptr schema);
 /// Kafka (state/io/kafka/kafka_reader.hpp). With a schema, each record's value is decoded as JSON by
 /// it; with none (nullptr), rows carry Spark's Kafka columns (key, value, topic, partition,

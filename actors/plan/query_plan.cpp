@@ -91,6 +91,7 @@ std::string query_plan::explain() const {
       out += ind + "Source '" + in.name + "' " + in.description + " as " +
              (in.format == record_format::raw        ? "raw"
               : in.format == record_format::debezium ? "debezium"
+              : in.format == record_format::rows     ? "typed rows"
                                                      : "json") +
              " (" + in.source_schema->describe() + ")\n";
       return;

@@ -94,8 +94,8 @@ value price_band(const value& price) {
   return value{std::string(p < 20 ? "budget" : p < 100 ? "mid" : "premium")};
 }
 
-/// The columns both joins add after the product's: price band and amount; then the sink.
-void finish(stream joined, const std::string& out) {
+/// The columns both joins add after the product's — price band and amount — and the sink.
+void add_amounts_and_write(stream joined, const std::string& out) {
   size_t price = *joined.schema()->index_of("price");
   joined
       .with_column(
@@ -128,9 +128,12 @@ std::vector<query_plan_ptr> temporal_enrich(const app_config& c, const std::stri
   changes.kind = "product-changes";
   changes.seed = static_cast<uint64_t>(c.integer("products.seed", 0, INT64_MAX));
   changes.keys = static_cast<uint64_t>(c.integer("products.count", 1, 10'000'000));
-  changes.count = purchases_spec.count;
   changes.spacing_us = c.duration_us("products.change_every");
   if (changes.spacing_us <= 0) throw config_error("setting 'products.change_every' must be positive");
+  // Changes up to the last purchase's time, no further: the changelog's watermark then stays
+  // ahead of the purchases' to the end, and no versions past the purchases are kept.
+  int64_t span_us = static_cast<int64_t>(purchases_spec.count) * purchases_spec.spacing_us;
+  changes.count = purchases_spec.count == 0 ? 0 : static_cast<uint64_t>(span_us / changes.spacing_us) + 1;
   auto delay = c.duration("products.delay");
   if (delay.count() < 0) throw config_error("setting 'products.delay' must not be negative");
   auto sources = app_inputs(c, {app_input{"purchases", "purchases", purchases_spec, generator_schema("purchases")},
@@ -142,7 +145,7 @@ std::vector<query_plan_ptr> temporal_enrich(const app_config& c, const std::stri
   o.on = {{"product_id", "product_id"}};
   o.deleted = "__deleted";
   o.columns = {"name", "category", "price", "catalog_revision"};
-  finish(probe.temporal_join(versions, o), out);
+  add_amounts_and_write(probe.temporal_join(versions, o), out);
   return std::vector<query_plan_ptr>{p.build()};
 }
 
@@ -179,7 +182,7 @@ app_definition enrich_app() {
     pipeline p = app_pipeline(c, "enrich", out + "/dead_letters");
     source_spec source = app_source(c, purchases);
     auto table = product_table(c, out + "/products");
-    finish(p.source(std::move(source)).lookup("product_id", std::move(table)), out);
+    add_amounts_and_write(p.source(std::move(source)).lookup("product_id", std::move(table)), out);
     return std::vector<query_plan_ptr>{p.build()};
   };
   return app;

@@ -21,8 +21,8 @@ struct row {
   int64_t event_time_us = 0;
 };
 
-/// The heap bytes of a row's cells: the vector's capacity and every string longer than the
-/// small-string buffer — what state operators count as the row's memory.
+/// What state operators count as a row's memory: the cell vector's capacity and every string
+/// cell's capacity.
 int64_t row_heap_bytes(const row& r);
 
 /// JSON array text of the cells, e.g. `[1,"a",null,2.5E0]`; the inverse of `decode_cells`, but

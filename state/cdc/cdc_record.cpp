@@ -317,6 +317,10 @@ std::string key_from_row(const json::object& row, const std::vector<std::string>
 }
 }  // namespace
 
+std::string cdc_convert_logical(const json::value* value_schema, json::object& row) {
+  return convert_logical(value_schema, row);
+}
+
 std::string decode_cdc_change(const cdc_event& e, bool flattened, cdc_change& out,
                               const std::vector<std::string>& primary_key) {
   out = cdc_change{};

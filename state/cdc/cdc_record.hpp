@@ -49,6 +49,10 @@ struct cdc_change {
 std::string decode_cdc_change(const cdc_event& e, bool flattened, cdc_change& out,
                               const std::vector<std::string>& primary_key = {});
 
+/// Debezium's logical types in a row image turned into their canonical values, by the value
+/// schema (`value_schema` may be null: nothing to convert); "" or why a value cannot be.
+std::string cdc_convert_logical(const boost::json::value* value_schema, boost::json::object& row);
+
 /// The primary key string of a decoded key ({"id": 42} → "42"; several columns → their JSON).
 std::string cdc_primary_key(const boost::json::value& key);
 

@@ -39,13 +39,17 @@ std::string flatten_cdc_record(const cdc_event& e, json::object& out, cdc_row_ki
   if (change.kind == cdc_change::tombstone || change.kind == cdc_change::ignore) return {};
   if (change.kind == cdc_change::truncate)
     return "op 't' (truncate) removes every row at once; a stream of versions has no row for it";
-  const auto& env = cdc_unwrap(e.value).get_object();
+  const json::value* schema = nullptr;
+  const auto& env = cdc_unwrap(e.value, &schema).get_object();
   std::string op(env.at("op").get_string());
   if (change.kind == cdc_change::upsert) {
     out = std::move(change.row);
-  } else {  // a delete: the before image, or the key's columns
+  } else {  // a delete: the before image (its logical types converted as an after image's), or the key's columns
     const auto* before = env.if_contains("before");
-    if (before && before->is_object()) out = before->get_object();
+    if (before && before->is_object()) {
+      out = before->get_object();
+      if (auto reason = cdc_convert_logical(schema, out); !reason.empty()) return reason;
+    }
     const json::value& key = cdc_unwrap(e.key);
     if (key.is_object())
       for (const auto& kv : key.get_object())

@@ -1,9 +1,10 @@
 // cdc_row: a Debezium change record as one flat row object — what Debezium's
 // ExtractNewRecordState SMT writes with `delete.handling.mode=rewrite` and
 // `add.fields=op,source.ts_ms,ts_ms`: the columns of the row image (after; for a delete, the
-// before image, or the key's columns when `before` is null) plus
+// before image — logical types converted alike — and the key's columns where `before` lacks
+// them, when the reader keeps record keys) plus
 //   __op            "c", "u", "r" or "d"
-//   __deleted       true for a delete, else false
+//   __deleted       true for a delete, else false (a boolean; the SMT writes the string "true")
 //   __source_ts_ms  when the change was made in the database (source.ts_ms), epoch ms
 //   __ts_ms         when the connector handled it (ts_ms), epoch ms
 // so a changelog topic can be read as a stream of versions (`"format": "debezium"` inputs,
@@ -24,6 +25,6 @@ enum class cdc_row_kind { row, skip };  // skip: a tombstone or a heartbeat (op 
 
 /// "" and the flat row (or kind skip), or the dead-letter reason (a truncate, op t, has no
 /// row to give: it is refused with that reason).
-std::string flatten_cdc_record(const cdc_event& e, boost::json::object& out, cdc_row_kind& kind);
+[[nodiscard]] std::string flatten_cdc_record(const cdc_event& e, boost::json::object& out, cdc_row_kind& kind);
 
 }  // namespace sluice

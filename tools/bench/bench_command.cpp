@@ -63,6 +63,9 @@ int bench_command(const std::vector<std::string>& args) {
       "credits", po::value<int>()->default_value(4), "triggers in flight")("runs", po::value<int>()->default_value(3),
                                                                            "runs of each side (median reported)")(
       "partitions", po::value<int>()->default_value(2), "join, window, checkpoint: partitions")(
+      "input", po::value<std::string>()->default_value("json"),
+      "join, window: json (generated JSON decoded by the source) or rows (typed rows made in memory: the operator "
+      "alone)")(
       "state-rows", po::value<uint64_t>()->default_value(1'000'000), "checkpoint: state rows to recover");
   verb_syntax syntax{"bench", "usage: sluice bench passthrough|join|window|kafka|cdc|checkpoint [options]", "what", 1,
                      false};
@@ -94,8 +97,14 @@ int bench_command(const std::vector<std::string>& args) {
       std::fprintf(stderr, "sluice bench: --partitions must be ≥ 1\n");
       return 2;
     }
-    if (what == "window") return bench_window(records, runs, batch, credits, partitions);
-    return bench_join(records / 2, runs, batch, credits, partitions);
+    std::string in = vm["input"].as<std::string>();
+    if (in != "json" && in != "rows") {
+      std::fprintf(stderr, "sluice bench: --input '%s': expected json or rows\n", in.c_str());
+      return 2;
+    }
+    auto input = in == "rows" ? bench_input::rows : bench_input::json;
+    if (what == "window") return bench_window(records, runs, batch, credits, partitions, input);
+    return bench_join(records / 2, runs, batch, credits, partitions, input);
   }
   int64_t kept_engine = 0, kept_base = 0;
   auto m = alternate_runs(

@@ -26,13 +26,14 @@ struct join_run {
   int64_t peak_state_bytes = 0;
 };
 
-join_run engine_join(uint64_t per_side, int64_t batch_rows, int credits, int partitions, const std::string& progress) {
+join_run engine_join(uint64_t per_side, int64_t batch_rows, int credits, int partitions, bench_input input,
+                     const std::string& progress) {
   auto n = std::make_shared<std::atomic<int64_t>>(0);
   pipeline p("bench-join");
   bench_triggers(p, batch_rows, credits);
-  auto l = p.source(sources::generator("left", keyed_spec(per_side, 1), keyed_schema()))
+  auto l = p.source(keyed_source("left", keyed_spec(per_side, 1), input))
                .with_watermark("ts", std::chrono::microseconds(join_delay_us));
-  auto r = p.source(sources::generator("right", keyed_spec(per_side, 2), keyed_schema()))
+  auto r = p.source(keyed_source("right", keyed_spec(per_side, 2), input))
                .with_watermark("ts", std::chrono::microseconds(join_delay_us));
   join_options j;
   j.on = {{"key", "key"}};
@@ -60,10 +61,11 @@ join_run engine_join(uint64_t per_side, int64_t batch_rows, int credits, int par
   return out;
 }
 
-// The same work in one thread, written plainly: parse both sides' JSON with the same decoder,
+// The same work in one thread, written plainly: parse both sides' JSON with the same decoder
+// (or, for `rows`, make the same rows in memory),
 // a hash map of key → rows per side, match the range against the other side, append, and evict
 // in time order (each generator's times only grow) once the watermark passes.
-join_run baseline_join(uint64_t per_side, int64_t batch_rows) {
+join_run baseline_join(uint64_t per_side, int64_t batch_rows, bench_input input) {
   struct side {
     std::unordered_map<int64_t, std::vector<std::pair<int64_t, int64_t>>> by_key;  // key → (ts, v)
     std::deque<std::pair<int64_t, int64_t>> by_time;                               // (ts, key)
@@ -81,7 +83,7 @@ join_run baseline_join(uint64_t per_side, int64_t batch_rows) {
       side& me = sides[s];
       side& other = sides[1 - s];
       for (uint64_t i = start; i < end; ++i) {
-        if (!dec.decode(generate_record(s == 0 ? l : r, i), rw).empty()) continue;
+        if (!keyed_row(s == 0 ? l : r, i, input, dec, rw)) continue;
         int64_t key = std::get<int64_t>(rw.values[0]), ts = std::get<int64_t>(rw.values[1]),
                 v = std::get<int64_t>(rw.values[2]);
         if (ts <= watermark) continue;
@@ -116,20 +118,22 @@ join_run baseline_join(uint64_t per_side, int64_t batch_rows) {
 
 }  // namespace
 
-int bench_join(uint64_t per_side, int runs, int64_t batch, int credits, int partitions) {
+int bench_join(uint64_t per_side, int runs, int64_t batch, int credits, int partitions, bench_input input) {
   join_run e, b;  // the last run of each side
   auto m = alternate_runs(
-      runs, [&] { return (b = baseline_join(per_side, batch)).events_per_s; },
+      runs, [&] { return (b = baseline_join(per_side, batch, input)).events_per_s; },
       [&] {
-        e = engine_join(per_side, batch, credits, partitions, "/tmp/sluice-bench-join-progress.jsonl");
+        e = engine_join(per_side, batch, credits, partitions, input, "/tmp/sluice-bench-join-progress.jsonl");
         std::remove("/tmp/sluice-bench-join-progress.jsonl");
         return e.events_per_s;
       });
   std::printf(
       "bench join: %llu events per side, inner, 10,000 keys, ±10 s range, 5 s watermark delay, %d runs each, "
-      "batch %lld, credits %d, %d partitions\n",
-      static_cast<unsigned long long>(per_side), runs, static_cast<long long>(batch), credits, partitions);
-  std::printf("  baseline (one thread: parse → hash join → evict):   %12.0f events/s\n", m.baseline);
+      "batch %lld, credits %d, %d partitions, input %s\n",
+      static_cast<unsigned long long>(per_side), runs, static_cast<long long>(batch), credits, partitions,
+      input == bench_input::rows ? "rows (in memory, no JSON)" : "json");
+  std::printf("  baseline (one thread: %s → hash join → evict):   %12.0f events/s\n",
+              input == bench_input::rows ? "make rows" : "parse", m.baseline);
   std::printf("  sluice   (generators → join partitions → sink):      %12.0f events/s\n", m.engine);
   std::printf("  ratio sluice / baseline: %.2f   (matches: engine %lld, baseline %lld)\n", m.engine / m.baseline,
               static_cast<long long>(e.matches), static_cast<long long>(b.matches));

@@ -34,4 +34,17 @@ bench_medians alternate_runs(int runs, const std::function<double()>& baseline, 
   return {es[es.size() / 2], bs[bs.size() / 2]};
 }
 
+source_spec keyed_source(const std::string& name, const generator_spec& spec, bench_input input) {
+  return input == bench_input::rows ? sources::generated_rows(name, spec, keyed_schema())
+                                    : sources::generator(name, spec, keyed_schema());
+}
+
+bool keyed_row(const generator_spec& spec, uint64_t i, bench_input input, row_decoder& decoder, row& out) {
+  if (input == bench_input::rows) {
+    generate_keyed_row(spec, i, out);
+    return true;
+  }
+  return decoder.decode(generate_record(spec, i), out).empty();
+}
+
 }  // namespace sluice::cli

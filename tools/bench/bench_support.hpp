@@ -11,6 +11,7 @@
 
 #include "actors/plan/pipeline.hpp"
 #include "actors/runtime/query_runner.hpp"
+#include "messages/codec/json_codec.hpp"
 #include "state/io/files/row_sink.hpp"
 #include "state/io/gen/generator_reader.hpp"
 
@@ -52,6 +53,18 @@ inline generator_spec keyed_spec(uint64_t count, uint64_t seed) {
   return g;
 }
 
+/// What the operator benchmarks read: `json` — generated JSON text decoded by the source (the
+/// default, the engine's whole input path); `rows` — typed rows made in memory without text
+/// (sources::generated_rows), so the figure is the operator's and the actors' alone.
+enum class bench_input { json, rows };
+
+/// The keyed input `spec` as a source reading `input`.
+source_spec keyed_source(const std::string& name, const generator_spec& spec, bench_input input);
+
+/// Record i of `spec` as a row, as the baselines read it: decoded from its JSON with `decoder`,
+/// or made in memory. False for a record that does not decode.
+bool keyed_row(const generator_spec& spec, uint64_t i, bench_input input, row_decoder& decoder, row& out);
+
 /// A sink plan writing to a counting_sink on `n`.
 sink_plan counting_sink_plan(std::shared_ptr<std::atomic<int64_t>> n);
 
@@ -72,8 +85,8 @@ struct bench_medians {
 /// shared and noisy); each returns its records per second.
 bench_medians alternate_runs(int runs, const std::function<double()>& baseline, const std::function<double()>& engine);
 
-int bench_join(uint64_t per_side, int runs, int64_t batch, int credits, int partitions);
-int bench_window(uint64_t records, int runs, int64_t batch, int credits, int partitions);
+int bench_join(uint64_t per_side, int runs, int64_t batch, int credits, int partitions, bench_input input);
+int bench_window(uint64_t records, int runs, int64_t batch, int credits, int partitions, bench_input input);
 int bench_cdc(uint64_t records, int runs);
 int bench_checkpoint(uint64_t records, int runs, int partitions, uint64_t state_rows);
 

@@ -1,7 +1,7 @@
 // `sluice bench window`: generator → keyed 10 s tumbling count + sum (10,000 keys, 5 s
 // watermark delay, append) → counting sink through the real actors, next to a plain
 // single-threaded loop doing the same work (generate the same JSON, parse it by the same
-// schema, aggregate in a hash map, close windows as the watermark passes them) in the same
+// schema — or, with `--input rows`, make the same rows in memory on both sides — aggregate in a hash map, close windows as the watermark passes them) in the same
 // run, and the ratio. Both sides must emit the same windows and the same total count.
 #include <algorithm>
 #include <chrono>
@@ -25,11 +25,11 @@ struct window_run {
   int64_t peak_state_rows = 0;
 };
 
-window_run engine_window(uint64_t records, int64_t batch_rows, int credits, int partitions) {
+window_run engine_window(uint64_t records, int64_t batch_rows, int credits, int partitions, bench_input input) {
   auto n = std::make_shared<std::atomic<int64_t>>(0);
   pipeline p("bench-window");
   bench_triggers(p, batch_rows, credits);
-  p.source(sources::generator("events", keyed_spec(records, 1), keyed_schema()))
+  p.source(keyed_source("events", keyed_spec(records, 1), input))
       .with_watermark("ts", std::chrono::microseconds(delay_us))
       .group_by({keys::col("key"), keys::window("ts", std::chrono::microseconds(window_us))})
       .with_partitions(partitions)
@@ -56,7 +56,7 @@ window_run engine_window(uint64_t records, int64_t batch_rows, int credits, int 
 
 // The baseline: one thread, batches of `batch_rows` like the engine's triggers; the watermark
 // after a batch closes windows before the next, as append mode does.
-window_run baseline_window(uint64_t records, int64_t batch_rows) {
+window_run baseline_window(uint64_t records, int64_t batch_rows, bench_input input) {
   auto spec = keyed_spec(records, 1);
   row_decoder dec(keyed_schema());
   struct acc {
@@ -69,8 +69,7 @@ window_run baseline_window(uint64_t records, int64_t batch_rows) {
   row r;
   auto t0 = std::chrono::steady_clock::now();
   for (uint64_t i = 0; i < records; ++i) {
-    std::string rec = generate_record(spec, i);
-    if (!dec.decode(rec, r).empty()) continue;
+    if (!keyed_row(spec, i, input, dec, r)) continue;
     int64_t ts = r.event_time_us;
     int64_t start = ts - ((ts % window_us) + window_us) % window_us;
     if (watermark == INT64_MIN || start + window_us > watermark) {
@@ -100,16 +99,18 @@ window_run baseline_window(uint64_t records, int64_t batch_rows) {
 
 }  // namespace
 
-int bench_window(uint64_t records, int runs, int64_t batch, int credits, int partitions) {
+int bench_window(uint64_t records, int runs, int64_t batch, int credits, int partitions, bench_input input) {
   window_run e, b;  // the last run of each side
   auto m = alternate_runs(
-      runs, [&] { return (b = baseline_window(records, batch)).events_per_s; },
-      [&] { return (e = engine_window(records, batch, credits, partitions)).events_per_s; });
+      runs, [&] { return (b = baseline_window(records, batch, input)).events_per_s; },
+      [&] { return (e = engine_window(records, batch, credits, partitions, input)).events_per_s; });
   std::printf(
       "bench window: %llu events, 10,000 keys, 10 s tumbling count + sum, 5 s watermark delay, append, %d runs each, "
-      "batch %lld, credits %d, %d partitions\n",
-      static_cast<unsigned long long>(records), runs, static_cast<long long>(batch), credits, partitions);
-  std::printf("  baseline (one thread: parse → hash aggregate → close windows): %12.0f events/s\n", m.baseline);
+      "batch %lld, credits %d, %d partitions, input %s\n",
+      static_cast<unsigned long long>(records), runs, static_cast<long long>(batch), credits, partitions,
+      input == bench_input::rows ? "rows (in memory, no JSON)" : "json");
+  std::printf("  baseline (one thread: %s → hash aggregate → close windows): %12.0f events/s\n",
+              input == bench_input::rows ? "make rows" : "parse", m.baseline);
   std::printf("  sluice   (generator → router → window partitions → sink):      %12.0f events/s\n", m.engine);
   std::printf(
       "  ratio sluice / baseline: %.2f   (windows emitted: engine %lld, baseline %lld; peak state rows: "

@@ -77,7 +77,7 @@ state_operator_progress temporal_join_handler::on_watermark(const trigger_end& e
   // trigger had data.
   state_.advance(end.next_watermark_us, out.rows);
   auto c = state_.take_counters();
-  int64_t stored = c.probe_rows - c.late_probe + c.version_rows - c.late_versions;
+  int64_t stored = c.probe_rows - c.late_probe + c.version_rows - c.late_versions - c.unkeyed_versions;
   auto p = trigger_metrics(stats(), stored, c.versions_removed, c.late_probe + c.late_versions, o_.partitions);
   p.num_state_store_instances = 1;
   p.custom_metrics["bufferedProbeRows"] = state_.buffered_probe_rows();

@@ -1,5 +1,8 @@
 #include "state/io/files/csv_records.hpp"
 
+#include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -57,15 +60,25 @@ bool next_record(std::string_view text, size_t& pos, std::vector<field>& out, st
   }
 }
 
-bool is_number(const std::string& s, bool integer) {
-  if (s.empty()) return false;
+/// The field as a JSON number ("+2", "007", ".5" and "1." are numbers in CSV but not in
+/// JSON: the parsed value is written), or false when it is not one.
+bool append_number(std::string& json, const std::string& s, bool integer) {
+  if (s.empty() || s.find_first_of("xXnNiI") != std::string::npos) return false;  // no hex, inf, nan
   const char* begin = s.c_str();
   char* end = nullptr;
-  if (integer)
-    std::strtoll(begin, &end, 10);
-  else
-    std::strtod(begin, &end);
-  return end == begin + s.size() && s.find_first_of("xXnN") == std::string::npos;  // no hex, inf, nan
+  char buf[32];
+  if (integer) {
+    errno = 0;
+    long long v = std::strtoll(begin, &end, 10);
+    if (end != begin + s.size() || errno == ERANGE) return false;
+    json += std::to_string(v);
+    return true;
+  }
+  double v = std::strtod(begin, &end);
+  if (end != begin + s.size() || !std::isfinite(v)) return false;
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  json.append(buf, r.ptr);
+  return true;
 }
 
 void append_field(std::string& json, const field& f, std::optional<column_type> type) {
@@ -73,21 +86,20 @@ void append_field(std::string& json, const field& f, std::optional<column_type> 
     json += "null";
     return;
   }
-  bool bare = false;
-  if (type == column_type::int64) bare = is_number(f.text, true);
-  if (type == column_type::float64 || type == column_type::timestamp) bare = is_number(f.text, false);
-  if (type == column_type::boolean) bare = f.text == "true" || f.text == "false";
-  if (bare)
+  if (type == column_type::int64 && append_number(json, f.text, true)) return;
+  if ((type == column_type::float64 || type == column_type::timestamp) && append_number(json, f.text, false)) return;
+  if (type == column_type::boolean && (f.text == "true" || f.text == "false")) {
     json += f.text;
-  else
-    append_json_string(json, f.text);
+    return;
+  }
+  append_json_string(json, f.text);
 }
 
 }  // namespace
 
 void csv_to_json_rows(std::string_view text, const schema& columns, const std::function<void(const std::string&)>& row,
                       const std::function<void(const std::string&)>& bad) {
-  size_t pos = 0;
+  size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;  // a UTF-8 byte order mark
   std::vector<field> header, fields;
   std::string error;
   if (!next_record(text, pos, header, error)) return;

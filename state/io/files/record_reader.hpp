@@ -13,6 +13,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+
+#include "messages/data/row.hpp"
 #include <vector>
 
 #include "state/store/status.hpp"
@@ -55,6 +57,14 @@ class record_reader {
   /// knows nothing beyond what it read.
   virtual std::string latest_position() const { return position(); }
   virtual status seek(const std::string& position) = 0;
+  /// Readers that make typed rows without text (`record_format::rows`: a generator's in-memory
+  /// rows, for benchmarks of the operators alone) fill `out` for a record they returned;
+  /// the default has none.
+  virtual bool typed_row(const raw_record& record, row& out) const {
+    (void)record;
+    (void)out;
+    return false;
+  }
   /// For records whose `origin` is empty: origin = origin_prefix() + ordinal (built only
   /// when a dead letter needs it, not per record).
   virtual std::string origin_prefix() const { return description() + "@"; }

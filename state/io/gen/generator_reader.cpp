@@ -192,6 +192,32 @@ std::string kind_record(const generator_spec& spec, uint64_t n) {
 
 }  // namespace
 
+namespace {
+
+uint64_t keyed_key(const generator_spec& spec, uint64_t n) {
+  return static_cast<uint64_t>(uniform(spec.seed, n, 4) * static_cast<double>(std::max<uint64_t>(spec.keys, 1)));
+}
+
+int64_t keyed_ms(const generator_spec& spec, uint64_t n) {
+  return (spec.start_us + static_cast<int64_t>(n) * spec.spacing_us) / 1000;
+}
+
+}  // namespace
+
+void generate_keyed_row(const generator_spec& spec, uint64_t n, row& out) {
+  out.values.resize(3);
+  out.values[0] = static_cast<int64_t>(keyed_key(spec, n));
+  out.event_time_us = keyed_ms(spec, n) * 1000;
+  out.values[1] = out.event_time_us;
+  out.values[2] = static_cast<int64_t>(n);
+}
+
+bool generator_reader::typed_row(const raw_record& record, row& out) const {
+  if (!typed_) return false;
+  generate_keyed_row(spec_, record.ordinal, out);
+  return true;
+}
+
 std::string generate_record(const generator_spec& spec, uint64_t n) {
   if (spec.kind == "orders" || spec.kind == "payments") return order_or_payment(spec, n);
   if (spec.kind == "debezium") return debezium_change(spec, n, event_time_us(spec, n));
@@ -203,11 +229,8 @@ std::string generate_record(const generator_spec& spec, uint64_t n) {
     return kind_record(spec, n);
   if (spec.kind == "keyed") {  // {"key", "ts", "v"}: `keys` keys in a seeded order, ts on the clock
     char kb[128];
-    uint64_t key =
-        static_cast<uint64_t>(uniform(spec.seed, n, 4) * static_cast<double>(std::max<uint64_t>(spec.keys, 1)));
-    std::snprintf(kb, sizeof kb, "{\"key\":%llu,\"ts\":%lld,\"v\":%llu}", static_cast<unsigned long long>(key),
-                  static_cast<long long>((spec.start_us + static_cast<int64_t>(n) * spec.spacing_us) / 1000),
-                  static_cast<unsigned long long>(n));
+    std::snprintf(kb, sizeof kb, "{\"key\":%llu,\"ts\":%lld,\"v\":%llu}", static_cast<unsigned long long>(keyed_key(spec, n)),
+                  static_cast<long long>(keyed_ms(spec, n)), static_cast<unsigned long long>(n));
     return kb;
   }
   int64_t ts = spec.start_us + static_cast<int64_t>(n) * spec.spacing_us;
@@ -320,6 +343,10 @@ const std::string tombstone_prefix = "tombstone ";
 
 void generator_reader::emit_until(uint64_t end, std::vector<raw_record>& out) {
   out.reserve(out.size() + static_cast<size_t>(end > next_ ? std::min<uint64_t>(end - next_, 1 << 20) : 0));
+  if (typed_) {  // the index only: typed_row() makes the row
+    for (; next_ < end; ++next_) out.push_back(raw_record{{}, {}, next_, nullptr});
+    return;
+  }
   for (; next_ < end; ++next_) {
     std::string r = generate_record(spec_, next_);
     if (r.empty()) continue;

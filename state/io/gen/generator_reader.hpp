@@ -54,9 +54,15 @@ std::string generator_record_key(const std::string& kind, const std::string& rec
 /// no record n (a missing payment), which readers skip.
 std::string generate_record(const generator_spec& spec, uint64_t n);
 
+/// Record n of kind `keyed` as a typed row (key, ts in µs, v) — the cells decoding its JSON
+/// gives, without the text.
+void generate_keyed_row(const generator_spec& spec, uint64_t n, row& out);
+
 class generator_reader final : public record_reader {
  public:
-  explicit generator_reader(generator_spec spec) : spec_(std::move(spec)) {}
+  /// `typed`: records carry no text, only their index; typed_row() makes each row (kind
+  /// `keyed` only — the caller checks).
+  explicit generator_reader(generator_spec spec, bool typed = false) : spec_(std::move(spec)), typed_(typed) {}
   std::string description() const override { return "Generator[" + spec_.kind + "]"; }
   status read(size_t max, int64_t now_us, std::vector<raw_record>& out) override;
   status read_until(const std::string& position, int64_t now_us, std::vector<raw_record>& out) override;
@@ -65,10 +71,12 @@ class generator_reader final : public record_reader {
   status seek(const std::string& position) override;
   std::string origin_prefix() const override { return "generator:" + spec_.kind + "@"; }
   const generator_spec& spec() const { return spec_; }
+  bool typed_row(const raw_record& record, row& out) const override;
 
  private:
   void emit_until(uint64_t end, std::vector<raw_record>& out);
   generator_spec spec_;
+  bool typed_ = false;
   uint64_t next_ = 0;
   uint64_t released_base_ = 0;  // records released before the rate clock started
   int64_t clock_start_us_ = -1;

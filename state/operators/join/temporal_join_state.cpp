@@ -32,7 +32,7 @@ void temporal_join_state::add_probe(std::vector<row>& rows, int64_t late_us, std
   for (auto& r : rows) {
     ++counters_.probe_rows;
     int64_t t = time_of(r, spec_.probe_time);
-    if (t <= late_us) {  // a null time is never on time
+    if (t <= late_us) {  // (a null time reads as INT64_MAX; sources refuse rows without their time)
       ++counters_.late_probe;
       if (late) late->push_back(std::move(r));
       continue;
@@ -55,7 +55,10 @@ void temporal_join_state::add_versions(std::vector<row>& rows, int64_t late_us, 
       if (late) late->push_back(std::move(r));
       continue;
     }
-    if (!key_of(r, false, key)) continue;  // a table row without a key can never be found
+    if (!key_of(r, false, key)) {  // a table row without a key can never be found
+      ++counters_.unkeyed_versions;
+      continue;
+    }
     insert_version(key, t, std::move(r));
   }
 }
@@ -67,8 +70,8 @@ void temporal_join_state::insert_version(std::string key, int64_t time, row r) {
     deleted = d.index() == 1 && std::get<bool>(d);
   }
   int64_t size = version_overhead + row_heap_bytes(r);
-  auto [it, fresh] = versions_.try_emplace(key);
-  if (fresh) bytes_ += static_cast<int64_t>(key.capacity()) + 64;
+  auto [it, fresh] = versions_.try_emplace(std::move(key));
+  if (fresh) bytes_ += static_cast<int64_t>(it->first.capacity()) + 64;  // what prune() subtracts
   auto& list = it->second;
   auto at = std::lower_bound(list.begin(), list.end(), time, [](const version& v, int64_t t) { return v.time < t; });
   if (at != list.end() && at->time == time) {  // the same instant again: the later change wins
@@ -81,6 +84,7 @@ void temporal_join_state::insert_version(std::string key, int64_t time, row r) {
     ++versions_count_;
   }
   if (list.size() > 1 || deleted) prunable_.insert(it->first);
+  versions_added_ = true;
 }
 
 const temporal_join_state::version* temporal_join_state::valid_at(const std::string& key, int64_t time) const {
@@ -104,10 +108,12 @@ void temporal_join_state::advance(int64_t watermark_us, std::vector<row>& out) {
     if (v || !spec_.inner) out.push_back(spec_.project(p.r, v ? &v->r : nullptr));
   }
   probe_.erase(probe_.begin(), end);
-  prune(watermark_us);
+  if (watermark_us > pruned_at_ || versions_added_) prune(watermark_us);
 }
 
 void temporal_join_state::prune(int64_t watermark_us) {
+  pruned_at_ = watermark_us;
+  versions_added_ = false;
   for (auto k = prunable_.begin(); k != prunable_.end();) {
     auto it = versions_.find(*k);
     auto& list = it->second;

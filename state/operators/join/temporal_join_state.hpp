@@ -15,7 +15,8 @@
 //   advance(W)            : emit every buffered probe row with time ≤ W in (time, arrival)
 //                           order, joined with its version (or nulls, or dropped when inner);
 //                           then, per key, drop the versions older than the latest one ≤ W,
-//                           and that one too when it is a delete
+//                           and that one too when it is a delete (only when W moved or a
+//                           version came since the last time)
 // Why the answer does not depend on pace: a probe row is emitted only once W ≥ its time, and W
 // never passes a table version that has not arrived yet (W is the minimum over the inputs, and
 // a version arriving below it is late and dropped by the same rule every run applies). So the
@@ -48,6 +49,7 @@ struct temporal_join_spec {
 struct temporal_join_counters {
   int64_t probe_rows = 0, version_rows = 0;
   int64_t late_probe = 0, late_versions = 0;
+  int64_t unkeyed_versions = 0;     // table rows with a null key cell: dropped
   int64_t emitted = 0, misses = 0;  // probe rows emitted, and those without a valid version
   int64_t versions_removed = 0;
 };
@@ -95,6 +97,8 @@ class temporal_join_state {
   std::map<std::pair<int64_t, uint64_t>, probe> probe_;             // (time, arrival) → row
   std::unordered_map<std::string, std::vector<version>> versions_;  // sorted by time
   std::unordered_set<std::string> prunable_;                        // keys with several versions or a delete
+  int64_t pruned_at_ = INT64_MIN;  // the watermark of the last prune; nothing to do until it moves
+  bool versions_added_ = false;    // … or a version came
   uint64_t next_arrival_ = 0;
   int64_t versions_count_ = 0;
   int64_t bytes_ = 0;

@@ -4,7 +4,7 @@
 //
 // LevelDB lets one process open a database (its LOCK file), so the table is read from a copy:
 //   1. read CURRENT (which MANIFEST is live) and that MANIFEST's size
-//   2. into a fresh scratch folder beside nothing else: hard-link every table file (*.ldb,
+//   2. into a fresh hidden scratch folder: hard-link every table file (*.ldb,
 //      *.sst — immutable once written; copied when a link is refused), copy CURRENT, the
 //      MANIFEST and the logs (*.log — only appended; a torn last record is dropped on recovery)
 //   3. read CURRENT and the MANIFEST's size again: if either changed, a flush or compaction ran
@@ -31,7 +31,8 @@ bool is_cdc_table(const std::string& dir);
 [[nodiscard]] status cdc_table_stamp(const std::string& dir, std::string& stamp);
 
 /// Calls `fn(primary_key, row_json)` for every row of the table in `dir`, read from a copy made
-/// under `scratch` (created and removed here). Refuses rows of an unknown format version.
+/// in a hidden folder under `scratch` (created and removed here; beside the table, the table
+/// files are hard-linked rather than copied). Refuses rows of an unknown format version.
 [[nodiscard]] status read_cdc_table(const std::string& dir, const std::string& scratch,
                                     const std::function<void(std::string_view, std::string_view)>& fn,
                                     int attempts = 5);

@@ -120,8 +120,8 @@ status dimension_table::load(const std::vector<std::string>& files, const std::s
     snap->rows[key] = r.values;
   };
   if (is_cdc_table(options_.path)) {
-    std::error_code ec;
-    auto s = read_cdc_table(options_.path, fs::temp_directory_path(ec).string(),
+    // The copy goes beside the table, on its file system, so its table files are hard-linked.
+    auto s = read_cdc_table(options_.path, fs::path(options_.path).lexically_normal().parent_path().string(),
                             [&](std::string_view, std::string_view row_json) { add(row_json); });
     if (!s.is_ok()) return s;
     snap->loaded_us = processing_time_us();

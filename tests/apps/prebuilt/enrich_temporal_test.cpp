@@ -34,7 +34,7 @@ std::map<int64_t, std::vector<change>> product_history() {
   g.kind = "product-changes";
   g.seed = 7;
   g.keys = products;
-  g.count = purchases;
+  g.count = purchases * 10'000 / change_every_us + 1;  // the app's: up to the last purchase's time
   g.spacing_us = change_every_us;
   std::map<int64_t, std::vector<change>> h;
   for (uint64_t n = 0; n < g.count; ++n) {
@@ -140,16 +140,18 @@ BOOST_AUTO_TEST_SUITE(apps_prebuilt_enrich_temporal)
 
 BOOST_AUTO_TEST_CASE(purchases_join_the_product_version_valid_at_their_event_time_at_any_pace) {
   const expectation want = expected();
-  // Several versions per product over the run (6,000 changes of 200 products: 30 rounds).
+  // Several versions per product over the run (601 changes of 200 products: 3 rounds).
   check_run(want, "--set purchases.rate=2000 --set kafka.partitions=2 --set trigger=200ms", "live");
   check_run(want, "--set kafka.partitions=1 --set max_records_per_trigger=300 --set trigger=0", "capped");
   test::temp_dir ck("enrich-cdc-ck");
-  std::string out = check_run(
-      want,
-      "--set purchases.rate=3000 --set trigger=200ms --checkpoint " + ck.str("ck") + " --fail-at crash:temporal-join:6",
-      "crash");
+  std::string out =
+      check_run(want,
+                "--set purchases.rate=3000 --set trigger=200ms --set max_records_per_trigger=300 --checkpoint " +
+                    ck.str("ck") + " --checkpoint-interval 0 --fail-at crash:temporal-join:200",
+                "crash");
   BOOST_TEST(out.find("fault injected at crash:temporal-join") != std::string::npos, out);
   BOOST_TEST(out.find("[enrich] restarted") != std::string::npos, out);
+  BOOST_TEST(out.find("resumed: from epoch") != std::string::npos, out);  // the join's state was restored
 }
 
 BOOST_AUTO_TEST_SUITE_END()

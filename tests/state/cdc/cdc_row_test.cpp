@@ -56,4 +56,19 @@ BOOST_AUTO_TEST_CASE(tombstones_and_heartbeats_give_no_row_and_bad_records_a_rea
   BOOST_TEST(flatten_cdc_record(event("", R"({"after":{"id":1}})"), row, kind) == "envelope has no 'op'");
 }
 
+BOOST_AUTO_TEST_CASE(a_deletes_before_image_gets_its_logical_types_converted) {
+  json::object row;
+  cdc_row_kind kind;
+  std::string fields =
+      R"([{"field":"id","type":"int32"},{"field":"since","type":"int32","name":"io.debezium.time.Date"}])";
+  auto reason = flatten_cdc_record(
+      event("", R"({"schema":{"type":"struct","fields":[{"field":"before","type":"struct","fields":)" + fields +
+                    R"(},{"field":"after","type":"struct","fields":)" + fields +
+                    R"(}]},"payload":{"before":{"id":7,"since":19723},"after":null,"op":"d","source":{"ts_ms":3}}})"),
+      row, kind);
+  BOOST_TEST(reason == "");
+  BOOST_TEST(row.at("since") == "2024-01-01");
+  BOOST_TEST(row.at("__deleted") == true);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
