@@ -30,8 +30,10 @@ source_spec generated_rows(std::string name, generator_spec spec, schema_ptr sch
     return schema->size() == 3 && schema->at(i).name == n && schema->at(i).type == t;
   };
   if (!is(0, "key", column_type::int64) || !is(1, "ts", column_type::timestamp) || !is(2, "v", column_type::int64))
-    throw std::invalid_argument("source '" + name + "': typed keyed rows have the columns key:int64, ts:timestamp, "
-                                "v:int64, not " + schema->describe());
+    throw std::invalid_argument("source '" + name +
+                                "': typed keyed rows have the columns key:int64, ts:timestamp, "
+                                "v:int64, not " +
+                                schema->describe());
   std::string d = "GeneratedRows[" + spec.kind + "]";
   return source_spec{std::move(name), d, [spec] { return std::make_shared<generator_reader>(spec, true); },
                      record_format::rows, std::move(schema)};

@@ -65,8 +65,7 @@ int bench_command(const std::vector<std::string>& args) {
       "partitions", po::value<int>()->default_value(2), "join, window, checkpoint: partitions")(
       "input", po::value<std::string>()->default_value("json"),
       "join, window: json (generated JSON decoded by the source) or rows (typed rows made in memory: the operator "
-      "alone)")(
-      "state-rows", po::value<uint64_t>()->default_value(1'000'000), "checkpoint: state rows to recover");
+      "alone)")("state-rows", po::value<uint64_t>()->default_value(1'000'000), "checkpoint: state rows to recover");
   verb_syntax syntax{"bench", "usage: sluice bench passthrough|join|window|kafka|cdc|checkpoint [options]", "what", 1,
                      false};
   po::variables_map vm;

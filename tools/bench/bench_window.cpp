@@ -1,8 +1,9 @@
 // `sluice bench window`: generator → keyed 10 s tumbling count + sum (10,000 keys, 5 s
 // watermark delay, append) → counting sink through the real actors, next to a plain
 // single-threaded loop doing the same work (generate the same JSON, parse it by the same
-// schema — or, with `--input rows`, make the same rows in memory on both sides — aggregate in a hash map, close windows as the watermark passes them) in the same
-// run, and the ratio. Both sides must emit the same windows and the same total count.
+// schema — or, with `--input rows`, make the same rows in memory on both sides — aggregate in a hash map, close windows
+// as the watermark passes them) in the same run, and the ratio. Both sides must emit the same windows and the same
+// total count.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

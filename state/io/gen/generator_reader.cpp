@@ -229,8 +229,9 @@ std::string generate_record(const generator_spec& spec, uint64_t n) {
     return kind_record(spec, n);
   if (spec.kind == "keyed") {  // {"key", "ts", "v"}: `keys` keys in a seeded order, ts on the clock
     char kb[128];
-    std::snprintf(kb, sizeof kb, "{\"key\":%llu,\"ts\":%lld,\"v\":%llu}", static_cast<unsigned long long>(keyed_key(spec, n)),
-                  static_cast<long long>(keyed_ms(spec, n)), static_cast<unsigned long long>(n));
+    std::snprintf(kb, sizeof kb, "{\"key\":%llu,\"ts\":%lld,\"v\":%llu}",
+                  static_cast<unsigned long long>(keyed_key(spec, n)), static_cast<long long>(keyed_ms(spec, n)),
+                  static_cast<unsigned long long>(n));
     return kb;
   }
   int64_t ts = spec.start_us + static_cast<int64_t>(n) * spec.spacing_us;

@@ -356,12 +356,17 @@ BOOST_AUTO_TEST_CASE(json_pipeline_expresses_the_orders_payments_join) {
 
 BOOST_AUTO_TEST_CASE(bench_join_runs_and_agrees_with_its_baseline) {
   test::sluice_says("bench join --records 40000 --runs 1", 0, {"ratio sluice / baseline:", "bytes per buffered row"});
+  // Rows made in memory on both sides: the same matches (exit 1 otherwise).
+  test::sluice_says("bench join --records 40000 --runs 1 --input rows", 0,
+                    {"input rows (in memory, no JSON)", "make rows → hash join"});
+  test::sluice_says("bench join --input text", 2, {"--input 'text': expected json or rows"});
 }
 
 // The window and cdc benchmarks exit 1 when the engine and the baseline disagree (windows
 // emitted, rows in the table), so a run is also a correctness check.
 BOOST_AUTO_TEST_CASE(bench_window_and_cdc_run_and_agree_with_their_baselines) {
   test::sluice_says("bench window --records 50000 --runs 1", 0, {"ratio sluice / baseline:", "peak state rows"});
+  test::sluice_says("bench window --records 50000 --runs 1 --input rows", 0, {"input rows (in memory, no JSON)"});
   test::sluice_says("bench cdc --records 20000 --runs 1", 0, {"ratio applier / raw:"});
   test::sluice_says("bench median", 2, {"accepted: passthrough, join, window, kafka, cdc"});
 }
