@@ -122,12 +122,14 @@ stream stream::union_with(const stream& other) {
   return with_stage(nullptr, {ref_, other.ref_});
 }
 
+join_input stream::as_join_input(const char* what) const {
+  auto w = watermark_of(what);
+  return join_input{name(), schema(), w ? std::optional<std::string>(w->name) : std::nullopt, w ? w->delay_us : 0};
+}
+
 stream stream::join(const stream& right, const join_options& options) {
   if (right.p_ != p_) throw std::invalid_argument("join: streams of different pipelines");
-  auto lw = watermark_of("join (left side)"), rw = right.watermark_of("join (right side)");
-  join_input l{name(), schema(), lw ? std::optional<std::string>(lw->name) : std::nullopt, lw ? lw->delay_us : 0};
-  join_input r{right.name(), right.schema(), rw ? std::optional<std::string>(rw->name) : std::nullopt,
-               rw ? rw->delay_us : 0};
+  join_input l = as_join_input("join (left side)"), r = right.as_join_input("join (right side)");
   if (l.name == r.name) {
     l.name = "left";
     r.name = "right";
@@ -137,10 +139,8 @@ stream stream::join(const stream& right, const join_options& options) {
 
 stream stream::temporal_join(const stream& versions, const temporal_join_options& options) {
   if (versions.p_ != p_) throw std::invalid_argument("temporal join: streams of different pipelines");
-  auto pw = watermark_of("temporal join (probe side)"), tw = versions.watermark_of("temporal join (table side)");
-  join_input probe{name(), schema(), pw ? std::optional<std::string>(pw->name) : std::nullopt, pw ? pw->delay_us : 0};
-  join_input table{versions.name(), versions.schema(), tw ? std::optional<std::string>(tw->name) : std::nullopt,
-                   tw ? tw->delay_us : 0};
+  join_input probe = as_join_input("temporal join (probe side)");
+  join_input table = versions.as_join_input("temporal join (table side)");
   if (probe.name == table.name) {
     probe.name = "probe";
     table.name = "table";

@@ -159,6 +159,8 @@ class stream {
   /// The one column carrying the watermark that a stateful operator `what` judges rows by
   /// (Spark refuses more than one); `among` limits the candidates (an aggregate's group keys).
   std::optional<event_time_column> watermark_of(const char* what, const std::vector<std::string>& among = {}) const;
+  /// This stream as one side of a join: its name, columns and watermark column.
+  join_input as_join_input(const char* what) const;
   /// A new node of the graph reading `from` (ports in order): a stage, a step, or (neither) a union.
   stream with_stage(stage_ptr stage, std::vector<stream_ref> from, step_ptr step = nullptr) const;
   void check_open(const char* what) const;

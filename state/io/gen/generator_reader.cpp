@@ -190,10 +190,6 @@ std::string kind_record(const generator_spec& spec, uint64_t n) {
   return r;
 }
 
-}  // namespace
-
-namespace {
-
 uint64_t keyed_key(const generator_spec& spec, uint64_t n) {
   return static_cast<uint64_t>(uniform(spec.seed, n, 4) * static_cast<double>(std::max<uint64_t>(spec.keys, 1)));
 }
