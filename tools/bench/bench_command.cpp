@@ -1,5 +1,5 @@
-// `sluice bench WHAT`: reads the options and starts one benchmark (join, window, kafka, cdc
-// and checkpoint have files of their own), and is itself `sluice bench passthrough`: events/s
+// `sluice bench WHAT`: reads the options and starts one benchmark (join, window, decode, kafka,
+// cdc and checkpoint have files of their own), and is itself `sluice bench passthrough`: events/s
 // through generator → from_json → filter → sink with batched messages through the real actors,
 // next to a plain single-threaded loop doing the same work (generate the same JSON, parse it
 // by the same schema, same filter, count) in the same run, and the ratio. Runs alternate and
@@ -66,15 +66,16 @@ int bench_command(const std::vector<std::string>& args) {
       "input", po::value<std::string>()->default_value("json"),
       "join, window: json (generated JSON decoded by the source) or rows (typed rows made in memory: the operator "
       "alone)")("state-rows", po::value<uint64_t>()->default_value(1'000'000), "checkpoint: state rows to recover");
-  verb_syntax syntax{"bench", "usage: sluice bench passthrough|join|window|kafka|cdc|checkpoint [options]", "what", 1,
-                     false};
+  verb_syntax syntax{"bench", "usage: sluice bench passthrough|join|window|decode|kafka|cdc|checkpoint [options]",
+                     "what", 1, false};
   po::variables_map vm;
   if (auto done = parse_verb(syntax, d, args, vm)) return *done;
   std::string what = vm["what"].as<std::string>();
-  if (what != "passthrough" && what != "join" && what != "window" && what != "kafka" && what != "cdc" &&
-      what != "checkpoint") {
+  if (what != "passthrough" && what != "join" && what != "window" && what != "decode" && what != "kafka" &&
+      what != "cdc" && what != "checkpoint") {
     std::fprintf(stderr,
-                 "sluice bench: unknown benchmark '%s'; accepted: passthrough, join, window, kafka, cdc, checkpoint\n",
+                 "sluice bench: unknown benchmark '%s'; accepted: passthrough, join, window, decode, kafka, cdc, "
+                 "checkpoint\n",
                  what.c_str());
     return 2;
   }
@@ -87,6 +88,7 @@ int bench_command(const std::vector<std::string>& args) {
     return 2;
   }
   if (what == "kafka") return bench_kafka(records, runs);
+  if (what == "decode") return bench_decode(records, runs);
   if (what == "cdc") return bench_cdc(records, runs);
   if (what == "checkpoint")
     return bench_checkpoint(records, runs, std::max(1, vm["partitions"].as<int>()), vm["state-rows"].as<uint64_t>());

@@ -88,6 +88,7 @@ bench_medians alternate_runs(int runs, const std::function<double()>& baseline, 
 int bench_join(uint64_t per_side, int runs, int64_t batch, int credits, int partitions, bench_input input);
 int bench_window(uint64_t records, int runs, int64_t batch, int credits, int partitions, bench_input input);
 int bench_cdc(uint64_t records, int runs);
+int bench_decode(uint64_t records, int runs);
 int bench_checkpoint(uint64_t records, int runs, int partitions, uint64_t state_rows);
 
 }  // namespace sluice::cli

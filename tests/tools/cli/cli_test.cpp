@@ -368,7 +368,10 @@ BOOST_AUTO_TEST_CASE(bench_window_and_cdc_run_and_agree_with_their_baselines) {
   test::sluice_says("bench window --records 50000 --runs 1", 0, {"ratio sluice / baseline:", "peak state rows"});
   test::sluice_says("bench window --records 50000 --runs 1 --input rows", 0, {"input rows (in memory, no JSON)"});
   test::sluice_says("bench cdc --records 20000 --runs 1", 0, {"ratio applier / raw:"});
-  test::sluice_says("bench median", 2, {"accepted: passthrough, join, window, kafka, cdc"});
+  test::sluice_says("bench median", 2, {"accepted: passthrough, join, window, decode, kafka, cdc"});
+  // The decoder and the raw parser read the same records (exit 1 otherwise).
+  test::sluice_says("bench decode --records 20000 --runs 1", 0,
+                    {"keyed (key:int64", "events (", "row_decoder: JSON text → typed row"});
 }
 
 BOOST_AUTO_TEST_CASE(bench_passthrough_runs_and_reports_a_ratio) {
