@@ -278,12 +278,9 @@ query_json_result build_query_json(pipeline& p, const json::object& q, const std
       } catch (const std::invalid_argument& e) {
         fail(child(path, "output_columns"), e.what());
       }
-  } else if (type == "join") {
+  } else if (type == "join" || type == "temporal_join") {
     auto [l, rr] = join_sides(q, path);
-    r.out = build_join(q, in, l, rr);
-  } else if (type == "temporal_join") {
-    auto [l, rr] = join_sides(q, path);
-    r.out = build_temporal_join(q, in, l, rr);
+    r.out = type == "join" ? build_join(q, in, l, rr) : build_temporal_join(q, in, l, rr);
   } else if (type == "aggregate") {
     r.out = build_aggregate(q, in);
   } else if (type == "dedup" || type == "process" || type == "cdc") {

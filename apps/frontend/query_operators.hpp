@@ -1,7 +1,8 @@
 // query_operators: the operator part of the query vocabulary (apps/frontend/query_json.hpp):
 // each `type` read from its fields into the pipeline API's options and applied to the input
-// streams — join, temporal_join, aggregate, union, dedup, process (a registered keyed processor) and cdc. Every
-// field is checked; a refusal names its path. Spark's refusals come from the operators.
+// streams — join, temporal_join, aggregate, union, dedup, process (a registered keyed
+// processor) and cdc. Every field is checked; a refusal names its path. Spark's refusals come
+// from the operators.
 #pragma once
 
 #include <boost/json.hpp>

@@ -1,6 +1,7 @@
 #include "state/operators/join/temporal_join_state.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "state/operators/join/join_state.hpp"
 
@@ -8,8 +9,9 @@ namespace sluice {
 namespace {
 
 constexpr int64_t never = INT64_MAX;
-constexpr int64_t probe_overhead = 96;    // map node, key, arrival
+constexpr int64_t probe_overhead = static_cast<int64_t>(sizeof(int64_t) + sizeof(uint64_t) + sizeof(row));
 constexpr int64_t version_overhead = 64;  // vector slot, time, flag
+constexpr int64_t key_overhead = 64;      // a key's hash-map node and vector header
 
 int64_t time_of(const row& r, size_t column) {
   const value& v = r.values[column];
@@ -17,6 +19,10 @@ int64_t time_of(const row& r, size_t column) {
 }
 
 }  // namespace
+
+bool temporal_join_state::later(const probe& a, const probe& b) {
+  return std::tie(a.time, a.arrival) > std::tie(b.time, b.arrival);
+}
 
 bool temporal_join_state::key_of(const row& r, bool probe_side, std::string& key) const {
   key.clear();
@@ -37,11 +43,9 @@ void temporal_join_state::add_probe(std::vector<row>& rows, int64_t late_us, std
       if (late) late->push_back(std::move(r));
       continue;
     }
-    probe p;
-    if (!key_of(r, true, p.key)) p.key.clear();
-    bytes_ += probe_overhead + static_cast<int64_t>(p.key.capacity()) + row_heap_bytes(r);
-    p.r = std::move(r);
-    probe_.emplace(std::make_pair(t, next_arrival_++), std::move(p));
+    bytes_ += probe_overhead + row_heap_bytes(r);
+    probe_.push_back(probe{t, next_arrival_++, std::move(r)});
+    std::push_heap(probe_.begin(), probe_.end(), later);
   }
 }
 
@@ -71,7 +75,7 @@ void temporal_join_state::insert_version(std::string key, int64_t time, row r) {
   }
   int64_t size = version_overhead + row_heap_bytes(r);
   auto [it, fresh] = versions_.try_emplace(std::move(key));
-  if (fresh) bytes_ += static_cast<int64_t>(it->first.capacity()) + 64;  // what prune() subtracts
+  if (fresh) bytes_ += static_cast<int64_t>(it->first.capacity()) + key_overhead;  // what prune() subtracts
   auto& list = it->second;
   auto at = std::lower_bound(list.begin(), list.end(), time, [](const version& v, int64_t t) { return v.time < t; });
   if (at != list.end() && at->time == time) {  // the same instant again: the later change wins
@@ -98,16 +102,18 @@ const temporal_join_state::version* temporal_join_state::valid_at(const std::str
 }
 
 void temporal_join_state::advance(int64_t watermark_us, std::vector<row>& out) {
-  auto end = probe_.upper_bound(std::make_pair(watermark_us, UINT64_MAX));
-  for (auto it = probe_.begin(); it != end; ++it) {
-    probe& p = it->second;
-    const version* v = p.key.empty() ? nullptr : valid_at(p.key, it->first.first);
+  // probe_ is a min-heap on (time, arrival): the rows due come off it in that order, whatever
+  // order they came in.
+  while (!probe_.empty() && probe_.front().time <= watermark_us) {
+    std::pop_heap(probe_.begin(), probe_.end(), later);
+    probe& p = probe_.back();
+    const version* v = key_of(p.r, true, key_) ? valid_at(key_, p.time) : nullptr;
     ++counters_.emitted;
     if (!v) ++counters_.misses;
-    bytes_ -= probe_overhead + static_cast<int64_t>(p.key.capacity()) + row_heap_bytes(p.r);
+    bytes_ -= probe_overhead + row_heap_bytes(p.r);
     if (v || !spec_.inner) out.push_back(spec_.project(p.r, v ? &v->r : nullptr));
+    probe_.pop_back();
   }
-  probe_.erase(probe_.begin(), end);
   if (watermark_us > pruned_at_ || versions_added_) prune(watermark_us);
 }
 
@@ -128,7 +134,7 @@ void temporal_join_state::prune(int64_t watermark_us) {
     list.erase(list.begin(), keep);
     bool still = list.size() > 1 || std::any_of(list.begin(), list.end(), [](const version& v) { return v.deleted; });
     if (list.empty()) {
-      bytes_ -= static_cast<int64_t>(it->first.capacity()) + 64;
+      bytes_ -= static_cast<int64_t>(it->first.capacity()) + key_overhead;
       versions_.erase(it);
     }
     k = still ? std::next(k) : prunable_.erase(k);
@@ -142,7 +148,7 @@ temporal_join_counters temporal_join_state::take_counters() {
 }
 
 void temporal_join_state::for_each_probe(const std::function<void(int64_t, uint64_t, const row&)>& fn) const {
-  for (const auto& [at, p] : probe_) fn(at.first, at.second, p.r);
+  for (const auto& p : probe_) fn(p.time, p.arrival, p.r);
 }
 
 void temporal_join_state::for_each_version(
@@ -153,11 +159,9 @@ void temporal_join_state::for_each_version(
 
 void temporal_join_state::restore_probe(int64_t time, uint64_t arrival, row r) {
   r.event_time_us = time;  // the probe's time column is its event-time column
-  probe p;
-  if (!key_of(r, true, p.key)) p.key.clear();
-  bytes_ += probe_overhead + static_cast<int64_t>(p.key.capacity()) + row_heap_bytes(r);
-  p.r = std::move(r);
-  probe_.emplace(std::make_pair(time, arrival), std::move(p));
+  bytes_ += probe_overhead + row_heap_bytes(r);
+  probe_.push_back(probe{time, arrival, std::move(r)});
+  std::push_heap(probe_.begin(), probe_.end(), later);
   next_arrival_ = std::max(next_arrival_, arrival + 1);
 }
 

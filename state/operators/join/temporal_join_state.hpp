@@ -26,7 +26,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -84,7 +83,8 @@ class temporal_join_state {
     row r;
   };
   struct probe {
-    std::string key;  // empty: a null key cell, never matches
+    int64_t time = 0;
+    uint64_t arrival = 0;
     row r;
   };
 
@@ -92,11 +92,14 @@ class temporal_join_state {
   void insert_version(std::string key, int64_t time, row r);
   const version* valid_at(const std::string& key, int64_t time) const;
   void prune(int64_t watermark_us);
+  /// The heap order of probe_: the earliest (time, arrival) on top.
+  static bool later(const probe& a, const probe& b);
 
   temporal_join_spec spec_;
-  std::map<std::pair<int64_t, uint64_t>, probe> probe_;             // (time, arrival) → row
+  std::vector<probe> probe_;  // buffered probe rows: a min-heap on (time, arrival)
   std::unordered_map<std::string, std::vector<version>> versions_;  // sorted by time
   std::unordered_set<std::string> prunable_;                        // keys with several versions or a delete
+  std::string key_;                                                 // advance()'s scratch: a probe row's key bytes
   int64_t pruned_at_ = INT64_MIN;  // the watermark of the last prune; nothing to do until it moves
   bool versions_added_ = false;    // … or a version came
   uint64_t next_arrival_ = 0;

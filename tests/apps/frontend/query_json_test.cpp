@@ -211,6 +211,26 @@ BOOST_AUTO_TEST_CASE(a_temporal_join_pipeline_file_runs_and_refusals_name_the_fi
   BOOST_TEST(test::read_lines(dir.str("sluice-output/purchases-as-of/_dead_letters")).empty());
 
   std::string text = test::read_file(example);
+  // As a chain's stage: its rows (every purchase up to the watermark, at 10 ms) counted per
+  // 10-second window by a later stage — 1,000 in each closed window.
+  {
+    auto chain = json::parse(text).as_object();
+    auto& query = chain["query"].as_object();
+    json::object join = query;
+    join.erase("inputs");
+    query = json::object{{"type", "chain"},
+                         {"inputs", query["inputs"]},
+                         {"stages", json::array{join, json::parse(R"({"type": "aggregate", "from": 0,
+          "group_by": [{"window": {"column": "ts", "size": "10s"}}],
+          "aggregations": [{"fn": "count", "as": "n"}], "output_columns": ["window_start", "n"]})")}}};
+    chain["name"] = "purchases-as-of-chain";
+    chain["sink"] = json::parse(R"({"type": "file", "path": "chain-out"})");
+    std::ofstream(dir.str("chain.json")) << json::serialize(chain);
+    BOOST_TEST_REQUIRE(test::run_sluice("run chain.json", out, dir.str()) == 0, out);
+    auto windows = test::read_lines(dir.str("chain-out"));
+    BOOST_TEST(windows.size() == 19u, out);
+    for (const auto& w : windows) BOOST_TEST(json::parse(w).at("n") == 1000, w);
+  }
   auto refused = [&](const std::string& from, const std::string& to, const std::string& message) {
     std::string bad = text;
     bad.replace(bad.find(from), from.size(), to);
