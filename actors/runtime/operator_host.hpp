@@ -28,7 +28,8 @@
 //
 // On start: handler.start(ctx) if it has one (may throw: the actor fails, the supervisor
 // restarts the query), then, resuming (`restore`), every committed row of the operator's
-// namespace goes to handler.load (which also seeds the delta baseline). An exception from any
+// namespace goes to handler.load (and, for a handler without take_delta, seeds the delta
+// baseline; one with take_delta keeps its own record of what is committed). An exception from any
 // handler call fails the actor with `operator_failed` naming it (report_failures_as).
 //
 // Handler contract (the first four required, and `save` or `take_delta`; the rest optional,
@@ -323,7 +324,7 @@ void start(host_state<Handler>& st) {
     if (st.cfg.restore)
       restore_partition(
           st.cfg.store, st.cfg.name, [&](std::string_view k, std::string_view v) { return st.handler->load(k, v); },
-          &st.baseline);
+          has_take_delta<Handler>::value ? nullptr : &st.baseline);  // a take_delta handler keeps its own
   }
 }
 

@@ -1,6 +1,6 @@
 // Fuzz target: the decoders of what a checkpoint directory holds (docs/formats/checkpoint.md,
 // state-keys.md): the identity, epoch, trigger-log and published records, state keys,
-// partition frontiers, HyperLogLog++ sketches, exact sums and stored row cells. The first byte
+// partition frontiers, HyperLogLog++ sketches, exact sums and stored row cells (JSON and packed). The first byte
 // picks the decoder, the rest is the stored bytes. A damaged checkpoint must be refused, never
 // crash or be misread: what a decoder accepts, encoded again, decodes to the same encoding.
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "messages/data/packed_cells.hpp"
 #include "messages/data/row.hpp"
 #include "state/checkpoint/checkpoint_record.hpp"
 #include "state/operators/watermark/partition_watermarks.hpp"
@@ -39,7 +40,7 @@ void stable(const std::string& bytes, Decode decode, Encode encode) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 9) {
+  switch (data[0] % 10) {
     case 0:
       stable<checkpoint_identity>(
           bytes, [](const std::string& s, checkpoint_identity& x) { return decode_identity(s, x).is_ok(); },
@@ -98,6 +99,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       stable<std::vector<value>>(
           bytes, [](const std::string& s, std::vector<value>& x) { return decode_cells(s, x); },
           [](const std::vector<value>& x) { return encode_cells(x); });
+      break;
+    case 9:
+      stable<std::vector<value>>(
+          bytes,
+          [](const std::string& s, std::vector<value>& x) {
+            std::string_view in(s);
+            return unpack_cells(in, x) && in.empty();
+          },
+          [](const std::vector<value>& x) {
+            std::string out;
+            pack_cells(x, out);
+            return out;
+          });
       break;
   }
   return 0;

@@ -4,18 +4,22 @@
 #include <functional>
 
 #include "messages/codec/json_codec.hpp"
+#include "messages/data/packed_cells.hpp"
 #include "messages/data/time.hpp"
 
 namespace sluice {
+namespace {
+constexpr char join_row_version = 0x02;  // 0x01: the cells as a JSON array (read too)
+}  // namespace
 
 std::string encode_join_row(join_side side, const row& r, bool matched) {
   std::string v;
-  v.push_back(0x01);
+  v.push_back(join_row_version);
   v.push_back(static_cast<char>(side));
   v.push_back(matched ? 1 : 0);
   int64_t t = r.event_time_us;
   v.append(reinterpret_cast<const char*>(&t), sizeof t);
-  v += encode_cells(r.values);
+  pack_cells(r.values, v);
   return v;
 }
 
@@ -24,19 +28,29 @@ bool decode_join_row(std::string_view v, join_side& side, row& r, bool& matched,
     error = "join state row is truncated";
     return false;
   }
-  if (v[0] != 0x01) {
-    error =
-        "join state row has format version " + std::to_string(static_cast<int>(v[0])) + "; this sluice reads version 1";
+  if (v[0] != 0x01 && v[0] != join_row_version) {
+    error = "join state row has format version " + std::to_string(static_cast<int>(v[0])) +
+            "; this sluice reads versions 1 and 2";
     return false;
   }
   side = v[1] == 0 ? join_side::left : join_side::right;
   matched = v[2] != 0;
   std::memcpy(&r.event_time_us, v.data() + 3, sizeof r.event_time_us);
-  if (!decode_cells(std::string(v.substr(11)), r.values)) {
+  std::string_view cells = v.substr(11);
+  bool read = v[0] == 0x01 ? decode_cells(std::string(cells), r.values)  // version 1: a JSON array
+                           : unpack_cells(cells, r.values) && cells.empty();
+  if (!read) {
     error = "join state row has unreadable cells";
     return false;
   }
   return true;
+}
+
+std::string join_row_key(join_side side, uint32_t slot) {
+  std::string key(5, '\0');
+  key[0] = static_cast<char>(side);
+  for (int i = 0; i < 4; ++i) key[static_cast<size_t>(1 + i)] = static_cast<char>(slot >> (24 - 8 * i));
+  return key;
 }
 
 void join_handler::on_batch(batch& b, int64_t watermark_us, host_output& out) {
@@ -76,25 +90,34 @@ state_operator_progress join_handler::stats() const {
   return state_totals("symmetricHashJoin", join_.rows_total(), join_.memory_used_bytes());
 }
 
-status join_handler::load(std::string_view, std::string_view v) {
+status join_handler::load(std::string_view key, std::string_view v) {
   join_side side;
   row r;
   bool matched;
   std::string error;
   if (!decode_join_row(v, side, r, matched, error)) return status::corruption(error);
-  join_.restore(side, std::move(r), matched);
+  if (key.size() != 5 || static_cast<uint8_t>(key[0]) != static_cast<uint8_t>(side))
+    return status::corruption("join state row has a key that is not (side, slot) of its row");
+  uint32_t slot = 0;
+  for (int i = 1; i < 5; ++i) slot = (slot << 8) | static_cast<uint8_t>(key[static_cast<size_t>(i)]);
+  if (!join_.restore(side, slot, std::move(r), matched))
+    return status::corruption("join state has two rows in slot " + std::to_string(slot));
   return status::ok();
 }
 
-/// The buffered rows as state rows: key = side and buffer slot (stable while the row is
-/// buffered, so an epoch rewrites only rows that came, went or changed their matched flag).
-void join_handler::save(const state_store::row_writer& put) const {
-  join_.for_each_slot([&](join_side side, uint32_t slot, const row& r, bool matched) {
-    char key[5];
-    key[0] = static_cast<char>(side);
-    for (int i = 0; i < 4; ++i) key[1 + i] = static_cast<char>(slot >> (24 - 8 * i));
-    put(std::string_view(key, 5), encode_join_row(side, r, matched));
-  });
+/// The rows changed since the last epoch as state rows: key = side and buffer slot (stable
+/// while the row is buffered), so an epoch writes only rows that came, went or changed their
+/// matched flag.
+void join_handler::take_delta(int64_t, state_delta& delta) {
+  delta.puts.clear();
+  delta.deletes.clear();
+  delta.bytes = 0;
+  join_.take_changes([&](join_side side, uint32_t slot) { delta.deletes.push_back(join_row_key(side, slot)); },
+                     [&](join_side side, uint32_t slot, const row& r, bool matched) {
+                       delta.puts.emplace_back(join_row_key(side, slot), encode_join_row(side, r, matched));
+                       delta.bytes += static_cast<int64_t>(5 + delta.puts.back().second.size());
+                     });
+  delta.rows = join_.rows_total();
 }
 
 }  // namespace sluice

@@ -25,11 +25,13 @@
 
 namespace sluice {
 
-/// Checkpoint rows of a join partition (docs/formats/join-state.md, version 1): key = side
-/// (1 byte) and buffer slot (4 bytes, big-endian) in namespace `<name>`; value = 0x01, side
-/// (0 left, 1 right), matched (0/1), 8-byte event time, then the cells as a JSON array.
+/// Checkpoint rows of a join partition (docs/formats/join-state.md, version 2): key = side
+/// (1 byte) and buffer slot (4 bytes, big-endian) in namespace `<name>`; value = 0x02, side
+/// (0 left, 1 right), matched (0/1), 8-byte event time, then the cells packed
+/// (messages/data/packed_cells.hpp).
 std::string encode_join_row(join_side side, const row& r, bool matched);
-/// Refuses values of other versions.
+std::string join_row_key(join_side side, uint32_t slot);
+/// Reads versions 2 and 1 (the cells as a JSON array); refuses others.
 bool decode_join_row(std::string_view value, join_side& side, row& r, bool& matched, std::string& error);
 
 struct join_options_of_partition {
@@ -49,7 +51,7 @@ class join_handler {
   state_operator_progress on_watermark(const trigger_end& end, host_output& out);
   state_operator_progress stats() const;
   status load(std::string_view key, std::string_view value);
-  void save(const state_store::row_writer& put) const;
+  void take_delta(int64_t epoch, state_delta& delta);
 
  private:
   join_options_of_partition o_;

@@ -45,10 +45,8 @@ class aggregate_handler {
   void on_batch(batch& b, int64_t watermark_us, host_output& out);
   state_operator_progress on_watermark(const trigger_end& end, host_output& out);
   state_operator_progress stats() const;
-  status load(std::string_view key, std::string_view value) { return agg_->load(key, value); }
-  void save(const state_store::row_writer& put) const {
-    agg_->save([&](std::string k, std::string v) { put(k, v); });
-  }
+  status load(std::string_view key, std::string_view value) { return agg_->restore(key, value); }
+  void take_delta(int64_t, state_delta& delta) { agg_->take_delta(delta); }
 
  private:
   void project(std::vector<row>& rows, host_output& out) const;

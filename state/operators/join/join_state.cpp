@@ -1,5 +1,6 @@
 #include "state/operators/join/join_state.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace sluice {
@@ -170,16 +171,25 @@ bool join_state::in_range(join_side side, const row& mine, const row& theirs) co
   return true;
 }
 
-void join_state::store(join_side side, row r, std::string key, int64_t window_start, bool matched) {
-  auto& b = sides_[static_cast<int>(side)];
-  uint32_t slot;
-  if (!b.free.empty()) {
-    slot = b.free.back();
-    b.free.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(b.slots.size());
+uint32_t join_state::take_slot(buffer& b) {
+  if (b.free.empty()) {
     b.slots.emplace_back();
+    return static_cast<uint32_t>(b.slots.size() - 1);
   }
+  uint32_t slot = b.free.back();
+  b.free.pop_back();
+  return slot;
+}
+
+void join_state::mark_changed(buffer& b, uint32_t slot) {
+  entry& e = b.slots[slot];
+  if (e.epoch_dirty) return;
+  e.epoch_dirty = true;
+  b.changed.push_back(slot);
+}
+
+void join_state::store(join_side side, row r, std::string key, int64_t window_start, bool matched, uint32_t slot) {
+  auto& b = sides_[static_cast<int>(side)];
   entry& e = b.slots[slot];
   e.state_time = state_time(side, r, window_start);
   e.window_start = window_start;
@@ -211,6 +221,8 @@ void join_state::remove(buffer& b, uint32_t slot) {
   e.live = false;
   e.r = row{};
   e.key.clear();
+  if (e.stored) b.erased.push_back(slot);
+  e.stored = false;  // a dirty slot stays in `changed`: take_changes skips it unless reused
   --b.live;
   b.bytes -= e.bytes;
   b.free.push_back(slot);
@@ -254,7 +266,10 @@ void join_state::process(join_side side, std::vector<row>& rows, int64_t w, std:
           if (!in_range(side, r, e.r)) continue;
           if (spec_.pair_condition && !spec_.pair_condition(left, right)) continue;
           matched = true;
-          e.matched = true;
+          if (!e.matched) {
+            e.matched = true;
+            mark_changed(other, slot);
+          }
           if (semi) {
             if (side == join_side::left) break;  // emitted once, below
             out.push_back(spec_.project(&e.r, e.window_start, nullptr, 0));
@@ -276,7 +291,10 @@ void join_state::process(join_side side, std::vector<row>& rows, int64_t w, std:
     if (anti && side == join_side::left && matched) continue;  // can never be emitted
     if (!key_ok && !preserved(side)) continue;                 // a null key matches nothing
     if (right_state_wm && state_time(side, r, ws) <= *right_state_wm && !(preserved(side) && !matched)) continue;
-    store(side, std::move(r), key, ws, matched);
+    buffer& mine = sides_[me];
+    uint32_t slot = take_slot(mine);
+    store(side, std::move(r), key, ws, matched, slot);
+    mark_changed(mine, slot);
   }
 }
 
@@ -322,12 +340,40 @@ void join_state::for_each_slot(const std::function<void(join_side, uint32_t, con
         fn(static_cast<join_side>(s), static_cast<uint32_t>(i), e.r, e.matched);
 }
 
-void join_state::restore(join_side side, row r, bool matched) {
+void join_state::take_changes(const std::function<void(join_side, uint32_t)>& erase,
+                              const std::function<void(join_side, uint32_t, const row&, bool)>& put) {
+  for (int s = 0; s < 2; ++s) {
+    buffer& b = sides_[s];
+    for (uint32_t slot : b.erased) erase(static_cast<join_side>(s), slot);
+    b.erased.clear();
+    for (uint32_t slot : b.changed) {
+      entry& e = b.slots[slot];
+      e.epoch_dirty = false;
+      if (!e.live) continue;  // emptied since (and erased above if it had been handed out)
+      put(static_cast<join_side>(s), slot, e.r, e.matched);
+      e.stored = true;
+    }
+    b.changed.clear();
+  }
+}
+
+bool join_state::restore(join_side side, uint32_t slot, row r, bool matched) {
+  buffer& b = sides_[static_cast<int>(side)];
+  if (slot >= b.slots.size()) {
+    for (auto gap = static_cast<uint32_t>(b.slots.size()); gap < slot; ++gap) b.free.push_back(gap);
+    b.slots.resize(static_cast<size_t>(slot) + 1);
+  } else {
+    auto it = std::find(b.free.begin(), b.free.end(), slot);  // rows come in slot order: rare
+    if (it == b.free.end()) return false;
+    b.free.erase(it);
+  }
   std::string key;
   int64_t ws = 0;
   key_of(side, r, key, ws);
-  store(side, std::move(r), std::move(key), ws, matched);
+  store(side, std::move(r), std::move(key), ws, matched, slot);
+  b.slots[slot].stored = true;
   --counters_.updated;  // restoring is not an update
+  return true;
 }
 
 }  // namespace sluice

@@ -21,7 +21,11 @@
 // b (− 1 ms when inclusive). A side without one is never cleaned.
 //
 // Per-side storage: rows in slots, a key → slots index, and a min-heap on state time so
-// eviction touches only what it removes.
+// eviction touches only what it removes. A row keeps its slot while buffered; checkpoint rows
+// are keyed by (side, slot), and the state records which slots were stored, changed (a new
+// row, a matched flag set) or emptied since the last epoch, so an epoch's delta lists only
+// those (`take_changes`, O(changed rows)). Invariant: a slot with `epoch_dirty` is in its
+// side's `changed` list once; a slot emptied while `stored` is in `erased` once.
 #pragma once
 
 #include <cstdint>
@@ -114,8 +118,13 @@ class join_state {
   void for_each(const std::function<void(join_side, const row&, bool)>& fn) const;
   /// The same with each row's buffer slot (stable while the row stays buffered).
   void for_each_slot(const std::function<void(join_side, uint32_t, const row&, bool)>& fn) const;
-  /// Puts a row back as it was buffered (restore from a snapshot).
-  void restore(join_side side, row r, bool matched);
+  /// What changed since the last call: `put` for every buffered row that is new or whose
+  /// matched flag was set, `erase` for every slot emptied whose row had been handed out;
+  /// erases come first (a slot may be emptied and reused in one epoch).
+  void take_changes(const std::function<void(join_side, uint32_t)>& erase,
+                    const std::function<void(join_side, uint32_t, const row&, bool)>& put);
+  /// Puts a row back into the slot it was checkpointed from; false when that slot is taken.
+  [[nodiscard]] bool restore(join_side side, uint32_t slot, row r, bool matched);
 
  private:
   struct entry {
@@ -125,6 +134,8 @@ class join_state {
     int64_t window_start = 0;
     bool matched = false;
     bool live = false;
+    bool stored = false;       // handed out by take_changes (or restored) since it was stored
+    bool epoch_dirty = false;  // in `changed`
     int64_t bytes = 0;
   };
   struct buffer {
@@ -133,6 +144,7 @@ class join_state {
     std::unordered_map<std::string, std::vector<uint32_t>> by_key;
     std::priority_queue<std::pair<int64_t, uint32_t>, std::vector<std::pair<int64_t, uint32_t>>, std::greater<>>
         by_time;
+    std::vector<uint32_t> changed, erased;  // since the last take_changes
     int64_t live = 0;
     int64_t bytes = 0;
   };
@@ -142,8 +154,10 @@ class join_state {
   int64_t state_time(join_side side, const row& r, int64_t window_start) const;
   bool in_range(join_side side, const row& mine, const row& theirs) const;
   bool preserved(join_side side) const;
-  void store(join_side side, row r, std::string key, int64_t window_start, bool matched);
+  uint32_t take_slot(buffer& b);
+  void store(join_side side, row r, std::string key, int64_t window_start, bool matched, uint32_t slot);
   void remove(buffer& b, uint32_t slot);
+  static void mark_changed(buffer& b, uint32_t slot);
 
   join_spec spec_;
   buffer sides_[2];

@@ -16,6 +16,10 @@
 //
 // Output rows are [group columns…, start, end, aggregation results…] in µs.
 // Checkpoint rows: `save` hands out one (key, value) pair per group; `load` takes them back.
+// Epoch deltas: `take_delta` gives what changed since the last epoch. A state that tracks its
+// own changes (`tracks_changes`) lists only the groups it created, changed or removed since
+// (O(changed groups)); any other is listed whole through `save` and diffed against what was
+// last committed (state/store/state_delta.hpp), which `restore` seeds.
 // Nothing here includes CAF; one owner, single-threaded.
 #pragma once
 
@@ -28,6 +32,7 @@
 #include "messages/control/policies.hpp"
 #include "messages/data/row.hpp"
 #include "state/operators/window/aggregation.hpp"
+#include "state/store/state_delta.hpp"
 #include "state/store/status.hpp"
 
 namespace sluice {
@@ -54,6 +59,17 @@ class aggregate_state {
   virtual void save(const std::function<void(std::string key, std::string value)>& put) const = 0;
   virtual status load(std::string_view key, std::string_view value) = 0;
 
+  /// A committed row, while restoring: loaded, and remembered when changes are diffed.
+  status restore(std::string_view key, std::string_view value) {
+    if (!tracks_changes()) baseline_.seed(key, value);
+    return load(key, value);
+  }
+  /// Barrier: the puts and deletes that bring the committed rows to the state as it is now.
+  virtual void take_delta(state_delta& out) {
+    baseline_.diff([&](const state_store::row_writer& put) { save([&](std::string k, std::string v) { put(k, v); }); },
+                   out);
+  }
+
   aggregate_counters take_counters() {
     aggregate_counters c = counters_;
     counters_ = {};
@@ -61,7 +77,12 @@ class aggregate_state {
   }
 
  protected:
+  /// True when the state overrides take_delta with its own record of changes.
+  virtual bool tracks_changes() const { return false; }
   aggregate_counters counters_;
+
+ private:
+  delta_baseline baseline_;
 };
 
 }  // namespace sluice

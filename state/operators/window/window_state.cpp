@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <limits>
 
+#include "messages/data/packed_cells.hpp"
+
 namespace sluice {
 namespace {
 constexpr int64_t never = std::numeric_limits<int64_t>::max();
-constexpr char state_version = 0x02;  // 0x01 (a plain double sum) is read too
+constexpr char state_version = 0x03;  // 0x01 (a plain double sum) and 0x02 (JSON key cells) are read too
 }  // namespace
 
 std::vector<int64_t> window_starts(int64_t t, int64_t size, int64_t slide, int64_t offset) {
@@ -24,8 +26,8 @@ int64_t window_state::footprint(const std::string& key, const group& g) {
 
 window_state::window_state(window_grouping g) : g_(std::move(g)) {}
 
-window_state::group& window_state::find_or_add(const std::string& bytes, const row& r, int64_t start, int64_t end,
-                                               int64_t expires) {
+window_state::node& window_state::find_or_add(const std::string& bytes, const row& r, int64_t start, int64_t end,
+                                              int64_t expires) {
   auto it = groups_.find(bytes);
   if (it == groups_.end()) {
     group ng;
@@ -40,7 +42,20 @@ window_state::group& window_state::find_or_add(const std::string& bytes, const r
     it = groups_.emplace(bytes, std::move(ng)).first;
     if (expires != never) expiry_[expires].push_back(&it->first);
   }
-  return it->second;
+  return *it;
+}
+
+void window_state::touch(node& n) {
+  group& g = n.second;
+  if (!g.dirty) {
+    g.dirty = true;
+    dirty_.push_back(&g);
+  }
+  if (!g.epoch_dirty) {
+    g.epoch_dirty = true;
+    g.changed_at = static_cast<uint32_t>(changed_.size());
+    changed_.push_back(&n);
+  }
 }
 
 void window_state::process(const std::vector<row>& rows, int64_t wm, std::vector<row>* late) {
@@ -55,16 +70,14 @@ void window_state::process(const std::vector<row>& rows, int64_t wm, std::vector
         if (late_groups_.insert(scratch_).second) ++counters_.dropped_late;
         return false;
       }
-      group& grp = find_or_add(scratch_, r, start, end, expires);
+      node& n = find_or_add(scratch_, r, start, end, expires);
+      group& grp = n.second;
       for (size_t a = 0; a < g_.aggregations.size(); ++a) {
         size_t listed = grp.acc[a].list.size();  // collect_list is the only buffer that grows
         update(g_.aggregations[a], grp.acc[a], r);
         memory_ += static_cast<int64_t>((grp.acc[a].list.size() - listed) * sizeof(value));
       }
-      if (!grp.dirty) {
-        grp.dirty = true;
-        dirty_.push_back(&grp);
-      }
+      touch(n);
       return true;
     };
     bool used = false;
@@ -116,6 +129,13 @@ void window_state::remove_expired(int64_t wm, std::vector<row>* out) {
         ++counters_.emitted;
       }
       memory_ -= footprint(it->first, it->second);
+      group& grp = it->second;
+      if (grp.epoch_dirty) {  // out of changed_: the last entry takes its place
+        changed_[grp.changed_at] = changed_.back();
+        changed_[grp.changed_at]->second.changed_at = grp.changed_at;
+        changed_.pop_back();
+      }
+      if (grp.stored) erased_.push_back(it->first);
       groups_.erase(it);
       ++counters_.removed;
     }
@@ -159,46 +179,71 @@ void window_state::evict(int64_t wm, std::vector<row>& out) {
     remove_expired(wm, nullptr);
 }
 
-// Checkpoint row value (docs/formats/aggregate-state.md, version 2): 0x02, start, end, expires,
-// the key cells (JSON array, length-prefixed), then each aggregation's accumulator.
+// Checkpoint row value (docs/formats/aggregate-state.md, version 3): 0x03, start, end, expires,
+// the key cells (packed, messages/data/packed_cells.hpp), then each aggregation's accumulator.
+void window_state::encode_row(const group& grp, std::string& v) const {
+  v.push_back(state_version);
+  put_i64(v, grp.start);
+  put_i64(v, grp.end);
+  put_i64(v, grp.expires);
+  pack_cells(grp.key, v);
+  for (size_t a = 0; a < grp.acc.size(); ++a) encode(g_.aggregations[a], grp.acc[a], v);
+}
+
 void window_state::save(const std::function<void(std::string, std::string)>& put) const {
   for (const auto& [k, grp] : groups_) {
     std::string v;
-    v.push_back(state_version);
-    put_i64(v, grp.start);
-    put_i64(v, grp.end);
-    put_i64(v, grp.expires);
-    put_bytes(v, encode_cells(grp.key));
-    for (size_t a = 0; a < grp.acc.size(); ++a) encode(g_.aggregations[a], grp.acc[a], v);
+    encode_row(grp, v);
     put(k, std::move(v));
   }
 }
 
+void window_state::take_delta(state_delta& out) {
+  out.puts.clear();
+  out.deletes.clear();
+  out.deletes.swap(erased_);
+  out.puts.reserve(changed_.size());
+  out.bytes = 0;
+  for (node* n : changed_) {
+    std::string v;
+    encode_row(n->second, v);
+    out.bytes += static_cast<int64_t>(n->first.size() + v.size());
+    out.puts.emplace_back(n->first, std::move(v));
+    n->second.epoch_dirty = false;
+    n->second.stored = true;
+  }
+  changed_.clear();
+  out.rows = static_cast<int64_t>(groups_.size());
+}
+
 status window_state::load(std::string_view key, std::string_view v) {
-  if (v.empty() || (v[0] != state_version && v[0] != 0x01))
-    return status::corruption("window state row has format version " +
-                              std::to_string(v.empty() ? -1 : static_cast<int>(v[0])) +
-                              "; this sluice reads versions 1 and 2");
-  int version = v[0];
+  int version = v.empty() ? -1 : v[0];
+  if (version < 1 || version > state_version)
+    return status::corruption("window state row has format version " + std::to_string(version) +
+                              "; this sluice reads versions 1 to 3");
   v.remove_prefix(1);
   group grp;
-  std::string_view cells;
-  if (!get_i64(v, grp.start) || !get_i64(v, grp.end) || !get_i64(v, grp.expires) || !get_bytes(v, cells) ||
-      !decode_cells(std::string(cells), grp.key))
-    return status::corruption("window state row is truncated");
+  grp.stored = true;
+  bool whole = get_i64(v, grp.start) && get_i64(v, grp.end) && get_i64(v, grp.expires);
+  if (whole && version >= 3) {
+    whole = unpack_cells(v, grp.key);
+  } else if (whole) {  // versions 1 and 2: the key cells as a JSON array
+    std::string_view cells;
+    whole = get_bytes(v, cells) && decode_cells(std::string(cells), grp.key);
+  }
+  if (!whole) return status::corruption("window state row is truncated");
   if (grp.key.size() != g_.key_columns.size())
     return status::corruption("window state row has " + std::to_string(grp.key.size()) + " key columns, the query " +
                               std::to_string(g_.key_columns.size()));
   for (const auto& a : g_.aggregations) {
     grp.acc.emplace_back();
-    auto s = decode(a, v, grp.acc.back(), version);
+    auto s = decode(a, v, grp.acc.back(), std::min(version, 2));  // v3 changed only the key cells
     if (!s.is_ok()) return s;
   }
   if (!v.empty()) return status::corruption("window state row has trailing bytes (another query's state?)");
-  std::string k(key);
-  memory_ += footprint(k, grp);
   int64_t expires = grp.expires;
-  auto [it, fresh] = groups_.insert_or_assign(k, std::move(grp));
+  auto [it, fresh] = groups_.insert_or_assign(std::string(key), std::move(grp));
+  memory_ += footprint(it->first, it->second);
   if (fresh && expires != never) expiry_[expires].push_back(&it->first);
   return status::ok();
 }

@@ -12,7 +12,11 @@
 //
 // Modes and the trigger cycle: state/operators/window/aggregate_state.hpp. Complete mode never drops or evicts.
 // Output rows: [key columns…, window_start, window_end (when windowed), results…].
-// Invariant: `expiry_` holds exactly the live groups that can expire, by their end.
+// Checkpoints: the state tracks its own changes — groups created or updated since the last
+// epoch (`changed_`) and removed groups whose rows are committed (`erased_`) — so an epoch's
+// delta costs O(groups changed), not O(state). Rows are docs/formats/aggregate-state.md v3.
+// Invariant: `expiry_` holds exactly the live groups that can expire, by their end; `changed_`
+// exactly the live groups with `epoch_dirty`, each at its `changed_at`.
 // Memory: about 120 B + key bytes per group plus each aggregation's buffer (HLL: 416 B at
 // rsd 0.05) — docs/windows.md sizes a query from its rate.
 #pragma once
@@ -61,6 +65,7 @@ class window_state final : public aggregate_state {
   int64_t memory_used_bytes() const override { return memory_; }
   void save(const std::function<void(std::string key, std::string value)>& put) const override;
   status load(std::string_view key, std::string_view value) override;
+  void take_delta(state_delta& out) override;
 
  private:
   struct group {
@@ -68,11 +73,18 @@ class window_state final : public aggregate_state {
     int64_t start = 0, end = 0;  // the window (0, 0 when not windowed)
     int64_t expires = 0;         // expired when ≤ W; INT64_MAX never
     std::vector<accumulator> acc;
-    bool dirty = false;
+    bool dirty = false;        // changed this trigger (update mode's output)
+    bool epoch_dirty = false;  // changed since the last epoch: in changed_
+    bool stored = false;       // its row is committed (or in an epoch taken)
+    uint32_t changed_at = 0;
   };
-  group& find_or_add(const std::string& bytes, const row& r, int64_t start, int64_t end, int64_t expires);
+  using node = std::pair<const std::string, group>;
+  bool tracks_changes() const override { return true; }
+  node& find_or_add(const std::string& bytes, const row& r, int64_t start, int64_t end, int64_t expires);
+  void touch(node& n);
   void clear_dirty();
   row output(const group& g) const;
+  void encode_row(const group& g, std::string& v) const;
   static int64_t footprint(const std::string& key, const group& g);
   void remove_expired(int64_t watermark_us, std::vector<row>* out);
 
@@ -81,6 +93,8 @@ class window_state final : public aggregate_state {
   // Keys point into groups_ (node keys do not move on rehash); one entry per live group.
   std::map<int64_t, std::vector<const std::string*>> expiry_;
   std::vector<group*> dirty_;                    // groups changed this trigger, first touch first
+  std::vector<node*> changed_;                   // groups changed since the last epoch
+  std::vector<std::string> erased_;              // committed groups removed since the last epoch
   std::unordered_set<std::string> late_groups_;  // this trigger's late (key, window)s
   std::string scratch_;
   int64_t memory_ = 0;

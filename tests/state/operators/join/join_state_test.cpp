@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <map>
 
 using namespace sluice;
 
@@ -269,6 +270,60 @@ BOOST_AUTO_TEST_CASE(state_is_evicted_and_memory_accounted) {
   j.evict(995 * s, out);  // both sides evict t ≤ 995 − 10 − 0.001: keep 985..1000
   BOOST_TEST(j.rows_total() == 2 * 16);
   BOOST_TEST(j.memory_used_bytes() < bytes / 50);
+}
+
+// The changes handed out each epoch, applied to a map standing for the committed rows, must
+// leave exactly the buffered rows, slot for slot — through stores, matched flags set, evictions,
+// slots reused in one epoch, and a restore into a fresh state that goes on from there.
+BOOST_AUTO_TEST_CASE(epoch_changes_bring_the_committed_rows_to_the_buffers) {
+  using slot_row = std::pair<std::string, bool>;  // cells as text, matched
+  std::map<std::pair<int, uint32_t>, slot_row> committed;
+  auto commit = [&](join_state& j) {
+    size_t puts = 0;
+    j.take_changes(
+        [&](join_side side, uint32_t slot) {
+          BOOST_TEST(committed.erase({static_cast<int>(side), slot}) == 1u, "an erase of a slot never handed out");
+        },
+        [&](join_side side, uint32_t slot, const row& r, bool matched) {
+          committed[{static_cast<int>(side), slot}] = {encode_cells(r.values), matched};
+          ++puts;
+        });
+    std::map<std::pair<int, uint32_t>, slot_row> listed;
+    j.for_each_slot([&](join_side side, uint32_t slot, const row& r, bool matched) {
+      listed[{static_cast<int>(side), slot}] = {encode_cells(r.values), matched};
+    });
+    BOOST_TEST((listed == committed));
+    return puts;
+  };
+  join_state j(range_spec(join_type::left_outer, -10, 10));
+  std::vector<row> out;
+  auto l = rows({{1, 1, 0}, {2, 2, 0}, {3, 3, 0}});
+  j.process(join_side::left, l, 0, out);
+  BOOST_TEST(commit(j) == 3u);
+  BOOST_TEST(commit(j) == 0u);
+  auto r = rows({{2, 4, 0}});  // matches left 2: its flag changes, the right row is new
+  j.process(join_side::right, r, 0, out);
+  BOOST_TEST(commit(j) == 2u);
+  j.evict(20 * s, out);                         // left rows t ≤ 9.999 s and right rows t ≤ 9.999 s go
+  auto again = rows({{4, 30, 0}, {5, 31, 0}});  // into the emptied slots, in the same epoch
+  j.process(join_side::left, again, 20 * s, out);
+  BOOST_TEST(commit(j) == 2u);
+  BOOST_TEST(committed.size() == 2u);
+  join_state back(range_spec(join_type::left_outer, -10, 10));
+  for (const auto& [where, cells] : committed) {
+    row restored;
+    BOOST_REQUIRE(decode_cells(cells.first, restored.values));
+    BOOST_TEST(back.restore(static_cast<join_side>(where.first), where.second, std::move(restored), cells.second));
+  }
+  BOOST_TEST(commit(back) == 0u);
+  BOOST_TEST(!back.restore(join_side::left, committed.begin()->first.second,
+                           row{{int64_t{9}, int64_t{0}, int64_t{0}}, 0}, false));
+  auto more = rows({{6, 32, 0}, {7, 33, 0}, {8, 34, 0}});  // fill the free slots below and past the restored ones
+  back.process(join_side::left, more, 20 * s, out);
+  BOOST_TEST(commit(back) == 3u);
+  back.evict(100 * s, out);
+  BOOST_TEST(commit(back) == 0u);
+  BOOST_TEST(committed.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
+#include <map>
 
 using namespace sluice;
 
@@ -139,6 +140,45 @@ BOOST_AUTO_TEST_CASE(save_load_round_trip_keeps_groups_and_refuses_other_version
   auto st = window_state(g).load(saved[0].first, bad);
   BOOST_TEST(!st.is_ok());
   BOOST_TEST(st.message().find("version 7") != std::string::npos);
+}
+
+// The epoch deltas, applied one after another to a map standing for the committed rows, must
+// leave exactly what `save` lists — through creations, updates, evictions, a restore from the
+// committed rows, and a state that lists nothing changed.
+BOOST_AUTO_TEST_CASE(epoch_deltas_bring_the_committed_rows_to_the_state) {
+  auto g = grouping(output_mode::append, 10);
+  std::map<std::string, std::string> committed;
+  auto commit = [&](aggregate_state& w) {
+    state_delta d;
+    w.take_delta(d);
+    for (const auto& k : d.deletes) BOOST_TEST(committed.erase(k) == 1u, "a delete of a key never committed");
+    for (auto& [k, v] : d.puts) committed[k] = v;
+    std::map<std::string, std::string> listed;
+    w.save([&](std::string k, std::string v) { listed[std::move(k)] = std::move(v); });
+    BOOST_TEST((listed == committed));
+    return d;
+  };
+  window_state w(g);
+  std::vector<row> out;
+  w.process(rows({{"a", 1, 5}, {"b", 2, 6}, {"c", 11, 1}}), 0, nullptr);
+  BOOST_TEST(commit(w).puts.size() == 3u);
+  BOOST_TEST(commit(w).puts.empty());  // nothing changed: nothing written
+  w.process(rows({{"a", 3, 1}, {"d", 25, 1}}), 0, nullptr);
+  auto d = commit(w);
+  BOOST_TEST(d.puts.size() == 2u);             // a@0 updated, d@20 created; b and c untouched
+  w.process(rows({{"e", 4, 1}}), 0, nullptr);  // created and evicted in one epoch: never written
+  w.emit(10 * s, true, out);                   // windows [0,10) close: a, b, e
+  d = commit(w);
+  BOOST_TEST(d.deletes.size() == 2u);
+  BOOST_TEST(d.puts.empty());
+  window_state back(g);  // restore, then go on from the committed rows
+  for (const auto& [k, v] : committed) BOOST_TEST(back.restore(k, v).is_ok());
+  BOOST_TEST(commit(back).puts.empty());
+  back.process(rows({{"c", 12, 1}, {"f", 13, 1}}), 10 * s, nullptr);
+  back.emit(20 * s, true, out);  // c@10 updated then closed, f@10 created and closed
+  d = commit(back);
+  BOOST_TEST(d.deletes.size() == 1u);  // c only: f was never committed
+  BOOST_TEST(committed.size() == 1u);  // d@20
 }
 
 BOOST_AUTO_TEST_SUITE_END()
