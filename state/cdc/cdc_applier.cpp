@@ -1,6 +1,7 @@
 #include "state/cdc/cdc_applier.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "messages/codec/exact_json.hpp"
 #include "state/cdc/cdc_pending_txn.hpp"
@@ -33,8 +34,8 @@ std::optional<cdc_position> decode_position(std::string_view v) {
 struct cdc_applier::batch_view {
   state_store& store;
   leveldb::WriteBatch wb;
-  std::map<std::string, std::optional<std::string>> pending;  // user key → value (nullopt = deleted)
-  const std::deque<std::pair<int64_t, std::map<std::string, std::optional<std::string>>>>* staged = nullptr;
+  pending_rows pending;
+  const std::deque<std::pair<int64_t, pending_rows>>* staged = nullptr;
   status get(const std::string& key, std::optional<std::string>& out) {
     if (auto it = pending.find(key); it != pending.end()) {
       out = it->second;
@@ -71,8 +72,26 @@ cdc_applier::cdc_applier(cdc_options options, std::shared_ptr<state_store> store
 
 cdc_applier::~cdc_applier() = default;
 
+cdc_applier::offset_cursor& cdc_applier::cursor(const std::string& topic, int32_t partition) {
+  for (auto& c : cursors_)
+    if (c.partition == partition && c.topic == topic) return c;
+  auto at = consumed_.try_emplace(offset_key(topic, partition), std::numeric_limits<int64_t>::min()).first;
+  return cursors_.emplace_back(offset_cursor{topic, partition, at, false});
+}
+
+void cdc_applier::write_offsets() {
+  for (auto& c : cursors_) {
+    if (!c.moved) continue;
+    std::string off;
+    put_i64(off, c.at->second);
+    view_->put(c.at->first, std::move(off));
+    c.moved = false;
+  }
+}
+
 status cdc_applier::flush(bool durable) {
   if (epochs_) return status::ok();  // the changes wait for take_epoch
+  write_offsets();
   auto s = store_->write(view_->wb, durable);
   view_->wb.Clear();
   view_->pending.clear();
@@ -133,7 +152,7 @@ status cdc_applier::open() {
   return status::ok();
 }
 
-status cdc_applier::apply_change(const cdc_change& c, batch_view& view, std::vector<cdc_row_change>* changes) {
+status cdc_applier::apply_change(cdc_change& c, batch_view& view, std::vector<cdc_row_change>* changes) {
   if (c.kind == cdc_change::ignore) {
     ++counters_.ignored;
     return status::ok();
@@ -148,12 +167,15 @@ status cdc_applier::apply_change(const cdc_change& c, batch_view& view, std::vec
     });
     positions_.clear();  // rebuilt from the store as keys come back
     if (!s.is_ok()) return s;
-    for (auto& [k, v] : view.pending)  // positions written earlier in this batch
+    std::vector<std::string> pending_doomed;  // positions written earlier in this batch, in key order
+    for (auto& [k, v] : view.pending)
       if (k[0] == 'p' && v) {
         auto p = decode_position(*v);
         if (p && *p < t && std::find(doomed.begin(), doomed.end(), k.substr(1)) == doomed.end())
-          doomed.push_back(k.substr(1));
+          pending_doomed.push_back(k.substr(1));
       }
+    std::sort(pending_doomed.begin(), pending_doomed.end());
+    doomed.insert(doomed.end(), pending_doomed.begin(), pending_doomed.end());
     for (const auto& pk : doomed) {
       std::optional<std::string> row;
       view.get("r" + pk, row);
@@ -170,10 +192,9 @@ status cdc_applier::apply_change(const cdc_change& c, batch_view& view, std::vec
   }
   std::optional<std::string> row;
   status s;
-  json::object next;
+  json::object& next = c.row;  // the change is applied once: its row becomes the stored one
   bool toasted = false;
   if (c.kind == cdc_change::upsert) {
-    next = c.row;
     toasted = std::any_of(next.begin(), next.end(),
                           [](const auto& kv) { return kv.value().is_string() && kv.value().get_string() == toast; });
   }
@@ -247,7 +268,7 @@ status cdc_applier::try_complete(const std::string& id, batch_view& view, std::v
     return status::ok();
   auto& cs = it->second.changes;
   std::stable_sort(cs.begin(), cs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [order, c] : cs) {
+  for (auto& [order, c] : cs) {
     auto s = apply_change(c, view, changes);
     if (!s.is_ok()) return s;
   }
@@ -275,15 +296,12 @@ std::string total_order_of(const cdc_event& e, int64_t& order) {
 
 status cdc_applier::apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead,
                           std::vector<cdc_row_change>* changes) {
-  std::string ok = offset_key(e.topic, e.partition);
-  if (auto it = consumed_.find(ok); it != consumed_.end() && e.offset <= it->second) {
+  offset_cursor& consumed = cursor(e.topic, e.partition);
+  if (e.offset <= consumed.at->second) {
     ++counters_.duplicates;
     return status::ok();
   }
   batch_view& view = *view_;
-  std::string off;
-  put_i64(off, e.offset);
-  view.put(ok, off);
   bool is_txn_topic =
       options_.transaction_metadata && !options_.transaction_topic.empty() && e.topic == options_.transaction_topic;
   if (is_txn_topic) {
@@ -330,7 +348,8 @@ status cdc_applier::apply(const cdc_event& e, std::vector<cdc_dead_letter>& dead
       if (!s.is_ok()) return s;
     }
   }
-  consumed_[ok] = e.offset;
+  consumed.at->second = e.offset;
+  consumed.moved = true;
   if (view.pending.size() >= 4096) return flush(false);
   return status::ok();
 }
@@ -384,6 +403,7 @@ status cdc_applier::sync() {
 
 void cdc_applier::take_epoch(int64_t epoch, state_delta& out) {
   auto& view = *view_;
+  write_offsets();
   // Pending transactions as 't' rows; finished ones lose theirs.
   for (auto it = txn_rows_.begin(); it != txn_rows_.end();) {
     if (!transactions_.count(*it)) {

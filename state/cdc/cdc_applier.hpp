@@ -15,7 +15,7 @@
 // Layout (docs/formats/cdc-table.md, version 1), namespace "cdc" of a state_store:
 //   'r' pk → 0x01 + the row as a JSON object     'p' pk → 0x01 + position (4 × 8 bytes)
 //   'o' topic 0x00 partition → last consumed offset   'f' → truncate floor
-// Records' effects and their consumed offsets are buffered (reads see them) and written in one
+// Records' effects and their consumed offsets are buffered (reads see the effects) and written in one
 // WriteBatch every few thousand records and at `sync()` (the actor's end of trigger), so a crash
 // leaves the table at a record boundary, with the offsets that go with it.
 // Owner: one CDC applier actor (or `sluice cdc replay`); single-threaded, no CAF.
@@ -96,16 +96,29 @@ class cdc_applier {
     std::vector<std::pair<int64_t, cdc_event>> events;  // the records, for the 't' row (epochs)
   };
   bool epochs_ = false;
-  std::deque<std::pair<int64_t, std::map<std::string, std::optional<std::string>>>> staged_;  // by epoch
-  std::set<std::string> txn_rows_;  // transactions with a 't' row in the store or staged
+  // State-key suffix → value (nullopt = deleted), written or to be written with a batch.
+  using pending_rows = std::unordered_map<std::string, std::optional<std::string>>;
+  std::deque<std::pair<int64_t, pending_rows>> staged_;  // by epoch
+  std::set<std::string> txn_rows_;                       // transactions with a 't' row in the store or staged
   struct batch_view;
-  status apply_change(const cdc_change& c, batch_view& view, std::vector<cdc_row_change>* changes);
+  status apply_change(cdc_change& c, batch_view& view, std::vector<cdc_row_change>* changes);
   status try_complete(const std::string& id, batch_view& view, std::vector<cdc_row_change>* changes);
   std::string offset_key(const std::string& topic, int32_t partition) const;
 
   cdc_options options_;
   std::shared_ptr<state_store> store_;
   std::map<std::string, int64_t> consumed_;  // offset_key → last offset
+  // The partitions records came from, each with its entry of consumed_; `moved`: its offset
+  // changed since it was last written (offsets are written with the batch, not per record).
+  struct offset_cursor {
+    std::string topic;
+    int32_t partition = 0;
+    std::map<std::string, int64_t>::iterator at;
+    bool moved = false;
+  };
+  std::vector<offset_cursor> cursors_;
+  offset_cursor& cursor(const std::string& topic, int32_t partition);
+  void write_offsets();
   std::optional<cdc_position> floor_;
   std::map<std::string, txn> transactions_;
   std::unique_ptr<batch_view> view_;  // changes not yet written, whole records only
