@@ -37,7 +37,7 @@ struct state_delta {
   std::vector<std::pair<std::string, std::string>> puts;
   std::vector<std::string> deletes;
   int64_t rows = 0;   // rows of the whole state after the delta
-  int64_t bytes = 0;  // their key + value bytes
+  int64_t bytes = 0;  // key + value bytes: of the whole state (a diffed delta), of the puts (a tracked one)
 };
 
 template <class Inspector>

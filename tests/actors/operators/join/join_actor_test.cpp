@@ -43,4 +43,32 @@ BOOST_AUTO_TEST_CASE(int_and_double_keys_meet_in_one_of_four_partitions) {
     BOOST_TEST(std::get<int64_t>(row.values[0]) == -std::get<int64_t>(row.values[1]));
 }
 
+// Version 1 rows (the cells as a JSON array) are read; version 2 packs them; others are refused.
+BOOST_AUTO_TEST_CASE(join_rows_of_versions_1_and_2_decode_and_others_are_refused) {
+  row r{{value{int64_t{7}}, value{std::string("ab")}, value{}, value{2.5}}, 1'000'000};
+  std::string v2 = encode_join_row(join_side::right, r, true);
+  BOOST_TEST(v2[0] == 0x02);
+  std::string v1 = std::string(1, '\x01') + v2.substr(1, 10) + encode_cells(r.values);
+  for (const std::string& v : {v1, v2}) {
+    join_side side = join_side::left;
+    row back;
+    bool matched = false;
+    std::string error;
+    BOOST_REQUIRE(decode_join_row(v, side, back, matched, error));
+    BOOST_TEST((side == join_side::right));
+    BOOST_TEST(matched);
+    BOOST_TEST(back.event_time_us == r.event_time_us);
+    BOOST_TEST(encode_cells(back.values) == encode_cells(r.values));
+  }
+  std::string v3 = v2;
+  v3[0] = 0x03;
+  join_side side;
+  row back;
+  bool matched;
+  std::string error;
+  BOOST_TEST(!decode_join_row(v3, side, back, matched, error));
+  BOOST_TEST(error.find("version 3") != std::string::npos);
+  BOOST_TEST(!decode_join_row(v2 + "x", side, back, matched, error));  // trailing bytes
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,6 +5,9 @@
 #include <boost/test/unit_test.hpp>
 #include <map>
 
+#include "messages/data/packed_cells.hpp"
+#include "state/store/bytes.hpp"
+
 using namespace sluice;
 
 namespace {
@@ -179,6 +182,29 @@ BOOST_AUTO_TEST_CASE(epoch_deltas_bring_the_committed_rows_to_the_state) {
   d = commit(back);
   BOOST_TEST(d.deletes.size() == 1u);  // c only: f was never committed
   BOOST_TEST(committed.size() == 1u);  // d@20
+}
+
+// Rows of version 2 (written before cells were packed: the key cells as a JSON array) load.
+BOOST_AUTO_TEST_CASE(version_2_rows_with_json_key_cells_are_read) {
+  auto g = grouping(output_mode::append, 10);
+  window_state w(g);
+  w.process(rows({{"a", 1, 5}, {"a", 2, 6}}), 0, nullptr);
+  std::string key, v3;
+  w.save([&](std::string k, std::string v) { key = std::move(k), v3 = std::move(v); });
+  std::string_view rest(v3);
+  rest.remove_prefix(1 + 24);  // version, start, end, expires
+  std::vector<value> cells;
+  BOOST_REQUIRE(unpack_cells(rest, cells));
+  std::string v2 = std::string(1, '\x02') + v3.substr(1, 24);
+  put_bytes(v2, encode_cells(cells));
+  v2 += rest;  // the accumulators, unchanged between versions 2 and 3
+  window_state back(g);
+  BOOST_REQUIRE(back.load(key, v2).is_ok());
+  std::vector<row> a, b;
+  w.evict(20 * s, a);
+  back.evict(20 * s, b);
+  BOOST_TEST(show(a) == show(b));
+  BOOST_TEST(show(b) == std::vector<std::string>{"a@0:2/11"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
